@@ -1,0 +1,63 @@
+"""One Wagtail Site with its home page per school."""
+
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from home.models import HomePage
+
+
+@transaction.atomic
+def school_site_ensure(
+    *,
+    hostname: str,
+    title_ky: str,
+    title_ru: str,
+    intro_ky: str = "",
+    intro_ru: str = "",
+    port: int = 80,
+    is_default: bool = False,
+) -> Site:
+    """The school's Site and home page, created once; later calls update the titles. Idempotent."""
+    site = Site.objects.filter(hostname=hostname, port=port).select_related("root_page").first()
+    if site is not None and isinstance(site.root_page.specific, HomePage):
+        home = site.root_page.specific
+        wanted = {"title_ky": title_ky, "title_ru": title_ru, "intro_ky": intro_ky, "intro_ru": intro_ru}
+        if any(getattr(home, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(home, field, value)
+            home.save_revision().publish()
+        return site
+
+    root = Page.get_first_root_node()
+    slug = hostname.replace(".", "-")
+    home = HomePage(
+        title=title_ky,
+        title_ky=title_ky,
+        title_ru=title_ru,
+        slug=slug,
+        slug_ky=slug,
+        slug_ru=slug,
+        intro_ky=intro_ky,
+        intro_ru=intro_ru,
+    )
+    root.add_child(instance=home)
+    home.save_revision().publish()
+
+    if is_default:
+        Site.objects.filter(is_default_site=True).update(is_default_site=False)
+    if site is None:
+        site = Site(hostname=hostname, port=port)
+    site.root_page = home
+    site.site_name = title_ky
+    site.is_default_site = is_default or site.is_default_site
+    site.save()
+    _remove_wagtail_placeholder(root)
+    return site
+
+
+def _remove_wagtail_placeholder(root: Page) -> None:
+    """Wagtail's first migration leaves a 'Welcome' page; once a school exists it serves no one."""
+    placeholder = root.get_children().filter(content_type__model="page", content_type__app_label="wagtailcore")
+    for page in placeholder:
+        if not Site.objects.filter(root_page=page).exists():
+            page.delete()

@@ -1,0 +1,79 @@
+"""Configuration comes from the environment, and wrong or missing values stop the start with a clear message."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.env import database_from_env, env_bool, env_int
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def run_settings(module: str, code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "REDIS_URL", "DATABASE_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    script = f"import django; django.setup(); from django.conf import settings; {code}"
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_settings("cms.settings.production", "pass", ALLOWED_HOSTS="school.example.kg")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_allowed_hosts():
+    result = run_settings("cms.settings.production", "pass", SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_background_work_uses_redis_when_redis_url_is_set():
+    result = run_settings(
+        "cms.settings.dev",
+        "import sys; sys.stdout.write(settings.CELERY_BROKER_URL + ' ' + settings.CACHES['default']['BACKEND'])",
+        REDIS_URL="redis://127.0.0.1:6390/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "redis://127.0.0.1:6390/0 django.core.cache.backends.redis.RedisCache"
+
+
+def test_background_work_has_an_embedded_default_without_redis():
+    result = run_settings("cms.settings.dev", "import sys; sys.stdout.write(settings.CELERY_BROKER_URL)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "filesystem://"
+
+
+def test_database_url_selects_postgresql(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://mektep:secret@db.internal:5433/mektep")
+    config = database_from_env("/unused.sqlite3")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "mektep")
+
+
+def test_database_defaults_to_an_sqlite_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    config = database_from_env(str(tmp_path / "db" / "mektep.sqlite3"))
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert (tmp_path / "db").is_dir()
+
+
+def test_a_database_url_we_cannot_read_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "oracle-ish://nowhere")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL"):
+        database_from_env("/unused.sqlite3")
+
+
+def test_malformed_flags_and_numbers_name_the_variable(monkeypatch):
+    monkeypatch.setenv("EMAIL_USE_TLS", "maybe")
+    monkeypatch.setenv("EMAIL_PORT", "five-eight-seven")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_USE_TLS"):
+        env_bool("EMAIL_USE_TLS")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
+        env_int("EMAIL_PORT", 587)
