@@ -5,7 +5,16 @@ import io
 import pytest
 from django.core.management import call_command
 
-from cms.management.commands.seed_demo import DEMO_TITLE_KY, DEMO_TITLE_RU
+from cms.demo import DEMO_TITLE_KY, DEMO_TITLE_RU
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in Kyrgyz, the default (L1), whatever the previous request activated."""
+    from django.utils import translation
+
+    with translation.override("ky"):
+        yield
 
 
 @pytest.fixture
@@ -30,4 +39,8 @@ def pytest_sessionstart(session):
     for po in Path(__file__).resolve().parents[1].glob("locale/*/LC_MESSAGES/django.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
-            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # noqa: S603, S607
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+            # Django may have cached the old catalogue while starting up; drop it.
+            from django.utils.translation.reloader import translation_file_changed
+
+            translation_file_changed(sender=None, file_path=mo)

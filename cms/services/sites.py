@@ -1,7 +1,9 @@
 """One Wagtail Site with its home page per school."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from home.models import HomePage
 
@@ -28,7 +30,7 @@ def school_site_ensure(
             home.save_revision().publish()
         return site
 
-    root = Page.get_first_root_node()
+    root = _tree_root()
     slug = hostname.replace(".", "-")
     home = HomePage(
         title=title_ky,
@@ -53,6 +55,18 @@ def school_site_ensure(
     site.save()
     _remove_wagtail_placeholder(root)
     return site
+
+
+def _tree_root() -> Page:
+    """The page tree's root; Wagtail's migrations make it, but an emptied database has none."""
+    root = Page.get_first_root_node()
+    if root is None:
+        language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        Locale.objects.get_or_create(language_code=language)
+        root = Page.add_root(
+            instance=Page(title="Root", title_ky="Root", title_ru="Root", slug="root", slug_ky="root", slug_ru="root")
+        )
+    return root
 
 
 def _remove_wagtail_placeholder(root: Page) -> None:

@@ -205,6 +205,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mektep diary API",
     "VERSION": "1",
+    "PREPROCESSING_HOOKS": ["cms.openapi.diary_endpoints_only"],
 }
 
 LOGGING = {

@@ -10,12 +10,13 @@ from .base import ALLOWED_HOSTS, SECRET_KEY
 if not SECRET_KEY:
     raise ImproperlyConfigured(
         "SECRET_KEY is not set. Production settings refuse to start without it. "
-        "Generate one with: python -c \"import secrets; print(secrets.token_urlsafe(50))\" "
+        'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(50))" '
         "and export it as SECRET_KEY."
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
-        "ALLOWED_HOSTS is not set. Give the site's host names, comma-separated, e.g. ALLOWED_HOSTS=mektep.kg,www.mektep.kg"
+        "ALLOWED_HOSTS is not set. Give the site's host names, comma-separated, "
+        "e.g. ALLOWED_HOSTS=mektep.kg,www.mektep.kg"
     )
 
 DEBUG = False

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from wagtail.models import Site
 
-from cms.management.commands.seed_demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
+from cms.demo import DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USERNAME
 from home.models import HomePage
 
 pytestmark = pytest.mark.django_db

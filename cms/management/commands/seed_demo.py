@@ -4,22 +4,16 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from cms.demo import (
+    DEMO_ADMIN_PASSWORD,
+    DEMO_ADMIN_USERNAME,
+    DEMO_HOSTNAME,
+    DEMO_INTRO_KY,
+    DEMO_INTRO_RU,
+    DEMO_TITLE_KY,
+    DEMO_TITLE_RU,
+)
 from cms.services.sites import school_site_ensure
-
-DEMO_HOSTNAME = "localhost"
-DEMO_ADMIN_USERNAME = "admin"
-DEMO_ADMIN_PASSWORD = "mektep-admin-demo"
-
-DEMO_TITLE_KY = "№ 5 Ч. Айтматов атындагы орто мектеби"
-DEMO_TITLE_RU = "Средняя школа № 5 имени Ч. Айтматова"
-DEMO_INTRO_KY = (
-    "<p>Мектебибиздин расмий сайтына кош келиңиз! Бул жерде мектептин түзүлүшү, окуу программалары, "
-    "кабыл алуу тартиби жана жаңылыктар тууралуу маалымат жарыяланат.</p>"
-)
-DEMO_INTRO_RU = (
-    "<p>Добро пожаловать на официальный сайт нашей школы! Здесь публикуются сведения о структуре школы, "
-    "образовательных программах, порядке приёма и новости.</p>"
-)
 
 
 class Command(BaseCommand):

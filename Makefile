@@ -1,0 +1,43 @@
+# Mektep: `make run` (demo on SQLite, no services needed) and `make test` (everything, real services).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])" 2>/dev/null)
+export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
+
+.PHONY: run test bench install messages migrate seed clean
+
+$(STAMP): requirements.txt
+	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed')"
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: $(STAMP)
+	$(MANAGE) compilemessages --locale ky --locale ru --ignore .venv --ignore var
+
+migrate: $(STAMP)
+	$(MANAGE) migrate --noinput
+	# Pages made before a language existed have empty ky/ru fields until these two run.
+	$(MANAGE) update_translation_fields
+	$(MANAGE) set_translation_url_paths
+
+seed: migrate messages
+	$(MANAGE) seed_demo
+
+run: seed
+	$(PY) -m cms.devserver
+
+test: $(STAMP)
+	$(PY) tests/harness.py
+
+bench: $(STAMP)
+	$(PY) -m bench $(if $(QUICK),--quick,)
+
+clean:
+	rm -rf var test-artifacts
