@@ -1,0 +1,51 @@
+"""The electronic diary's data (D2). Every row belongs to one school; nothing is hard-deleted (D16)."""
+
+from diary.models.audit import AuditEntry
+from diary.models.base import SchoolOwned
+from diary.models.journal import (
+    Attendance,
+    FinalGrade,
+    FinalWindowReopening,
+    Journal,
+    Lesson,
+    Mark,
+    Substitution,
+)
+from diary.models.people import (
+    Enrolment,
+    Guardian,
+    GuardianLink,
+    SchoolClass,
+    StaffMember,
+    StaffRole,
+    Student,
+    Subgroup,
+    SubgroupMembership,
+)
+from diary.models.school import AcademicYear, Holiday, Period, School, Subject
+
+__all__ = [
+    "AcademicYear",
+    "Attendance",
+    "AuditEntry",
+    "Enrolment",
+    "FinalGrade",
+    "FinalWindowReopening",
+    "Guardian",
+    "GuardianLink",
+    "Holiday",
+    "Journal",
+    "Lesson",
+    "Mark",
+    "Period",
+    "School",
+    "SchoolClass",
+    "SchoolOwned",
+    "StaffMember",
+    "StaffRole",
+    "Student",
+    "Subgroup",
+    "SubgroupMembership",
+    "Subject",
+    "Substitution",
+]

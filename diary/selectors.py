@@ -1,0 +1,205 @@
+"""Reads shaped for one screen each, in a constant number of queries (no query per student or lesson)."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+
+from django.db.models import Q
+
+from diary.models import Enrolment, FinalGrade, Journal, Lesson, Mark, Period, Student, SubgroupMembership
+from diary.services.calendar import week_start
+
+
+@dataclass
+class JournalEnrolment:
+    """Who belongs to a journal (its class, narrowed to its subgroup) and on which dates."""
+
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]]
+    students: dict[int, Student]
+
+    def is_enrolled(self, student_id: int, day: dt.date) -> bool:
+        return any(start <= day and (end is None or day <= end) for start, end in self.spans.get(student_id, ()))
+
+    def ever_enrolled(self) -> list[Student]:
+        return sorted(self.students.values(), key=lambda student: (student.last_name, student.first_name, student.pk))
+
+
+def journal_enrolment(journal: Journal, date_from: dt.date, date_to: dt.date) -> JournalEnrolment:
+    """Students enrolled in the journal's class at some point in [date_from, date_to] (2 queries)."""
+    enrolments = Enrolment.objects.filter(school_class_id=journal.school_class_id, date_from__lte=date_to).filter(
+        Q(date_to__isnull=True) | Q(date_to__gte=date_from)
+    )
+    if journal.subgroup_id:
+        members = SubgroupMembership.objects.filter(subgroup_id=journal.subgroup_id).values("student_id")
+        enrolments = enrolments.filter(student_id__in=members)
+    spans: dict[int, list] = defaultdict(list)
+    students: dict[int, Student] = {}
+    for enrolment in enrolments.select_related("student"):
+        spans[enrolment.student_id].append((enrolment.date_from, enrolment.date_to))
+        students[enrolment.student_id] = enrolment.student
+    return JournalEnrolment(spans=dict(spans), students=students)
+
+
+def suggested_final(grades: list[int], threshold: Decimal) -> int | None:
+    """The mean of current marks rounded up from `threshold` (DOMAIN.md: 4.5 → 5, 4.49 → 4); never imposed."""
+    if not grades:
+        return None
+    mean = Decimal(sum(grades)) / Decimal(len(grades))
+    whole = mean.to_integral_value(rounding=ROUND_FLOOR)
+    return int(whole + 1) if mean - whole >= threshold else int(whole)
+
+
+@dataclass
+class JournalGrid:
+    journal: Journal
+    period: Period
+    students: list[Student]
+    lessons: list[Lesson]
+    cells: dict[tuple[int, int], Mark]
+    finals: dict[int, FinalGrade]
+    suggested_finals: dict[int, int | None] = field(default_factory=dict)
+    averages: dict[int, Decimal | None] = field(default_factory=dict)
+
+
+def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
+    """Students × lessons × cells × finals of one journal in one period, in 5 queries whatever its size."""
+    enrolment = journal_enrolment(journal, period.start, period.end)
+    lessons = list(
+        Lesson.objects.filter(
+            journal=journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
+        ).select_related("conducted_by")
+    )
+    cells = {
+        (mark.lesson_id, mark.student_id): mark
+        for mark in Mark.objects.filter(
+            lesson__journal=journal, lesson__date__gte=period.start, lesson__date__lte=period.end,
+            lesson__archived_at__isnull=True,
+        )
+    }  # fmt: skip
+    finals = {
+        final.student_id: final
+        for final in FinalGrade.objects.filter(
+            subject_id=journal.subject_id, period=period, student_id__in=enrolment.students
+        )
+    }
+    grades_by_student: dict[int, list[int]] = defaultdict(list)
+    for mark in cells.values():
+        grades_by_student[mark.student_id].extend(mark.grades)
+    threshold = journal.school.final_rounding_threshold
+    students = enrolment.ever_enrolled()
+    return JournalGrid(
+        journal=journal,
+        period=period,
+        students=students,
+        lessons=lessons,
+        cells=cells,
+        finals=finals,
+        suggested_finals={s.pk: suggested_final(grades_by_student[s.pk], threshold) for s in students},
+        averages={s.pk: _average(grades_by_student[s.pk]) for s in students},
+    )
+
+
+def _average(grades: list[int]) -> Decimal | None:
+    if not grades:
+        return None
+    return (Decimal(sum(grades)) / len(grades)).quantize(Decimal("0.01"))
+
+
+def student_journals(student: Student, date_from: dt.date, date_to: dt.date) -> list[Journal]:
+    """The journals a student belongs to in a date range: their classes' journals, subgroups narrowed (2 queries)."""
+    class_ids = (
+        Enrolment.objects.filter(student=student, date_from__lte=date_to)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=date_from))
+        .values("school_class_id")
+    )
+    member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
+    return list(
+        Journal.objects.filter(school_class_id__in=class_ids, archived_at__isnull=True)
+        .filter(Q(subgroup__isnull=True) | Q(subgroup_id__in=member_of))
+        .select_related("subject", "teacher", "school_class")
+    )
+
+
+@dataclass
+class DiaryLesson:
+    lesson: Lesson
+    mark: Mark | None
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    lessons: list[DiaryLesson]
+
+
+def student_week(*, student: Student, day: dt.date) -> list[DiaryDay]:
+    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries."""
+    monday = week_start(day)
+    saturday = monday + dt.timedelta(days=5)
+    enrolments = list(
+        Enrolment.objects.filter(student=student, date_from__lte=saturday).filter(
+            Q(date_to__isnull=True) | Q(date_to__gte=monday)
+        )
+    )
+    member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
+    lessons = list(
+        Lesson.objects.filter(
+            journal__school_class_id__in=[e.school_class_id for e in enrolments], date__gte=monday,
+            date__lte=saturday, archived_at__isnull=True, journal__archived_at__isnull=True,
+        )
+        .filter(Q(journal__subgroup__isnull=True) | Q(journal__subgroup_id__in=member_of))
+        .select_related("journal__subject")
+        .order_by("date", "lesson_no")
+    )  # fmt: skip
+    # A student who moved class mid-week sees each class's lessons only for the days they were in it.
+    lessons = [
+        lesson
+        for lesson in lessons
+        if any(
+            e.school_class_id == lesson.journal.school_class_id
+            and e.date_from <= lesson.date
+            and (e.date_to is None or lesson.date <= e.date_to)
+            for e in enrolments
+        )
+    ]
+    marks = {mark.lesson_id: mark for mark in Mark.objects.filter(student=student, lesson__in=[x.pk for x in lessons])}
+    days = []
+    for offset in range(6):
+        date = monday + dt.timedelta(days=offset)
+        days.append(DiaryDay(date=date, lessons=[DiaryLesson(x, marks.get(x.pk)) for x in lessons if x.date == date]))
+    return days
+
+
+@dataclass
+class SubjectResult:
+    subject_id: int
+    subject_name: str
+    marks: list[int]
+    average: Decimal | None
+    final: FinalGrade | None
+
+
+def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
+    """A student's marks per subject in a period, with averages and finals, in 4 queries."""
+    journals = student_journals(student, period.start, period.end)
+    marks = Mark.objects.filter(
+        student=student, lesson__journal__in=[j.pk for j in journals], lesson__date__gte=period.start,
+        lesson__date__lte=period.end, lesson__archived_at__isnull=True,
+    ).select_related("lesson").order_by("lesson__date", "lesson__lesson_no")  # fmt: skip
+    by_subject: dict[int, list[int]] = defaultdict(list)
+    subject_of_journal = {j.pk: j.subject_id for j in journals}
+    for mark in marks:
+        by_subject[subject_of_journal[mark.lesson.journal_id]].extend(mark.grades)
+    finals = {f.subject_id: f for f in FinalGrade.objects.filter(student=student, period=period)}
+    subjects = {j.subject_id: j.subject for j in journals}
+    return [
+        SubjectResult(
+            subject_id=subject.pk,
+            subject_name=subject.name,
+            marks=by_subject[subject.pk],
+            average=_average(by_subject[subject.pk]),
+            final=finals.get(subject.pk),
+        )
+        for subject in sorted(subjects.values(), key=lambda s: s.name)
+    ]

@@ -1,0 +1,182 @@
+"""Entering marks and attendance in a journal (D2, D5, D6, D9, D15, D16)."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.exceptions import DiaryConflict, DiaryPermissionDenied, DiaryValidationError
+from diary.models import Attendance, AuditEntry, Journal, Lesson, Mark
+from diary.permissions import covered_dates, staff_member_of
+from diary.selectors import journal_enrolment
+from diary.services.audit import audit_entries_add, audit_entry
+from diary.services.calendar import is_late_entry
+
+MAX_GRADES_PER_CELL = 2
+COMMENT_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """One changed cell of the grid. A field left as None is left as it is; `grades=[]` clears the grades."""
+
+    lesson_id: int
+    student_id: int
+    version: int | None
+    grades: list[int] | None = None
+    attendance: str | None = None
+    comment: str | None = None
+
+
+@dataclass
+class MarksSaveResult:
+    saved: int
+    cells: list[Mark]
+
+
+def _writable_dates(actor, journal: Journal):
+    """D6/D15: a predicate telling on which lesson dates the actor may write this journal."""
+    staff = staff_member_of(actor, journal.school)
+    if staff is None:
+        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
+    if staff.pk == journal.teacher_id or staff.is_administration:
+        return lambda day: True
+    ranges = covered_dates(actor, journal)
+    if not ranges:
+        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
+    return lambda day: any(start <= day <= end for start, end in ranges)
+
+
+@transaction.atomic
+def marks_save(
+    *,
+    actor,
+    journal: Journal,
+    changes: Sequence[CellChange],
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> MarksSaveResult:
+    """Validates the changes as a whole and saves all of them with their audit rows, or none (D16).
+
+    Raises DiaryValidationError (per-change messages in `fields`, keyed by the change's index),
+    DiaryPermissionDenied, or DiaryConflict when a cell's version is stale (its current state in `details`).
+    """
+    at = at or timezone.now()
+    if not changes:
+        return MarksSaveResult(saved=0, cells=[])
+    may_write_on = _writable_dates(actor, journal)
+    school = journal.school
+    grade_level = journal.school_class.grade
+
+    lessons = {
+        lesson.pk: lesson
+        for lesson in Lesson.objects.filter(
+            journal=journal, pk__in={change.lesson_id for change in changes}, archived_at__isnull=True
+        )
+    }
+    lesson_dates = [lesson.date for lesson in lessons.values()] or [at.date()]
+    enrolled = journal_enrolment(journal, min(lesson_dates), max(lesson_dates))
+
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[int, int]] = set()
+    for index, change in enumerate(changes):
+        problems = []
+        lesson = lessons.get(change.lesson_id)
+        if (change.lesson_id, change.student_id) in seen:
+            problems.append(_("This cell is changed twice in one save."))
+        seen.add((change.lesson_id, change.student_id))
+        if lesson is None:
+            problems.append(_("This lesson is not in this journal."))
+        else:
+            if not may_write_on(lesson.date):
+                problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson.date.isoformat()})
+            if not enrolled.is_enrolled(change.student_id, lesson.date):
+                problems.append(_("This student is not in this class or subgroup on %(date)s.") % {
+                    "date": lesson.date.isoformat()
+                })  # fmt: skip
+        if change.grades is not None:
+            if change.grades and not school.grade_has_marks(grade_level):
+                # D9: no marks in this grade level; attendance is still kept.
+                problems.append(_("Grade %(grade)s gets no marks; only attendance is kept.") % {"grade": grade_level})
+            elif len(change.grades) > MAX_GRADES_PER_CELL:
+                problems.append(_("A lesson holds at most two grades per student."))
+            elif any(not isinstance(g, int) or isinstance(g, bool) or g not in school.scale for g in change.grades):
+                problems.append(_("A grade must be a whole number from %(low)s to %(high)s.") % {
+                    "low": school.scale_min, "high": school.scale_max
+                })  # fmt: skip
+        if change.attendance is not None and change.attendance not in Attendance.values:
+            problems.append(_("Unknown attendance mark."))
+        if change.comment is not None and len(change.comment) > COMMENT_MAX_LENGTH:
+            problems.append(_("A comment is at most 300 characters long."))
+        if change.version is not None and (not isinstance(change.version, int) or change.version < 1):
+            problems.append(_("The cell's version is not valid."))
+        if problems:
+            errors[str(index)] = problems
+    if errors:
+        raise DiaryValidationError(_("Nothing was saved: some changes are not valid."), fields=errors)
+
+    pairs = {(change.lesson_id, change.student_id) for change in changes}
+    existing = {
+        (mark.lesson_id, mark.student_id): mark
+        for mark in Mark.objects.select_for_update().filter(
+            lesson_id__in={lesson_id for lesson_id, _student in pairs},
+            student_id__in={student_id for _lesson, student_id in pairs},
+        )
+        if (mark.lesson_id, mark.student_id) in pairs
+    }
+    stale = [
+        change
+        for change in changes
+        if (existing.get((change.lesson_id, change.student_id)) is None) != (change.version is None)
+        or (change.version is not None and existing[(change.lesson_id, change.student_id)].version != change.version)
+    ]
+    if stale:
+        current = [existing.get((change.lesson_id, change.student_id)) for change in stale]
+        raise DiaryConflict(details=[mark for mark in current if mark is not None])
+
+    to_create: list[Mark] = []
+    to_update: list[Mark] = []
+    audit: list[AuditEntry] = []
+    for change in changes:
+        lesson = lessons[change.lesson_id]
+        late = is_late_entry(lesson.date, at)
+        mark = existing.get((change.lesson_id, change.student_id))
+        is_new = mark is None
+        if is_new:
+            mark = Mark(school_id=school.pk, lesson=lesson, student_id=change.student_id, version=0)
+        before = {"grades": mark.grades, "attendance": None if is_new else mark.attendance, "comment": mark.comment}
+        if change.grades is not None:
+            mark.grade_1, mark.grade_2 = ([*change.grades, None, None])[:2]
+        if change.attendance is not None:
+            mark.attendance = change.attendance
+        if change.comment is not None:
+            mark.comment = change.comment
+        after = {"grades": mark.grades, "attendance": mark.attendance, "comment": mark.comment}
+        changed = [field for field in after if after[field] != before[field]]
+        if is_new:
+            # A new cell records its attendance even when it is the default, so the trail replays fully.
+            changed = [field for field in after if field == "attendance" or after[field] != before[field]]
+        if not changed:
+            continue
+        mark.version += 1
+        mark.is_late = late
+        mark.updated_by = actor
+        mark.updated_at = at
+        (to_create if is_new else to_update).append(mark)
+        audit.extend(
+            audit_entry(
+                school_id=school.pk, at=at, by=actor, field=field, old=before[field], new=after[field],
+                journal_id=journal.pk, lesson_id=lesson.pk, student_id=change.student_id, reason=reason,
+                is_late=late,
+            )
+            for field in changed
+        )  # fmt: skip
+    Mark.objects.bulk_create(to_create)
+    Mark.objects.bulk_update(
+        to_update, ["grade_1", "grade_2", "attendance", "comment", "version", "is_late", "updated_by", "updated_at"]
+    )
+    audit_entries_add(audit)
+    return MarksSaveResult(saved=len(to_create) + len(to_update), cells=to_create + to_update)

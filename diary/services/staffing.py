@@ -1,0 +1,193 @@
+"""Substitutions (D6), subgroup splits (D10) and class moves: who teaches whom, and when."""
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
+from diary.models import (
+    AuditEntry,
+    Enrolment,
+    Journal,
+    Lesson,
+    Mark,
+    Period,
+    SchoolClass,
+    StaffMember,
+    Student,
+    Subgroup,
+    SubgroupMembership,
+    Subject,
+    Substitution,
+)
+from diary.permissions import is_administration, staff_member_of
+from diary.services.audit import audit_entries_add, audit_entry
+
+# D10 (interpretation): "at the start of each period" = up to a week after the period starts.
+SUBGROUP_SPLIT_GRACE_DAYS = 7
+
+
+@transaction.atomic
+def substitution_create(
+    *, actor, journal: Journal, teacher: StaffMember, date_from: dt.date, date_to: dt.date,
+    at: dt.datetime | None = None,
+) -> Substitution:  # fmt: skip
+    """D6: the administration assigns a substitute teacher to a journal for a range of dates."""
+    at = at or timezone.now()
+    if not is_administration(actor, journal.school):
+        raise DiaryPermissionDenied(_("Only the administration assigns substitute teachers."))
+    errors = {}
+    if teacher.school_id != journal.school_id or teacher.archived_at is not None or not teacher.has_role("teacher"):
+        errors["teacher"] = [_("Choose an active teacher of this school.")]
+    elif teacher.pk == journal.teacher_id:
+        errors["teacher"] = [_("A teacher cannot substitute in their own journal.")]
+    if date_to < date_from:
+        errors["date_to"] = [_("The end date is before the start date.")]
+    year = journal.school_class.year
+    if not (year.start <= date_from <= year.end and year.start <= date_to <= year.end):
+        errors["date_from"] = [_("The dates must lie inside the academic year.")]
+    if errors:
+        raise DiaryValidationError(_("The substitution was not saved."), fields=errors)
+    substitution = Substitution(
+        school=journal.school, journal=journal, teacher=teacher, date_from=date_from, date_to=date_to,
+        created_by=actor,
+    )  # fmt: skip
+    substitution.full_clean()
+    substitution.save()
+    audit_entries_add(
+        [
+            audit_entry(
+                school_id=journal.school_id, at=at, by=actor, field=AuditEntry.Field.SUBSTITUTION, old=None,
+                new={"teacher": teacher.code, "from": date_from.isoformat(), "to": date_to.isoformat()},
+                journal_id=journal.pk,
+            )
+        ]
+    )  # fmt: skip
+    return substitution
+
+
+@dataclass(frozen=True)
+class SubgroupSpec:
+    name: str
+    teacher: StaffMember
+    student_ids: Sequence[int]
+
+
+@transaction.atomic
+def subgroups_split(
+    *, actor, school_class: SchoolClass, subject: Subject, period: Period, groups: Sequence[SubgroupSpec],
+    at: dt.datetime | None = None,
+) -> list[Journal]:  # fmt: skip
+    """D10: at a period's start, split a class into subgroups for a subject, each with its own journal.
+
+    Every student of the class is in exactly one subgroup. The class journal's lessons in the period move to
+    the subgroup journals (same dates and numbers); lessons that already hold marks stay where they are.
+    """
+    at = at or timezone.now()
+    school = school_class.school
+    staff = staff_member_of(actor, school)
+    class_journal = Journal.objects.filter(school_class=school_class, subject=subject, subgroup__isnull=True).first()
+    allowed = staff is not None and (
+        staff.is_administration
+        or staff.pk == school_class.homeroom_teacher_id
+        or (class_journal is not None and staff.pk == class_journal.teacher_id)
+    )
+    if not allowed:
+        raise DiaryPermissionDenied(
+            _("Only the homeroom teacher, the subject's teacher or the administration may split a class.")
+        )
+    today = timezone.localdate(at)
+    if today > period.start + dt.timedelta(days=SUBGROUP_SPLIT_GRACE_DAYS) or period.school_id != school.pk:
+        raise DiaryValidationError(
+            _("A class is split into subgroups at the start of a period, before %(date)s.")
+            % {"date": (period.start + dt.timedelta(days=SUBGROUP_SPLIT_GRACE_DAYS)).isoformat()},
+            code="subgroup_split_too_late",
+        )
+    class_students = set(
+        Enrolment.objects.filter(school_class=school_class, date_from__lte=period.start)
+        .exclude(date_to__lt=period.start)
+        .values_list("student_id", flat=True)
+    )
+    errors: dict[str, list[str]] = {}
+    placed: list[int] = [student_id for group in groups for student_id in group.student_ids]
+    names = [group.name.strip() for group in groups]
+    if len(groups) < 2 or len(set(names)) != len(names) or not all(names):
+        errors["groups"] = [_("Give at least two subgroups with different names.")]
+    if len(placed) != len(set(placed)):
+        errors["students"] = [_("Each student belongs to exactly one subgroup.")]
+    elif set(placed) != class_students:
+        errors["students"] = [_("Every student of the class, and nobody else, must be in a subgroup.")]
+    for group in groups:
+        if group.teacher.school_id != school.pk or not group.teacher.has_role("teacher"):
+            errors.setdefault("teacher", []).append(_("Choose an active teacher of this school."))
+    if Subgroup.objects.filter(school_class=school_class, subject=subject, period=period).exists():
+        errors["groups"] = [_("This class is already split for this subject in this period.")]
+    if errors:
+        raise DiaryValidationError(_("The class was not split."), fields=errors)
+
+    lesson_slots = []
+    if class_journal is not None:
+        lessons = Lesson.objects.filter(
+            journal=class_journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
+        )
+        with_marks = set(Mark.objects.filter(lesson__in=lessons).values_list("lesson_id", flat=True))
+        movable = [lesson for lesson in lessons if lesson.pk not in with_marks]
+        lesson_slots = [(lesson.date, lesson.lesson_no) for lesson in movable]
+        Lesson.objects.filter(pk__in=[lesson.pk for lesson in movable]).update(archived_at=at)
+
+    journals = []
+    for group, name in zip(groups, names, strict=True):
+        subgroup = Subgroup.objects.create(
+            school=school, school_class=school_class, subject=subject, period=period, name=name
+        )
+        SubgroupMembership.objects.bulk_create(
+            SubgroupMembership(school=school, subgroup=subgroup, student_id=student_id)
+            for student_id in group.student_ids
+        )
+        journal = Journal.objects.create(
+            school=school, school_class=school_class, subject=subject, subgroup=subgroup, teacher=group.teacher
+        )
+        Lesson.objects.bulk_create(
+            Lesson(school=school, journal=journal, date=date, lesson_no=number) for date, number in lesson_slots
+        )
+        journals.append(journal)
+    audit_entries_add(
+        [
+            audit_entry(
+                school_id=school.pk, at=at, by=actor, field=AuditEntry.Field.SUBGROUPS, old=None,
+                new={"class": school_class.code, "subject": subject.code, "period": period.key, "groups": names},
+                journal_id=class_journal.pk if class_journal else None, period_id=period.pk,
+            )
+        ]
+    )  # fmt: skip
+    return journals
+
+
+@transaction.atomic
+def student_move(*, actor, student: Student, to_class: SchoolClass, on_date: dt.date) -> Enrolment:
+    """Moves a student to another class from a date; the old enrolment is closed, never removed (history kept)."""
+    if not is_administration(actor, student.school):
+        raise DiaryPermissionDenied(_("Only the administration moves students between classes."))
+    current = (
+        Enrolment.objects.select_for_update()
+        .filter(student=student, date_from__lte=on_date)
+        .exclude(date_to__lt=on_date)
+        .first()
+    )
+    if current is not None and current.school_class_id == to_class.pk:
+        raise DiaryValidationError(_("The student is already in this class."), code="same_class")
+    if to_class.school_id != student.school_id:
+        raise DiaryValidationError(_("Choose a class of this school."), code="unknown_class")
+    if current is not None:
+        if current.date_from >= on_date:
+            raise DiaryValidationError(_("The move must come after the student joined the current class."))
+        current.date_to = on_date - dt.timedelta(days=1)
+        current.save(update_fields=["date_to", "updated_at"])
+    enrolment = Enrolment(school=student.school, student=student, school_class=to_class, date_from=on_date)
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment

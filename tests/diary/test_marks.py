@@ -1,0 +1,206 @@
+"""marks_save (D5, D6, D9, D15, D16): all or nothing, audited, versioned, late entries flagged."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from diary.exceptions import DiaryConflict, DiaryPermissionDenied, DiaryValidationError
+from diary.models import AuditEntry, Mark
+from diary.services.marks import CellChange, marks_save
+from diary.services.staffing import substitution_create
+
+pytestmark = pytest.mark.django_db
+
+ON_TIME = dt.datetime(2026, 9, 10, 15, 0, tzinfo=dt.UTC)
+
+
+def save(school, actor, changes, **kwargs):
+    return marks_save(actor=actor.user, journal=school.journal, changes=changes, at=kwargs.pop("at", ON_TIME), **kwargs)
+
+
+def test_teacher_saves_grades_and_attendance_for_several_students_at_once(small_school):
+    lesson = small_school.lessons[0]
+    first, second, third = small_school.students
+    result = save(small_school, small_school.teacher, [
+        CellChange(lesson.pk, first.pk, None, grades=[5, 4]),
+        CellChange(lesson.pk, second.pk, None, attendance="sick"),
+        CellChange(lesson.pk, third.pk, None, grades=[3], comment="Үй тапшырмасы жок"),
+    ])  # fmt: skip
+    assert result.saved == 3
+    cells = {mark.student_id: mark for mark in Mark.objects.filter(lesson=lesson)}
+    assert cells[first.pk].grades == [5, 4]
+    assert cells[second.pk].attendance == "sick"
+    assert cells[second.pk].grades == []
+    assert cells[third.pk].comment == "Үй тапшырмасы жок"
+    assert all(mark.version == 1 for mark in cells.values())
+
+
+def test_one_invalid_change_saves_nothing_and_names_the_change(small_school):
+    lesson = small_school.lessons[0]
+    first, second, _third = small_school.students
+    with pytest.raises(DiaryValidationError) as refused:
+        save(small_school, small_school.teacher, [
+            CellChange(lesson.pk, first.pk, None, grades=[5]),
+            CellChange(lesson.pk, second.pk, None, grades=[7]),
+        ])  # fmt: skip
+    assert list(refused.value.fields) == ["1"]
+    assert Mark.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("grades", "attendance"),
+    [([1], None), ([6], None), ([5, 5, 5], None), (["5"], None), ([True], None), (None, "holiday")],
+)
+def test_values_off_the_scale_or_unknown_are_refused(small_school, grades, attendance):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    with pytest.raises(DiaryValidationError):
+        save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=grades,
+                                                             attendance=attendance)])  # fmt: skip
+    assert Mark.objects.count() == 0
+
+
+def test_grade_one_gets_no_marks_but_keeps_attendance(small_school):
+    """D9."""
+    lesson, pupil = small_school.lesson_1a, small_school.first_grader
+    journal = small_school.journal_1a
+    with pytest.raises(DiaryValidationError) as refused:
+        marks_save(actor=small_school.teacher.user, journal=journal, at=ON_TIME,
+                   changes=[CellChange(lesson.pk, pupil.pk, None, grades=[5])])  # fmt: skip
+    assert "1" in str(refused.value.fields["0"][0])
+    marks_save(actor=small_school.teacher.user, journal=journal, at=ON_TIME,
+               changes=[CellChange(lesson.pk, pupil.pk, None, attendance="absent")])  # fmt: skip
+    assert Mark.objects.get(lesson=lesson, student=pupil).attendance == "absent"
+
+
+def test_a_student_of_another_class_is_refused(small_school):
+    with pytest.raises(DiaryValidationError):
+        save(small_school, small_school.teacher,
+             [CellChange(small_school.lessons[0].pk, small_school.first_grader.pk, None, grades=[4])])  # fmt: skip
+
+
+def test_a_lesson_of_another_journal_is_refused(small_school):
+    with pytest.raises(DiaryValidationError):
+        save(small_school, small_school.teacher,
+             [CellChange(small_school.lesson_1a.pk, small_school.students[0].pk, None, grades=[4])])  # fmt: skip
+
+
+@pytest.mark.parametrize("persona", ["other_teacher", "homeroom"])
+def test_teachers_of_other_journals_cannot_write_this_one(small_school, persona):
+    """D15: the homeroom teacher reads the class's journals but writes only their own."""
+    with pytest.raises(DiaryPermissionDenied):
+        save(small_school, getattr(small_school, persona),
+             [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])])  # fmt: skip
+    assert Mark.objects.count() == 0
+
+
+def test_administration_may_correct_any_journal(small_school):
+    save(small_school, small_school.director,
+         [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])], reason="Ката")  # fmt: skip
+    entry = AuditEntry.objects.get(field="grades")
+    assert entry.by == small_school.director.user
+    assert entry.reason == "Ката"
+
+
+def test_a_substitute_writes_only_the_lessons_of_the_days_they_cover(small_school):
+    """D6."""
+    first_day, second_day = small_school.lessons[0], small_school.lessons[1]
+    substitution_create(actor=small_school.director.user, journal=small_school.journal,
+                        teacher=small_school.other_teacher, date_from=first_day.date, date_to=first_day.date)  # fmt: skip
+    student = small_school.students[0]
+    save(small_school, small_school.other_teacher, [CellChange(first_day.pk, student.pk, None, grades=[5])])
+    with pytest.raises(DiaryValidationError):
+        save(small_school, small_school.other_teacher, [CellChange(second_day.pk, student.pk, None, grades=[5])])
+    assert Mark.objects.filter(lesson=first_day).count() == 1
+    assert Mark.objects.filter(lesson=second_day).count() == 0
+
+
+def test_a_stale_version_is_a_conflict_and_changes_nothing(small_school):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[3])])
+    save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, 1, grades=[4])])
+    with pytest.raises(DiaryConflict) as conflict:
+        save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, 1, grades=[5])])
+    assert conflict.value.details[0].grades == [4]
+    mark = Mark.objects.get(lesson=lesson, student=student)
+    assert (mark.grades, mark.version) == ([4], 2)
+    assert AuditEntry.objects.filter(field="grades").count() == 2
+
+
+def test_creating_a_cell_someone_else_just_created_is_a_conflict(small_school):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[3])])
+    with pytest.raises(DiaryConflict):
+        save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, None, grades=[5])])
+
+
+def test_a_replayed_save_changes_nothing(small_school):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    change = CellChange(lesson.pk, student.pk, None, grades=[5])
+    save(small_school, small_school.teacher, [change])
+    with pytest.raises(DiaryConflict):
+        save(small_school, small_school.teacher, [change])
+    assert Mark.objects.get().version == 1
+    assert AuditEntry.objects.filter(field="grades").count() == 1
+
+
+def test_fields_left_out_are_kept_and_empty_grades_clear(small_school):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[5], comment="Жакшы")])
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, 1, attendance="late")])
+    mark = Mark.objects.get()
+    assert (mark.grades, mark.comment, mark.attendance) == ([5], "Жакшы", "late")
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, 2, grades=[])])
+    assert Mark.objects.get().grades == []
+
+
+@pytest.mark.parametrize(
+    ("entered", "late"),
+    [
+        (dt.datetime(2026, 9, 14, 23, 0, tzinfo=timezone.get_fixed_timezone(360)), False),  # the Monday: on time
+        (dt.datetime(2026, 9, 15, 0, 30, tzinfo=timezone.get_fixed_timezone(360)), True),  # Tuesday: late
+    ],
+)
+def test_marks_entered_after_the_following_monday_are_saved_but_flagged_late(small_school, entered, late):
+    """D5: lessons of 7–11 September are due by Monday 14 September (Bishkek time)."""
+    lesson, student = small_school.lessons[1], small_school.students[0]
+    with time_machine.travel(entered, tick=False):
+        marks_save(actor=small_school.teacher.user, journal=small_school.journal,
+                   changes=[CellChange(lesson.pk, student.pk, None, grades=[4])])  # fmt: skip
+    assert Mark.objects.get().is_late is late
+    assert AuditEntry.objects.get(field="grades").is_late is late
+
+
+def test_the_audit_trail_replays_to_the_current_value_of_every_cell(small_school):
+    """D16."""
+    lesson = small_school.lessons[0]
+    first, second, _ = small_school.students
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, None, grades=[3]),
+                                              CellChange(lesson.pk, second.pk, None, attendance="absent")])  # fmt: skip
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, 1, grades=[3, 5], comment="Түзөттү"),
+                                              CellChange(lesson.pk, second.pk, 1, attendance="excused")])  # fmt: skip
+    save(small_school, small_school.director, [CellChange(lesson.pk, first.pk, 2, grades=[4])])
+    replayed: dict = {}
+    for entry in AuditEntry.objects.order_by("at", "pk"):
+        replayed.setdefault((entry.lesson_id, entry.student_id), {})[entry.field] = entry.new
+    for mark in Mark.objects.all():
+        state = replayed[(mark.lesson_id, mark.student_id)]
+        assert state.get("grades", []) == mark.grades
+        assert state["attendance"] == mark.attendance
+        assert state.get("comment", "") == mark.comment
+
+
+def test_audit_entries_cannot_be_edited_or_deleted(small_school):
+    save(small_school, small_school.teacher,
+         [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[5])])  # fmt: skip
+    entry = AuditEntry.objects.first()
+    entry.new = [2]
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get(pk=entry.pk).new == [5]
