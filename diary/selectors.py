@@ -63,7 +63,7 @@ class JournalGrid:
 
 
 def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
-    """Students × lessons × cells × finals of one journal in one period, in 5 queries whatever its size."""
+    """Students × lessons × cells × finals of one journal in one period, in 4 queries whatever its size."""
     enrolment = journal_enrolment(journal, period.start, period.end)
     lessons = list(
         Lesson.objects.filter(
@@ -181,7 +181,7 @@ class SubjectResult:
 
 
 def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
-    """A student's marks per subject in a period, with averages and finals, in 4 queries."""
+    """A student's marks per subject in a period, with averages and finals, in 3 queries."""
     journals = student_journals(student, period.start, period.end)
     marks = Mark.objects.filter(
         student=student, lesson__journal__in=[j.pk for j in journals], lesson__date__gte=period.start,

@@ -56,7 +56,19 @@ def small_school(db) -> SmallSchool:
     lessons = [factories.LessonFactory(journal=journal, date=day, lesson_no=2) for day in dates]
     lesson_1a = factories.LessonFactory(journal=journal_1a, date=dt.date(2026, 9, 7), lesson_no=1)
     return SmallSchool(
-        school=school, q1=q1, q2=q2, director=director, teacher=teacher, other_teacher=other_teacher,
-        homeroom=homeroom, class_5a=class_5a, class_1a=class_1a, students=students, first_grader=first_grader,
-        journal=journal, journal_1a=journal_1a, lessons=lessons, lesson_1a=lesson_1a,
-    )  # fmt: skip
+        school=school,
+        q1=q1,
+        q2=q2,
+        director=director,
+        teacher=teacher,
+        other_teacher=other_teacher,
+        homeroom=homeroom,
+        class_5a=class_5a,
+        class_1a=class_1a,
+        students=students,
+        first_grader=first_grader,
+        journal=journal,
+        journal_1a=journal_1a,
+        lessons=lessons,
+        lesson_1a=lesson_1a,
+    )

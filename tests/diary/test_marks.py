@@ -23,11 +23,15 @@ def save(school, actor, changes, **kwargs):
 def test_teacher_saves_grades_and_attendance_for_several_students_at_once(small_school):
     lesson = small_school.lessons[0]
     first, second, third = small_school.students
-    result = save(small_school, small_school.teacher, [
-        CellChange(lesson.pk, first.pk, None, grades=[5, 4]),
-        CellChange(lesson.pk, second.pk, None, attendance="sick"),
-        CellChange(lesson.pk, third.pk, None, grades=[3], comment="Үй тапшырмасы жок"),
-    ])  # fmt: skip
+    result = save(
+        small_school,
+        small_school.teacher,
+        [
+            CellChange(lesson.pk, first.pk, None, grades=[5, 4]),
+            CellChange(lesson.pk, second.pk, None, attendance="sick"),
+            CellChange(lesson.pk, third.pk, None, grades=[3], comment="Үй тапшырмасы жок"),
+        ],
+    )
     assert result.saved == 3
     cells = {mark.student_id: mark for mark in Mark.objects.filter(lesson=lesson)}
     assert cells[first.pk].grades == [5, 4]
@@ -41,10 +45,14 @@ def test_one_invalid_change_saves_nothing_and_names_the_change(small_school):
     lesson = small_school.lessons[0]
     first, second, _third = small_school.students
     with pytest.raises(DiaryValidationError) as refused:
-        save(small_school, small_school.teacher, [
-            CellChange(lesson.pk, first.pk, None, grades=[5]),
-            CellChange(lesson.pk, second.pk, None, grades=[7]),
-        ])  # fmt: skip
+        save(
+            small_school,
+            small_school.teacher,
+            [
+                CellChange(lesson.pk, first.pk, None, grades=[5]),
+                CellChange(lesson.pk, second.pk, None, grades=[7]),
+            ],
+        )
     assert list(refused.value.fields) == ["1"]
     assert Mark.objects.count() == 0
     assert AuditEntry.objects.count() == 0
@@ -57,8 +65,11 @@ def test_one_invalid_change_saves_nothing_and_names_the_change(small_school):
 def test_values_off_the_scale_or_unknown_are_refused(small_school, grades, attendance):
     lesson, student = small_school.lessons[0], small_school.students[0]
     with pytest.raises(DiaryValidationError):
-        save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=grades,
-                                                             attendance=attendance)])  # fmt: skip
+        save(
+            small_school,
+            small_school.teacher,
+            [CellChange(lesson.pk, student.pk, None, grades=grades, attendance=attendance)],
+        )
     assert Mark.objects.count() == 0
 
 
@@ -67,38 +78,59 @@ def test_grade_one_gets_no_marks_but_keeps_attendance(small_school):
     lesson, pupil = small_school.lesson_1a, small_school.first_grader
     journal = small_school.journal_1a
     with pytest.raises(DiaryValidationError) as refused:
-        marks_save(actor=small_school.teacher.user, journal=journal, at=ON_TIME,
-                   changes=[CellChange(lesson.pk, pupil.pk, None, grades=[5])])  # fmt: skip
+        marks_save(
+            actor=small_school.teacher.user,
+            journal=journal,
+            at=ON_TIME,
+            changes=[CellChange(lesson.pk, pupil.pk, None, grades=[5])],
+        )
     assert "1" in str(refused.value.fields["0"][0])
-    marks_save(actor=small_school.teacher.user, journal=journal, at=ON_TIME,
-               changes=[CellChange(lesson.pk, pupil.pk, None, attendance="absent")])  # fmt: skip
+    marks_save(
+        actor=small_school.teacher.user,
+        journal=journal,
+        at=ON_TIME,
+        changes=[CellChange(lesson.pk, pupil.pk, None, attendance="absent")],
+    )
     assert Mark.objects.get(lesson=lesson, student=pupil).attendance == "absent"
 
 
 def test_a_student_of_another_class_is_refused(small_school):
     with pytest.raises(DiaryValidationError):
-        save(small_school, small_school.teacher,
-             [CellChange(small_school.lessons[0].pk, small_school.first_grader.pk, None, grades=[4])])  # fmt: skip
+        save(
+            small_school,
+            small_school.teacher,
+            [CellChange(small_school.lessons[0].pk, small_school.first_grader.pk, None, grades=[4])],
+        )
 
 
 def test_a_lesson_of_another_journal_is_refused(small_school):
     with pytest.raises(DiaryValidationError):
-        save(small_school, small_school.teacher,
-             [CellChange(small_school.lesson_1a.pk, small_school.students[0].pk, None, grades=[4])])  # fmt: skip
+        save(
+            small_school,
+            small_school.teacher,
+            [CellChange(small_school.lesson_1a.pk, small_school.students[0].pk, None, grades=[4])],
+        )
 
 
 @pytest.mark.parametrize("persona", ["other_teacher", "homeroom"])
 def test_teachers_of_other_journals_cannot_write_this_one(small_school, persona):
     """D15: the homeroom teacher reads the class's journals but writes only their own."""
     with pytest.raises(DiaryPermissionDenied):
-        save(small_school, getattr(small_school, persona),
-             [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])])  # fmt: skip
+        save(
+            small_school,
+            getattr(small_school, persona),
+            [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])],
+        )
     assert Mark.objects.count() == 0
 
 
 def test_administration_may_correct_any_journal(small_school):
-    save(small_school, small_school.director,
-         [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])], reason="Ката")  # fmt: skip
+    save(
+        small_school,
+        small_school.director,
+        [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[4])],
+        reason="Ката",
+    )
     entry = AuditEntry.objects.get(field="grades")
     assert entry.by == small_school.director.user
     assert entry.reason == "Ката"
@@ -107,8 +139,13 @@ def test_administration_may_correct_any_journal(small_school):
 def test_a_substitute_writes_only_the_lessons_of_the_days_they_cover(small_school):
     """D6."""
     first_day, second_day = small_school.lessons[0], small_school.lessons[1]
-    substitution_create(actor=small_school.director.user, journal=small_school.journal,
-                        teacher=small_school.other_teacher, date_from=first_day.date, date_to=first_day.date)  # fmt: skip
+    substitution_create(
+        actor=small_school.director.user,
+        journal=small_school.journal,
+        teacher=small_school.other_teacher,
+        date_from=first_day.date,
+        date_to=first_day.date,
+    )
     student = small_school.students[0]
     save(small_school, small_school.other_teacher, [CellChange(first_day.pk, student.pk, None, grades=[5])])
     with pytest.raises(DiaryValidationError):
@@ -167,8 +204,11 @@ def test_marks_entered_after_the_following_monday_are_saved_but_flagged_late(sma
     """D5: lessons of 7–11 September are due by Monday 14 September (Bishkek time)."""
     lesson, student = small_school.lessons[1], small_school.students[0]
     with time_machine.travel(entered, tick=False):
-        marks_save(actor=small_school.teacher.user, journal=small_school.journal,
-                   changes=[CellChange(lesson.pk, student.pk, None, grades=[4])])  # fmt: skip
+        marks_save(
+            actor=small_school.teacher.user,
+            journal=small_school.journal,
+            changes=[CellChange(lesson.pk, student.pk, None, grades=[4])],
+        )
     assert Mark.objects.get().is_late is late
     assert AuditEntry.objects.get(field="grades").is_late is late
 
@@ -177,10 +217,22 @@ def test_the_audit_trail_replays_to_the_current_value_of_every_cell(small_school
     """D16."""
     lesson = small_school.lessons[0]
     first, second, _ = small_school.students
-    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, None, grades=[3]),
-                                              CellChange(lesson.pk, second.pk, None, attendance="absent")])  # fmt: skip
-    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, 1, grades=[3, 5], comment="Түзөттү"),
-                                              CellChange(lesson.pk, second.pk, 1, attendance="excused")])  # fmt: skip
+    save(
+        small_school,
+        small_school.teacher,
+        [
+            CellChange(lesson.pk, first.pk, None, grades=[3]),
+            CellChange(lesson.pk, second.pk, None, attendance="absent"),
+        ],
+    )
+    save(
+        small_school,
+        small_school.teacher,
+        [
+            CellChange(lesson.pk, first.pk, 1, grades=[3, 5], comment="Түзөттү"),
+            CellChange(lesson.pk, second.pk, 1, attendance="excused"),
+        ],
+    )
     save(small_school, small_school.director, [CellChange(lesson.pk, first.pk, 2, grades=[4])])
     replayed: dict = {}
     for entry in AuditEntry.objects.order_by("at", "pk"):
@@ -193,8 +245,11 @@ def test_the_audit_trail_replays_to_the_current_value_of_every_cell(small_school
 
 
 def test_audit_entries_cannot_be_edited_or_deleted(small_school):
-    save(small_school, small_school.teacher,
-         [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[5])])  # fmt: skip
+    save(
+        small_school,
+        small_school.teacher,
+        [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[5])],
+    )
     entry = AuditEntry.objects.first()
     entry.new = [2]
     with pytest.raises(TypeError):
