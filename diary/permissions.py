@@ -70,3 +70,14 @@ def journals_visible_to(user: User) -> QuerySet[Journal]:
         | Q(substitutions__teacher=staff, substitutions__cancelled_at__isnull=True)
         | Q(school_class__homeroom_teacher=staff)
     ).distinct()
+
+
+def administered_school_ids(user: User) -> list[int]:
+    """The schools whose administration this account belongs to (for the Wagtail admin's diary screens)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [
+        staff.school_id
+        for staff in StaffMember.objects.filter(user=user, archived_at__isnull=True)
+        if ADMINISTRATION_ROLES.intersection(staff.roles)
+    ]

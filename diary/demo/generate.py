@@ -100,35 +100,34 @@ SUBJECT_ORDER = {code: n for n, code in enumerate(SUBJECTS)}
 # Weekly hours per grade. L1/LIT1 are the language of instruction and its literature, L2/LIT2 the other state or
 # official language: Kyrgyz and Russian swap places in Russian-language classes.
 CURRICULUM: dict[int, dict[str, int]] = {
-    1: {"L1": 5, "reading": 3, "L2": 2, "math": 4, "nature": 1, "pe": 3, "music": 1, "art": 1},
-    2: {"L1": 5, "reading": 3, "L2": 3, "math": 4, "nature": 1, "pe": 3, "music": 1, "art": 1},
-    3: {"L1": 4, "reading": 3, "L2": 3, "english": 2, "math": 4, "nature": 2, "pe": 3, "music": 1, "art": 1},
-    4: {"L1": 4, "reading": 3, "L2": 3, "english": 2, "math": 5, "nature": 2, "pe": 3, "music": 1, "art": 1},
-    5: {
-        **{"L1": 4, "LIT1": 2, "L2": 3, "LIT2": 1, "english": 3, "math": 5, "history": 2, "informatics": 1},
-        **{"pe": 2, "music": 1, "art": 1, "technology": 2},
-    },
-    6: {
-        **{"L1": 3, "LIT1": 2, "L2": 3, "LIT2": 1, "english": 3, "math": 5, "history": 2, "geography": 2},
-        **{"biology": 1, "informatics": 1, "pe": 2, "music": 1, "art": 1, "technology": 1},
-    },
-    7: {
-        **{"L1": 3, "LIT1": 2, "L2": 2, "LIT2": 1, "english": 3, "algebra": 3, "geometry": 2, "physics": 2},
-        **{"history": 2, "geography": 2, "biology": 2, "informatics": 1, "pe": 2, "music": 1, "technology": 1},
-    },
-    8: {
-        **{"L1": 3, "LIT1": 2, "L2": 2, "LIT2": 1, "english": 3, "algebra": 3, "geometry": 2, "physics": 2},
-        **{"chemistry": 2, "history": 2, "geography": 2, "biology": 2, "informatics": 1, "pe": 2, "technology": 1},
-    },
-    9: {
-        **{"L1": 2, "LIT1": 2, "L2": 2, "LIT2": 2, "english": 3, "algebra": 3, "geometry": 2, "physics": 3},
-        **{"chemistry": 2, "history": 2, "geography": 2, "biology": 2, "informatics": 2, "pe": 2},
-    },
-    10: {
-        **{"L1": 2, "LIT1": 3, "L2": 2, "LIT2": 2, "english": 3, "algebra": 3, "geometry": 2, "physics": 3},
-        **{"chemistry": 2, "history": 3, "geography": 1, "biology": 2, "informatics": 2, "pe": 2},
-    },
-}
+    1: dict(L1=5, reading=3, L2=2, math=4, nature=1, pe=3, music=1, art=1),
+    2: dict(L1=5, reading=3, L2=3, math=4, nature=1, pe=3, music=1, art=1),
+    3: dict(L1=4, reading=3, L2=3, english=2, math=4, nature=2, pe=3, music=1, art=1),
+    4: dict(L1=4, reading=3, L2=3, english=2, math=5, nature=2, pe=3, music=1, art=1),
+    5: dict(
+        L1=4, LIT1=2, L2=3, LIT2=1, english=3, math=5, history=2, informatics=1, pe=2, music=1, art=1, technology=2,
+    ),
+    6: dict(
+        L1=3, LIT1=2, L2=3, LIT2=1, english=3, math=5, history=2, geography=2, biology=1, informatics=1, pe=2, music=1,
+        art=1, technology=1,
+    ),
+    7: dict(
+        L1=3, LIT1=2, L2=2, LIT2=1, english=3, algebra=3, geometry=2, physics=2, history=2, geography=2, biology=2,
+        informatics=1, pe=2, music=1, technology=1,
+    ),
+    8: dict(
+        L1=3, LIT1=2, L2=2, LIT2=1, english=3, algebra=3, geometry=2, physics=2, chemistry=2, history=2, geography=2,
+        biology=2, informatics=1, pe=2, technology=1,
+    ),
+    9: dict(
+        L1=2, LIT1=2, L2=2, LIT2=2, english=3, algebra=3, geometry=2, physics=3, chemistry=2, history=2, geography=2,
+        biology=2, informatics=2, pe=2,
+    ),
+    10: dict(
+        L1=2, LIT1=3, L2=2, LIT2=2, english=3, algebra=3, geometry=2, physics=3, chemistry=2, history=3, geography=1,
+        biology=2, informatics=2, pe=2,
+    ),
+}  # fmt: skip
 CURRICULUM[11] = dict(CURRICULUM[10])
 LANGUAGE_SUBJECTS = {
     "ky": {"L1": "kyrgyz_lang", "LIT1": "kyrgyz_lit", "L2": "russian_lang", "LIT2": "russian_lit"},
@@ -157,112 +156,144 @@ UNIVERSITIES = {
         "Ош мамлекеттик университети",
         "К. Карасаев атындагы БМУ",
     ),
-    "lang": ("Б. Ельцин атындагы КРСУ", "К. Карасаев атындагы БМУ", "Ж. Баласагын атындагы КУУ", "И. Арабаев атындагы КМУ"),
+    "lang": (
+        "Б. Ельцин атындагы КРСУ",
+        "К. Карасаев атындагы БМУ",
+        "Ж. Баласагын атындагы КУУ",
+        "И. Арабаев атындагы КМУ",
+    ),
     "tech": ("И. Раззаков атындагы КМТУ", "Ж. Баласагын атындагы КУУ", "Б. Ельцин атындагы КРСУ"),
     "sport": ("Кыргыз мамлекеттик дене тарбия жана спорт академиясы",),
-    "arts": ("Б. Бейшеналиева атындагы Кыргыз мамлекеттик маданият жана искусство университети", "И. Арабаев атындагы КМУ"),
+    "arts": (
+        "Б. Бейшеналиева атындагы Кыргыз мамлекеттик маданият жана искусство университети",
+        "И. Арабаев атындагы КМУ",
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Specialty:
-    subjects: tuple[str, ...]
+    """What a teacher was trained for, the subjects it lets them teach, and who tends to hold it."""
+
     name: str
+    subjects: tuple[str, ...]
     post_ky: str
     post_ru: str
-    schools: str
+    universities: str
     female: float = 0.8
     russian: float = 0.1
 
 
 SPECIALTIES: dict[str, Specialty] = {
     "primary": Specialty(
-        (), "Башталгыч билим берүү", "Башталгыч класстардын мугалими", "Учитель начальных классов", "ped", 0.95, 0.1
+        "Башталгыч билим берүү", (), "Башталгыч класстардын мугалими", "Учитель начальных классов", "ped", female=0.95
     ),
     "kyrgyz": Specialty(
-        ("kyrgyz_lang", "kyrgyz_lit"),
         "Кыргыз тили жана адабияты",
+        ("kyrgyz_lang", "kyrgyz_lit"),
         "Кыргыз тили жана адабияты мугалими",
         "Учитель кыргызского языка и литературы",
         "ped",
-        0.9,
-        0.0,
+        female=0.9,
+        russian=0.0,
     ),
     "russian": Specialty(
-        ("russian_lang", "russian_lit"),
         "Орус тили жана адабияты",
+        ("russian_lang", "russian_lit"),
         "Орус тили жана адабияты мугалими",
         "Учитель русского языка и литературы",
         "lang",
-        0.9,
-        0.5,
+        female=0.9,
+        russian=0.5,
     ),
     "english": Specialty(
-        ("english",), "Англис тили", "Англис тили мугалими", "Учитель английского языка", "lang", 0.85, 0.1
+        "Англис тили", ("english",), "Англис тили мугалими", "Учитель английского языка", "lang", female=0.85
     ),
     "math": Specialty(
-        ("math", "algebra", "geometry", "informatics"),
         "Математика жана информатика",
+        ("math", "algebra", "geometry", "informatics"),
         "Математика мугалими",
         "Учитель математики",
         "ped",
-        0.7,
-        0.15,
+        female=0.7,
+        russian=0.15,
     ),
     "informatics": Specialty(
-        ("informatics",), "Информатика", "Информатика мугалими", "Учитель информатики", "tech", 0.5, 0.1
+        "Информатика", ("informatics",), "Информатика мугалими", "Учитель информатики", "tech", female=0.5
     ),
-    "physics": Specialty(("physics",), "Физика", "Физика мугалими", "Учитель физики", "ped", 0.5, 0.15),
+    "physics": Specialty("Физика", ("physics",), "Физика мугалими", "Учитель физики", "ped", female=0.5, russian=0.15),
     "chembio": Specialty(
-        ("chemistry", "biology"), "Химия жана биология", "Химия жана биология мугалими", "Учитель химии и биологии", "ped"
+        "Химия жана биология",
+        ("chemistry", "biology"),
+        "Химия жана биология мугалими",
+        "Учитель химии и биологии",
+        "ped",
     ),
-    "geography": Specialty(("geography",), "География", "География мугалими", "Учитель географии", "ped"),
-    "history": Specialty(("history",), "Тарых", "Тарых мугалими", "Учитель истории", "ped", 0.6),
-    "pe": Specialty(("pe",), "Дене тарбия", "Дене тарбия мугалими", "Учитель физической культуры", "sport", 0.3),
-    "music": Specialty(("music",), "Музыка", "Музыка мугалими", "Учитель музыки", "arts"),
+    "geography": Specialty("География", ("geography",), "География мугалими", "Учитель географии", "ped"),
+    "history": Specialty("Тарых", ("history",), "Тарых мугалими", "Учитель истории", "ped", female=0.6),
+    "pe": Specialty("Дене тарбия", ("pe",), "Дене тарбия мугалими", "Учитель физической культуры", "sport", female=0.3),
+    "music": Specialty("Музыка", ("music",), "Музыка мугалими", "Учитель музыки", "arts"),
     "art": Specialty(
-        ("art", "technology"), "Сүрөт жана технология", "Сүрөт жана технология мугалими", "Учитель ИЗО и технологии", "arts"
+        "Сүрөт жана технология",
+        ("art", "technology"),
+        "Сүрөт жана технология мугалими",
+        "Учитель ИЗО и технологии",
+        "arts",
     ),
 }
 # Teachers who can take a subject, the dedicated specialty first (informatics before mathematics).
 SUBJECT_SPECIALTIES = {
-    subject: sorted((key for key, spec in SPECIALTIES.items() if subject in spec.subjects), key=lambda k: len(SPECIALTIES[k].subjects))
+    subject: sorted(
+        (key for key, spec in SPECIALTIES.items() if subject in spec.subjects),
+        key=lambda k: len(SPECIALTIES[k].subjects),
+    )
     for subject in SUBJECTS
 }
 
+# fmt: off
 KY_SURNAMES = (
-    "Асанов Үсөнов Токтогулов Жумабеков Абдыкадыров Осмонов Бейшеналиев Сыдыков Мамытов Турдубаев Садыков Бакиров "
-    "Эсенгулов Акматов Жээнбеков Өмүрбеков Төлөгөнов Карыбеков Исаков Маматов Алымкулов Сулайманов Курманалиев "
-    "Абдрахманов Нурматов Орозбеков Шаршенов Кенжебаев Чыныбаев Таштанов Эшимов Мырзабеков Байзаков Жолдошев "
-    "Дөөлөтов Сагынбаев Молдокматов Түлөбердиев Кожобеков Үмөталиев Аманбаев Бообеков Дүйшөнбиев Калыков Момунов "
-    "Рысбеков Сатыбалдиев Тагаев Усубалиев Эргешов Жусупов Абдыраимов Бөкөнбаев Кудайбергенов Бекбоев Мукашев "
-    "Арстанбеков Зарлыков Ибраимов Көкөев Сооронбаев Бектеналиев Кыдыралиев Темиров Айтматов Чокоев"
-).split()
+    "Асанов", "Үсөнов", "Токтогулов", "Жумабеков", "Абдыкадыров", "Осмонов", "Бейшеналиев", "Сыдыков", "Мамытов",
+    "Турдубаев", "Садыков", "Бакиров", "Эсенгулов", "Акматов", "Жээнбеков", "Өмүрбеков", "Төлөгөнов", "Карыбеков",
+    "Исаков", "Маматов", "Алымкулов", "Сулайманов", "Курманалиев", "Абдрахманов", "Нурматов", "Орозбеков", "Шаршенов",
+    "Кенжебаев", "Чыныбаев", "Таштанов", "Эшимов", "Мырзабеков", "Байзаков", "Жолдошев", "Дөөлөтов", "Сагынбаев",
+    "Молдокматов", "Түлөбердиев", "Кожобеков", "Үмөталиев", "Аманбаев", "Бообеков", "Дүйшөнбиев", "Калыков", "Момунов",
+    "Рысбеков", "Сатыбалдиев", "Тагаев", "Усубалиев", "Эргешов", "Жусупов", "Абдыраимов", "Бөкөнбаев", "Кудайбергенов",
+    "Бекбоев", "Мукашев", "Арстанбеков", "Зарлыков", "Ибраимов", "Көкөев", "Сооронбаев", "Бектеналиев", "Кыдыралиев",
+    "Темиров", "Чокоев",
+)
 RU_SURNAMES = (
-    "Иванов Петров Смирнов Кузнецов Попов Васильев Соколов Михайлов Новиков Федоров Морозов Волков Алексеев "
-    "Лебедев Семенов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин Захаров Зайцев Борисов "
-    "Яковлев Григорьев Романов Сергеев Фролов Белов Ковалев Гончаров Киселев"
-).split()
+    "Иванов", "Петров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов", "Новиков", "Федоров",
+    "Морозов", "Волков", "Алексеев", "Лебедев", "Семенов", "Егоров", "Павлов", "Козлов", "Степанов", "Николаев",
+    "Орлов", "Андреев", "Макаров", "Никитин", "Захаров", "Зайцев", "Борисов", "Яковлев", "Григорьев", "Романов",
+    "Сергеев", "Фролов", "Белов", "Ковалев", "Гончаров", "Киселев",
+)
 KY_MEN = (
-    "Бакыт Болот Нурбек Алмаз Таалай Кубаныч Мирбек Эрмек Кайрат Бектур Жаныбек Мелис Талант Улан Эркин Марат "
-    "Азамат Нурлан Эрлан Темирбек Бекболот Төлөн Өмүрбек Дүйшөн Асан Үсөн Жумабек Токтогул Канат Медет Замир Садыр "
-    "Максат Айбек Бактыбек Жыргалбек Чыңгыз Мирлан Алмазбек Санжар Элмурат Бекжан Курманбек Кадырбек Үмөт Жеңишбек"
-).split()
+    "Бакыт", "Болот", "Нурбек", "Алмаз", "Таалай", "Кубаныч", "Мирбек", "Эрмек", "Кайрат", "Бектур", "Жаныбек", "Мелис",
+    "Талант", "Улан", "Эркин", "Марат", "Азамат", "Нурлан", "Эрлан", "Темирбек", "Бекболот", "Төлөн", "Өмүрбек",
+    "Дүйшөн", "Асан", "Үсөн", "Жумабек", "Токтогул", "Канат", "Медет", "Замир", "Садыр", "Максат", "Айбек", "Бактыбек",
+    "Жыргалбек", "Чыңгыз", "Мирлан", "Алмазбек", "Санжар", "Элмурат", "Бекжан", "Курманбек", "Кадырбек", "Үмөт",
+    "Жеңишбек",
+)
 KY_WOMEN = (
-    "Гүлнара Жылдыз Айгүл Нургүл Чолпон Динара Гүлмира Бермет Назгүл Айнура Салтанат Жаңыл Анара Мээрим Асель "
-    "Бүбүсара Гүлзат Замира Эльмира Роза Мира Венера Бактыгүл Айзат Калыйча Чынара Жамиля Майрамкан Күлүмкан "
-    "Гүлсара Айсулуу Нурзат Асылгүл Айдай Зуура Чынаркүл Тынара Өмүркан Сүйүмкан Нуриза"
-).split()
+    "Гүлнара", "Жылдыз", "Айгүл", "Нургүл", "Чолпон", "Динара", "Гүлмира", "Бермет", "Назгүл", "Айнура", "Салтанат",
+    "Жаңыл", "Анара", "Мээрим", "Асель", "Бүбүсара", "Гүлзат", "Замира", "Эльмира", "Роза", "Мира", "Венера",
+    "Бактыгүл", "Айзат", "Калыйча", "Чынара", "Жамиля", "Майрамкан", "Күлүмкан", "Гүлсара", "Айсулуу", "Нурзат",
+    "Асылгүл", "Айдай", "Зуура", "Чынаркүл", "Тынара", "Өмүркан", "Сүйүмкан", "Нуриза",
+)
 KY_BOYS = (
-    "Эмир Нурислам Айдар Алинур Амир Байэл Султан Нурбек Адилет Арсен Актан Темирлан Элдияр Мирлан Медер Үмөт "
-    "Нурсултан Бекзат Эрлан Айбек Тилек Чыңгыз Бакай Манас Семетей Искендер Азамат Нурдин Эржан Бектур Жаныш "
-    "Элмурат Байтик Өмүр Нуржигит Атай Талгат Кутман Айбол Ислам Имран Дастан Сыймык Максат Данияр Азим Төрөбек Жеңиш"
-).split()
+    "Эмир", "Нурислам", "Айдар", "Алинур", "Амир", "Байэл", "Султан", "Нурбек", "Адилет", "Арсен", "Актан", "Темирлан",
+    "Элдияр", "Мирлан", "Медер", "Үмөт", "Нурсултан", "Бекзат", "Эрлан", "Айбек", "Тилек", "Чыңгыз", "Бакай", "Манас",
+    "Семетей", "Искендер", "Азамат", "Нурдин", "Эржан", "Бектур", "Жаныш", "Элмурат", "Байтик", "Өмүр", "Нуржигит",
+    "Атай", "Талгат", "Кутман", "Айбол", "Ислам", "Имран", "Дастан", "Сыймык", "Максат", "Данияр", "Азим", "Төрөбек",
+    "Жеңиш",
+)
 KY_GIRLS = (
-    "Айпери Айжан Бегимай Асель Мээрим Айзада Нуриза Адина Айым Сезим Элнура Каныкей Бермет Аида Айсулуу Айдана "
-    "Медина Томирис Малика Самира Нурай Айдай Жаңыл Күнсулуу Мөлдүр Нургүл Айбийке Алтынай Толгонай Айнура Асылзат "
-    "Эркайым Айсезим Жибек Үмүтай Сүйүү Акмөөр Гүлайым Бүбүажар Назик"
-).split()
+    "Айпери", "Айжан", "Бегимай", "Асель", "Мээрим", "Айзада", "Нуриза", "Адина", "Айым", "Сезим", "Элнура", "Каныкей",
+    "Бермет", "Аида", "Айсулуу", "Айдана", "Медина", "Томирис", "Малика", "Самира", "Нурай", "Айдай", "Жаңыл",
+    "Күнсулуу", "Мөлдүр", "Нургүл", "Айбийке", "Алтынай", "Толгонай", "Айнура", "Асылзат", "Эркайым", "Айсезим",
+    "Жибек", "Үмүтай", "Сүйүү", "Акмөөр", "Гүлайым", "Бүбүажар", "Назик",
+)
+# Russian men's names with the stem of the patronymic they give.
 RU_MEN = {
     "Александр": "Александров",
     "Дмитрий": "Дмитриев",
@@ -286,20 +317,27 @@ RU_MEN = {
     "Денис": "Денисов",
 }
 RU_WOMEN = (
-    "Елена Ольга Татьяна Наталья Ирина Светлана Людмила Галина Марина Оксана Юлия Анна Екатерина Надежда Валентина"
-).split()
-RU_BOYS = "Александр Дмитрий Максим Артем Иван Михаил Никита Егор Андрей Кирилл Илья Алексей Роман Даниил Тимофей".split()
-RU_GIRLS = "Анна Мария Анастасия Дарья Софья Виктория Полина Алина Ксения Елизавета Варвара Вероника Ева Милана".split()
-
-KY_ALPHABET = {ch: n for n, ch in enumerate("абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя")}
-TRANSLIT = dict(
-    zip(
-        "абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя",
-        "a b v g d e yo zh z i y k l m n ng o o p r s t u u f kh ts ch sh shch _ y _ e yu ya".split(),
-        strict=True,
-    )
+    "Елена", "Ольга", "Татьяна", "Наталья", "Ирина", "Светлана", "Людмила", "Галина", "Марина", "Оксана", "Юлия",
+    "Анна", "Екатерина", "Надежда", "Валентина",
 )
-PHONE_PREFIXES = ("500", "502", "505", "550", "551", "555", "557", "559", "700", "702", "705", "707", "770", "772", "777", "990", "997")
+RU_BOYS = (
+    "Александр", "Дмитрий", "Максим", "Артем", "Иван", "Михаил", "Никита", "Егор", "Андрей", "Кирилл", "Илья",
+    "Алексей", "Роман", "Даниил", "Тимофей",
+)
+RU_GIRLS = (
+    "Анна", "Мария", "Анастасия", "Дарья", "Софья", "Виктория", "Полина", "Алина", "Ксения", "Елизавета", "Варвара",
+    "Вероника", "Ева", "Милана",
+)
+KY_ALPHABET = {ch: n for n, ch in enumerate("абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя")}
+TRANSLIT = dict(zip("абвгдеёжзийклмнңоөпрстуүфхцчшщъыьэюя", (
+    "a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "ng", "o", "o", "p", "r", "s", "t",
+    "u", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+), strict=True))
+PHONE_PREFIXES = (
+    "500", "502", "505", "550", "551", "555", "557", "559", "700", "702", "705", "707", "770", "772", "777", "990",
+    "997",
+)
+# fmt: on
 
 
 def ky_sort_key(text: str) -> tuple[int, ...]:
@@ -308,7 +346,7 @@ def ky_sort_key(text: str) -> tuple[int, ...]:
 
 
 def translit(text: str) -> str:
-    return "".join(TRANSLIT.get(ch, ch) for ch in text.lower()).replace("_", "").replace("-", "")
+    return "".join(TRANSLIT.get(ch, ch) for ch in text.lower() if ch.isalnum())
 
 
 def feminine(surname: str) -> str:
@@ -336,6 +374,25 @@ class Person:
     first_name: str
     patronymic: str
 
+    def sort_key(self) -> tuple:
+        return (ky_sort_key(self.last_name), ky_sort_key(self.first_name), ky_sort_key(self.patronymic))
+
+
+@dataclass
+class Student:
+    person: Person
+    birth_date: date
+    code: str = ""
+
+
+@dataclass
+class Guardian:
+    person: Person
+    relation: str
+    phone: str
+    email: str
+    children: list[Student]
+
 
 @dataclass
 class Teacher:
@@ -346,7 +403,6 @@ class Teacher:
     cap: int = MAX_LOAD
     load: int = 0
     code: str = ""
-    homeroom_of: str = ""
 
 
 @dataclass
@@ -355,7 +411,7 @@ class SchoolClass:
     letter: str
     language: str
     size: int
-    students: list = field(default_factory=list)
+    students: list[Student] = field(default_factory=list)
     subjects: dict[str, int] = field(default_factory=dict)
     teachers: dict[tuple[str, str], int] = field(default_factory=dict)
     homeroom: int = -1
@@ -389,13 +445,16 @@ class _Names:
 
     def phone(self) -> str:
         while True:
-            number = f"+996 {self.rng.choice(PHONE_PREFIXES)} {self.rng.randint(0, 999):03d} {self.rng.randint(0, 999):03d}"
+            number = (
+                f"+996 {self.rng.choice(PHONE_PREFIXES)} {self.rng.randint(0, 999):03d} {self.rng.randint(0, 999):03d}"
+            )
             if number not in self.phones:
                 self.phones.add(number)
                 return number
 
 
 def _plan_classes(students: int, classes: int | None) -> list[SchoolClass]:
+    """Classes of grades 1–11, parallels (А, Б, В…) added from grade 1 up; about a third teach in Russian."""
     total = classes if classes is not None else max(11, math.ceil(students / CLASS_SIZE))
     if total < 11:
         raise ValueError("a school with grades 1–11 needs at least 11 classes")
@@ -418,7 +477,8 @@ def _plan_classes(students: int, classes: int | None) -> list[SchoolClass]:
 
 
 def _birth_date(rng: random.Random, grade: int, spill: bool) -> date:
-    year = 2020 - grade
+    """Grade g is born in the year 2026 - 6 - g; single children now and then a few months either side."""
+    year = YEAR_START.year - 6 - grade
     roll = rng.random() if spill else 0.5
     if roll < 0.1:
         start, days = date(year - 1, 9, 1), 122
@@ -429,12 +489,12 @@ def _birth_date(rng: random.Random, grade: int, spill: bool) -> date:
     return start + timedelta(days=rng.randrange(days))
 
 
-def _people(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[dict]:
+def _people(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[Guardian]:
     """Fills the classes with students and returns the guardians; about one guardian in ten has two children."""
     free = [c.size for c in plan]
     pairs = []
     for _ in range(sum(free) // 11):
-        first = rng.choice([n for n, c in enumerate(plan) if free[n]])
+        first = rng.choice([n for n, count in enumerate(free) if count])
         grade, language = plan[first].grade, plan[first].language
         near = [n for n, c in enumerate(plan) if free[n] and 1 <= abs(c.grade - grade) <= 5 and n != first]
         same = [n for n in near if plan[n].language == language]
@@ -469,11 +529,7 @@ def _people(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[
                 if all(abs((born - other).days) >= 300 for other in births):
                     break
             births.append(born)
-            child = {
-                "person": Person(feminine(surname) if female else surname, first, patronymic(father, female)),
-                "birth_date": born,
-                "class": school_class,
-            }
+            child = Student(Person(feminine(surname) if female else surname, first, patronymic(father, female)), born)
             school_class.students.append(child)
             children.append(child)
         mother = rng.random() < 0.7
@@ -489,19 +545,13 @@ def _people(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[
             born = rng.randint(75, 95)
             domain = rng.choice(("gmail.com", "mail.ru", "gmail.com", "inbox.ru"))
             email = f"{translit(person.first_name)}.{translit(person.last_name)}{born}@{domain}"
-        guardians.append(
-            {
-                "person": person,
-                "phone": names.phone(),
-                "email": email,
-                "children": children,
-                "relation": "энеси" if mother else "атасы",
-            }
-        )
+        guardians.append(Guardian(person, "энеси" if mother else "атасы", names.phone(), email, children))
     return guardians
 
 
-def _hire(rng: random.Random, names: _Names, staff: list[Teacher], specialty: str, *, russian: float | None = None):
+def _hire(
+    rng: random.Random, names: _Names, staff: list[Teacher], specialty: str, *, russian: float | None = None
+) -> int:
     spec = SPECIALTIES[specialty]
     taken = {(t.person.last_name, t.person.first_name) for t in staff}
     while True:
@@ -534,19 +584,19 @@ def _staff(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[T
     staff[admin].post = ("Маалыматтык технологиялар боюнча адис", "Специалист по информационным технологиям")
     staff[admin].cap = 0
 
-    primary_subjects = {}
+    primary_subjects: dict[str, set[str]] = {}
     for school_class in plan:
         if school_class.grade in PRIMARY_GRADES:
             teacher = _hire(rng, names, staff, "primary", russian=0.4 if school_class.language == "ru" else 0.02)
             school_class.homeroom = teacher
             staff[teacher].cap = sum(school_class.subjects.values())
             mapping = LANGUAGE_SUBJECTS[school_class.language]
-            primary_subjects[id(school_class)] = {mapping.get(key, key) for key in PRIMARY_TEACHER_SUBJECTS}
+            primary_subjects[school_class.code] = {mapping.get(key, key) for key in PRIMARY_TEACHER_SUBJECTS}
 
     needs = []
     hours_by_specialty: dict[str, int] = {}
     for school_class in plan:
-        own = primary_subjects.get(id(school_class), set())
+        own = primary_subjects.get(school_class.code, set())
         for subject in sorted(school_class.subjects, key=SUBJECT_ORDER.__getitem__):
             hours = school_class.subjects[subject]
             groups = ("1", "2") if school_class.is_split(subject) else ("",)
@@ -566,7 +616,11 @@ def _staff(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[T
         candidates = []
         for rank, specialty in enumerate(SUBJECT_SPECIALTIES[subject]):
             for n, teacher in enumerate(staff):
-                if teacher.specialty != specialty or "teacher" not in teacher.roles or teacher.load + hours > teacher.cap:
+                if (
+                    teacher.specialty != specialty
+                    or "teacher" not in teacher.roles
+                    or teacher.load + hours > teacher.cap
+                ):
                     continue
                 if group == "2" and school_class.teachers.get((subject, "1")) == n:
                     continue
@@ -574,10 +628,7 @@ def _staff(rng: random.Random, plan: list[SchoolClass], names: _Names) -> list[T
                     t == n and s in SPECIALTIES[specialty].subjects for (s, _), t in school_class.teachers.items()
                 )
                 candidates.append((rank, not colleague, teacher.load, rng.random(), n))
-        if candidates:
-            chosen = min(candidates)[-1]
-        else:
-            chosen = _hire(rng, names, staff, SUBJECT_SPECIALTIES[subject][0])
+        chosen = min(candidates)[-1] if candidates else _hire(rng, names, staff, SUBJECT_SPECIALTIES[subject][0])
         school_class.teachers[(subject, group)] = chosen
         staff[chosen].load += hours
 
@@ -696,7 +747,7 @@ class _Scheduler:
             for u in lessons:
                 subject, teachers = self.units[c][u]
 
-                def cost(k: int, subject: int = subject, teachers: tuple[int, ...] = teachers) -> tuple:
+                def cost(k: int, c: int = c, subject: int = subject, teachers: tuple[int, ...] = teachers) -> tuple:
                     time = self.slots[c][k]
                     clashes = sum(self.busy[x][time] for x in teachers)
                     return (clashes, self.daily[c].get((subject, time // LESSONS), 0), self.rng.random())
@@ -723,7 +774,9 @@ class _Scheduler:
                         if time // LESSONS == day and self.units[c][self.grid[c][k]][0] == subject
                     ]
                 )
-            others = [j for j in range(len(self.slots[c])) if self.units[c][self.grid[c][j]] != self.units[c][self.grid[c][i]]]
+            others = [
+                j for j in range(len(self.slots[c])) if self.units[c][self.grid[c][j]] != self.units[c][self.grid[c][i]]
+            ]
             if rng.random() < 0.05:
                 self.swap(c, i, rng.choice(others))
                 continue
@@ -739,15 +792,14 @@ class _Scheduler:
         return not self.clashes
 
     def solve(self) -> list[list[int]]:
-        for _ in range(5):
-            self.start()
-            if self.repair(steps=200 * sum(len(slots) for slots in self.slots) // 10 + 20000):
-                return self.grid
-            self.__init__(self.rng, self.units, len(self.busy))
-        raise RuntimeError("could not build a timetable without teacher clashes")
+        self.start()
+        if not self.repair(steps=20 * sum(len(slots) for slots in self.slots) + 20000):
+            raise RuntimeError("could not build a timetable without teacher clashes")
+        return self.grid
 
 
 def _timetable(rng: random.Random, plan: list[SchoolClass], staff_count: int) -> list[tuple]:
+    """Timetable rows; a split subject's two subgroups share the slot, each with its own teacher."""
     subjects = list(SUBJECTS)
     units = []
     for school_class in plan:
@@ -770,7 +822,8 @@ def _timetable(rng: random.Random, plan: list[SchoolClass], staff_count: int) ->
     return [(code, subject, group, day, lesson) for _, day, lesson, group, code, subject in rows]
 
 
-def _staff_rows(rng: random.Random, staff: list[Teacher]) -> list[list]:
+def _staff_rows(rng: random.Random, staff: list[Teacher], names: _Names) -> list[list]:
+    """Gives the staff their codes (administration first) and the rest of their personnel record."""
     rank = {"director": 0, "deputy": 1, "admin": 2}
     specialty_order = {key: n for n, key in enumerate(SPECIALTIES)}
     order = sorted(
@@ -779,7 +832,7 @@ def _staff_rows(rng: random.Random, staff: list[Teacher]) -> list[list]:
             rank.get(staff[n].roles[0], 3),
             n if staff[n].roles[0] != "teacher" else 0,
             specialty_order[staff[n].specialty],
-            ky_sort_key(staff[n].person.last_name + " " + staff[n].person.first_name),
+            staff[n].person.sort_key(),
         ),
     )
     width = max(3, len(str(len(staff))))
@@ -802,8 +855,8 @@ def _staff_rows(rng: random.Random, staff: list[Teacher]) -> list[list]:
         else:
             total = max(1, min(40, round(rng.gauss(16, 9))))
         in_specialty = total if rng.random() < 0.7 else rng.randint(max(1, total - 8), total)
-        graduated = 2026 - total - rng.randint(0, 2)
-        schools = UNIVERSITIES["tech"] if teacher.roles == ("admin",) else UNIVERSITIES[spec.schools]
+        graduated = YEAR_START.year - total - rng.randint(0, 2)
+        schools = UNIVERSITIES["tech"] if teacher.roles == ("admin",) else UNIVERSITIES[spec.universities]
         education = f"Жогорку, {rng.choice(schools)}, {graduated}"
         if teacher.roles == ("admin",):
             qualification = ""
@@ -826,7 +879,7 @@ def _staff_rows(rng: random.Random, staff: list[Teacher]) -> list[list]:
                 ";".join(teacher.roles),
                 *teacher.post,
                 email,
-                None,
+                names.phone(),
                 education,
                 spec.name,
                 qualification,
@@ -862,35 +915,32 @@ def generate_workbook(
     plan = _plan_classes(students, classes)
     guardians = _people(rng, plan, names)
     for school_class in plan:
-        school_class.students.sort(key=lambda s: ky_sort_key(" ".join(vars(s["person"]).values())))
+        school_class.students.sort(key=lambda student: student.person.sort_key())
     width = max(4, len(str(students)))
     number = 0
     for school_class in plan:
         for student in school_class.students:
             number += 1
-            student["code"] = f"S{number:0{width}d}"
+            student.code = f"S{number:0{width}d}"
     staff = _staff(rng, plan, names)
-    staff_rows = _staff_rows(rng, staff)
-    for row, n in zip(staff_rows, sorted(range(len(staff)), key=lambda n: staff[n].code), strict=True):
-        row[8] = names.phone()
-        assert staff[n].code == row[0]
+    staff_rows = _staff_rows(rng, staff, names)
     timetable = _timetable(rng, plan, len(staff))
 
-    guardians.sort(key=lambda g: min(child["code"] for child in g["children"]))
+    guardians.sort(key=lambda guardian: min(child.code for child in guardian.children))
     guardian_rows = []
     for n, guardian in enumerate(guardians, start=1):
-        person = guardian["person"]
-        children = sorted(child["code"] for child in guardian["children"])
+        person = guardian.person
+        children = sorted(child.code for child in guardian.children)
         guardian_rows.append(
             [
                 f"G{n:0{width}d}",
                 person.last_name,
                 person.first_name,
                 person.patronymic,
-                guardian["phone"],
-                guardian["email"],
+                guardian.phone,
+                guardian.email,
                 ";".join(children),
-                guardian["relation"],
+                guardian.relation,
             ]
         )
 
@@ -911,30 +961,28 @@ def generate_workbook(
         "holidays": _write(folder, "holidays", [(s.isoformat(), e.isoformat(), name) for s, e, name in HOLIDAYS]),
         "subjects": _write(folder, "subjects", [(key, ky, ru) for key, (ky, ru) in SUBJECTS.items()]),
         "staff": _write(folder, "staff", staff_rows),
-        "classes": _write(
-            folder, "classes", [(c.code, c.grade, staff[c.homeroom].code, c.language) for c in plan]
-        ),
+        "classes": _write(folder, "classes", [(c.code, c.grade, staff[c.homeroom].code, c.language) for c in plan]),
         "students": _write(
             folder,
             "students",
             [
                 (
-                    s["code"],
-                    s["person"].last_name,
-                    s["person"].first_name,
-                    s["person"].patronymic,
-                    s["birth_date"].isoformat(),
-                    c.code,
+                    student.code,
+                    student.person.last_name,
+                    student.person.first_name,
+                    student.person.patronymic,
+                    student.birth_date.isoformat(),
+                    school_class.code,
                 )
-                for c in plan
-                for s in c.students
+                for school_class in plan
+                for student in school_class.students
             ],
         ),
         "guardians": _write(folder, "guardians", guardian_rows),
     }
     subgroups, assignments = [], []
     for school_class in plan:
-        roster = [s["code"] for s in school_class.students]
+        roster = [student.code for student in school_class.students]
         half = (len(roster) + 1) // 2
         for (subject, group), teacher in sorted(
             school_class.teachers.items(), key=lambda item: (SUBJECT_ORDER[item[0][0]], item[0][1])

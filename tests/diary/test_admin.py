@@ -1,0 +1,58 @@
+"""The school's data in the Wagtail admin: the administration sees and corrects its own school only (D15, D16)."""
+
+import pytest
+
+from diary.models import Student
+from diary.services.accounts import administration_access_grant
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def director_client(client, small_school):
+    user = small_school.director.user
+    administration_access_grant(user)
+    client.force_login(user)
+    return client
+
+
+def test_the_director_lists_the_schools_students(director_client, small_school):
+    response = director_client.get("/admin/diary/student/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert all(student.last_name in html for student in small_school.students)
+
+
+def test_the_director_does_not_see_another_schools_students(director_client, small_school):
+    stranger = factories.StudentFactory(last_name="Бөтөнов")
+    assert "Бөтөнов" not in director_client.get("/admin/diary/student/").content.decode()
+    for view in ("edit", "inspect"):
+        assert director_client.get(f"/admin/diary/student/{view}/{stranger.pk}/", follow=True).status_code == 404
+
+
+def test_the_director_corrects_a_students_name(director_client, small_school):
+    student = small_school.students[0]
+    response = director_client.post(
+        f"/admin/diary/student/edit/{student.pk}/",
+        {"last_name": "Жаңы", "first_name": student.first_name, "patronymic": "", "birth_date": ""},
+    )
+    assert response.status_code == 302
+    assert Student.objects.get(pk=student.pk).last_name == "Жаңы"
+
+
+def test_nothing_is_deleted_from_the_admin(director_client, small_school):
+    student = small_school.students[0]
+    response = director_client.post(f"/admin/diary/student/delete/{student.pk}/")
+    assert response.status_code in (302, 403)
+    assert Student.objects.filter(pk=student.pk).exists()
+
+
+def test_the_audit_trail_is_read_only(director_client, small_school):
+    assert director_client.get("/admin/diary/auditentry/").status_code == 200
+    assert director_client.get("/admin/diary/auditentry/new/").status_code in (302, 403)
+
+
+def test_a_teacher_without_admin_access_is_kept_out(client, small_school):
+    client.force_login(small_school.teacher.user)
+    assert client.get("/admin/diary/student/").status_code == 302
