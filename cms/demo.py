@@ -15,3 +15,7 @@ DEMO_INTRO_RU = (
     "<p>Добро пожаловать на официальный сайт нашей школы! Здесь публикуются сведения о структуре школы, "
     "образовательных программах, порядке приёма и новости.</p>"
 )
+
+# Every demo person's account shares this password; their usernames are printed by seed_demo.
+DEMO_PASSWORD = "mektep-demo-2026"  # noqa: S105
+DEMO_WORKBOOK = "diary/demo/workbook"

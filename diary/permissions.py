@@ -12,13 +12,20 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def staff_member_of(user: User, school: School | None = None) -> StaffMember | None:
-    """The active staff record linked to this account (in this school, when given)."""
+    """The active staff record linked to this account (in this school, when given).
+
+    Remembered on the user object, which lives for one request or one task.
+    """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
-    staff = StaffMember.objects.filter(user=user, archived_at__isnull=True)
-    if school is not None:
-        staff = staff.filter(school=school)
-    return staff.first()
+    cache = user.__dict__.setdefault("_mektep_staff", {})
+    key = school.pk if school is not None else None
+    if key not in cache:
+        staff = StaffMember.objects.filter(user=user, archived_at__isnull=True).select_related("school")
+        if school is not None:
+            staff = staff.filter(school=school)
+        cache[key] = staff.first()
+    return cache[key]
 
 
 def is_administration(user: User, school: School) -> bool:

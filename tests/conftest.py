@@ -22,7 +22,7 @@ def demo_site(db):
     """The demo school's website: a Site with its bilingual home page (what `seed_demo` builds)."""
     from wagtail.models import Site
 
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", website_only=True, stdout=io.StringIO())
     return Site.objects.get(is_default_site=True)
 
 

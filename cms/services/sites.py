@@ -14,16 +14,19 @@ def school_site_ensure(
     hostname: str,
     title_ky: str,
     title_ru: str,
-    intro_ky: str = "",
-    intro_ru: str = "",
+    intro_ky: str | None = None,
+    intro_ru: str | None = None,
     port: int = 80,
     is_default: bool = False,
 ) -> Site:
-    """The school's Site and home page, created once; later calls update the titles. Idempotent."""
+    """The school's Site and home page, created once; later calls update the titles (and the intro when given)."""
     site = Site.objects.filter(hostname=hostname, port=port).select_related("root_page").first()
     if site is not None and isinstance(site.root_page.specific, HomePage):
         home = site.root_page.specific
-        wanted = {"title_ky": title_ky, "title_ru": title_ru, "intro_ky": intro_ky, "intro_ru": intro_ru}
+        wanted = {"title_ky": title_ky, "title_ru": title_ru}
+        wanted.update(
+            {key: value for key, value in (("intro_ky", intro_ky), ("intro_ru", intro_ru)) if value is not None}
+        )
         if any(getattr(home, field) != value for field, value in wanted.items()):
             for field, value in wanted.items():
                 setattr(home, field, value)
@@ -39,8 +42,8 @@ def school_site_ensure(
         slug=slug,
         slug_ky=slug,
         slug_ru=slug,
-        intro_ky=intro_ky,
-        intro_ru=intro_ru,
+        intro_ky=intro_ky or "",
+        intro_ru=intro_ru or "",
     )
     root.add_child(instance=home)
     home.save_revision().publish()

@@ -910,7 +910,7 @@ def generate_workbook(
     name_ru: str = DEFAULT_NAME_RU,
 ) -> dict[str, int]:
     """Writes the workbook's CSV files into ``folder`` and returns the number of data rows per sheet."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not secrets
+    rng = random.Random(seed)
     names = _Names(rng)
     plan = _plan_classes(students, classes)
     guardians = _people(rng, plan, names)

@@ -1,14 +1,16 @@
 """Lesson topics and homework on the lesson-planning page (D8), written by whoever may write the journal."""
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
-from diary.models import AuditEntry, Lesson
-from diary.permissions import may_write_journal, staff_member_of
+from diary.models import AuditEntry, Journal, Lesson
+from diary.permissions import covered_dates, staff_member_of
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.calendar import is_late_entry
 
@@ -16,7 +18,103 @@ TOPIC_MAX_LENGTH = 500
 HOMEWORK_MAX_LENGTH = 5000
 
 
+@dataclass(frozen=True)
+class LessonChange:
+    """A lesson's new topic and/or homework; None leaves a field as it is."""
+
+    lesson_id: int
+    topic: str | None = None
+    homework: str | None = None
+
+
+def _problems(change: LessonChange) -> dict[str, list[str]]:
+    errors = {}
+    if change.topic is not None and (not isinstance(change.topic, str) or len(change.topic) > TOPIC_MAX_LENGTH):
+        errors["topic"] = [_("A lesson topic is text of at most 500 characters.")]
+    if change.homework is not None and (
+        not isinstance(change.homework, str) or len(change.homework) > HOMEWORK_MAX_LENGTH
+    ):
+        errors["homework"] = [_("Homework is text of at most 5000 characters.")]
+    return errors
+
+
 @transaction.atomic
+def lessons_update(
+    *,
+    actor,
+    journal: Journal,
+    changes: Sequence[LessonChange],
+    reason: str = "",
+    at: dt.datetime | None = None,
+) -> list[Lesson]:
+    """D8: records topics and homework of a journal's lessons, all or nothing, audited (D16).
+
+    The writer is the journal's teacher, a substitute on the days they cover (who is then recorded as having
+    conducted the lesson, D6), or the administration.
+    """
+    at = at or timezone.now()
+    staff = staff_member_of(actor, journal.school)
+    if staff is None:
+        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
+    is_own = staff.pk == journal.teacher_id
+    ranges = [] if is_own or staff.is_administration else covered_dates(actor, journal)
+    if not (is_own or staff.is_administration or ranges):
+        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
+
+    lessons = {
+        lesson.pk: lesson
+        for lesson in Lesson.objects.select_for_update().filter(journal=journal, pk__in=[c.lesson_id for c in changes])
+    }
+    errors: dict[str, list[str]] = {}
+    for index, change in enumerate(changes):
+        lesson = lessons.get(change.lesson_id)
+        problems = [message for messages in _problems(change).values() for message in messages]
+        if lesson is None:
+            problems.append(_("This lesson is not in this journal."))
+        elif lesson.archived_at is not None:
+            problems.append(_("This lesson has been removed from the timetable."))
+        elif ranges and not any(start <= lesson.date <= end for start, end in ranges):
+            problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson.date.isoformat()})
+        if problems:
+            errors[str(index)] = problems
+    if errors:
+        raise DiaryValidationError(_("Nothing was saved: some fields are not valid."), fields=errors)
+
+    changed: list[Lesson] = []
+    entries: list[AuditEntry] = []
+    for change in changes:
+        lesson = lessons[change.lesson_id]
+        late = is_late_entry(lesson.date, at)
+        touched = False
+        for field, value in (("topic", change.topic), ("homework", change.homework)):
+            if value is None or getattr(lesson, field) == value.strip():
+                continue
+            entries.append(
+                audit_entry(
+                    school_id=lesson.school_id,
+                    at=at,
+                    by=actor,
+                    field=getattr(AuditEntry.Field, field.upper()),
+                    old=getattr(lesson, field),
+                    new=value.strip(),
+                    journal_id=journal.pk,
+                    lesson_id=lesson.pk,
+                    reason=reason,
+                    is_late=late,
+                )
+            )
+            setattr(lesson, field, value.strip())
+            touched = True
+        if touched:
+            if not staff.is_administration or is_own:
+                lesson.conducted_by = staff
+            lesson.updated_at = at
+            changed.append(lesson)
+    Lesson.objects.bulk_update(changed, ["topic", "homework", "conducted_by", "updated_at"])
+    audit_entries_add(entries)
+    return [lessons[change.lesson_id] for change in changes]
+
+
 def lesson_update(
     *,
     actor,
@@ -26,41 +124,20 @@ def lesson_update(
     reason: str = "",
     at: dt.datetime | None = None,
 ) -> Lesson:
-    """D8: records a lesson's topic and homework (None leaves a field as it is); audited (D16)."""
-    at = at or timezone.now()
-    journal = lesson.journal
-    if lesson.archived_at is not None:
-        raise DiaryValidationError(_("This lesson has been removed from the timetable."), code="lesson_archived")
-    if not may_write_journal(actor, journal, lesson.date):
-        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
-    errors = {}
-    if topic is not None and (not isinstance(topic, str) or len(topic) > TOPIC_MAX_LENGTH):
-        errors["topic"] = [_("A lesson topic is text of at most 500 characters.")]
-    if homework is not None and (not isinstance(homework, str) or len(homework) > HOMEWORK_MAX_LENGTH):
-        errors["homework"] = [_("Homework is text of at most 5000 characters.")]
+    """D8 for one lesson (the lesson-planning page's header cell)."""
+    errors = _problems(LessonChange(lesson.pk, topic, homework))
     if errors:
         raise DiaryValidationError(_("Nothing was saved: some fields are not valid."), fields=errors)
-
-    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
-    late = is_late_entry(lesson.date, at)
-    entries = []
-    for field, value in (("topic", topic), ("homework", homework)):
-        if value is None or getattr(lesson, field) == value.strip():
-            continue
-        entries.append(
-            audit_entry(
-                school_id=lesson.school_id, at=at, by=actor, field=getattr(AuditEntry.Field, field.upper()),
-                old=getattr(lesson, field), new=value.strip(), journal_id=journal.pk, lesson_id=lesson.pk,
-                reason=reason, is_late=late,
-            )
-        )  # fmt: skip
-        setattr(lesson, field, value.strip())
-    if entries:
-        staff = staff_member_of(actor, journal.school)
-        # D6: the teacher who records the lesson conducted it (a substitute, on the days they cover).
-        if staff is not None and (staff.pk == journal.teacher_id or not staff.is_administration):
-            lesson.conducted_by = staff
-        lesson.full_clean()
-        lesson.save()
-        audit_entries_add(entries)
-    return lesson
+    if lesson.archived_at is not None:
+        raise DiaryValidationError(_("This lesson has been removed from the timetable."), code="lesson_archived")
+    try:
+        (updated,) = lessons_update(
+            actor=actor,
+            journal=lesson.journal,
+            reason=reason,
+            at=at,
+            changes=[LessonChange(lesson.pk, topic, homework)],
+        )
+    except DiaryValidationError as error:
+        raise DiaryPermissionDenied(error.fields.get("0", [error.message])[0]) from error
+    return updated

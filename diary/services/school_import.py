@@ -155,11 +155,11 @@ class _Validator:
                 self.problem(row, column, _("Not an e-mail address."))
         return value
 
-    def codes_list(self, row: Row, column: str, known: set[str], what: str) -> list[str]:
+    def student_codes(self, row: Row, column: str, known: set[str]) -> list[str]:
         items = [item.strip() for item in (self.required(row, column) or "").split(LIST_SEPARATOR) if item.strip()]
         for item in items:
             if item not in known:
-                self.problem(row, column, _("Unknown %(what)s code: %(code)s") % {"what": what, "code": item})
+                self.problem(row, column, _("Unknown student code: %(code)s") % {"code": item})
         return [item for item in items if item in known]
 
     # --- sheets ---------------------------------------------------------------------------
@@ -344,7 +344,7 @@ class _Validator:
         for row in self.rows("guardians"):
             code = self.code(row, "code", seen)
             last_name, first_name = self.required(row, "last_name"), self.required(row, "first_name")
-            children = self.codes_list(row, "students", students, _("student"))
+            children = self.student_codes(row, "students", students)
             if code and last_name and first_name and children:
                 self.out.guardians.append(
                     {
@@ -378,7 +378,7 @@ class _Validator:
                 self.problem(row, "name", _("This subgroup is listed twice."))
                 continue
             seen[key] = row.number
-            members = self.codes_list(row, "students", set(class_of), _("student"))
+            members = self.student_codes(row, "students", set(class_of))
             for member in members:
                 if class_of[member] != school_class:
                     self.problem(

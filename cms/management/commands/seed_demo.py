@@ -1,8 +1,12 @@
-"""`manage.py seed_demo`: the demo school (its website and, later, its diary). Safe to run twice."""
+"""`manage.py seed_demo`: the demo school (its website and its diary) with demo logins. Safe to run twice."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from cms.demo import (
     DEMO_ADMIN_PASSWORD,
@@ -10,14 +14,22 @@ from cms.demo import (
     DEMO_HOSTNAME,
     DEMO_INTRO_KY,
     DEMO_INTRO_RU,
+    DEMO_PASSWORD,
     DEMO_TITLE_KY,
     DEMO_TITLE_RU,
+    DEMO_WORKBOOK,
 )
 from cms.services.sites import school_site_ensure
+from diary.demo.activity import demo_accounts_ensure, demo_activity_build
+from diary.services.school_import import school_import
+from diary.workbook import workbook_read
 
 
 class Command(BaseCommand):
-    help = "Creates the demo school (website home page and demo logins). Safe to run twice."
+    help = "Creates the demo school: website, diary data imported from the demo workbook, activity, logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--website-only", action="store_true", help="only the website's home page and admin")
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -30,8 +42,23 @@ class Command(BaseCommand):
             is_default=True,
         )
         user_model = get_user_model()
-        admin = user_model.objects.filter(username=DEMO_ADMIN_USERNAME).first()
-        if admin is None:
+        if not user_model.objects.filter(username=DEMO_ADMIN_USERNAME).exists():
             user_model.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@localhost", DEMO_ADMIN_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"Demo school site: {site.hostname} ({site.root_page.title})"))
         self.stdout.write(f"Administrator login: {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}  (/admin/)")
+        if options["website_only"]:
+            return
+
+        sheets, problems = workbook_read(Path(settings.BASE_DIR) / DEMO_WORKBOOK)
+        summary = school_import(sheets=sheets, read_problems=problems)
+        school = summary.school
+        logins = demo_accounts_ensure(school=school, password=DEMO_PASSWORD)
+        activity = demo_activity_build(school=school, today=timezone.localdate())
+        if not activity.get("skipped"):
+            self.stdout.write(
+                f"Demo diary: {activity.get('topics', 0)} lessons recorded, {activity.get('marks', 0)} marks, "
+                f"{activity.get('finals', 0)} final grades."
+            )
+        self.stdout.write(f"Diary logins (password {DEMO_PASSWORD}):")
+        for role, username in logins.items():
+            self.stdout.write(f"  {role:<9} {username}")
