@@ -3,20 +3,20 @@
 import logging
 from collections.abc import Callable
 
-from wagtail.models import Site
+from diary.models import School
 
 logger = logging.getLogger(__name__)
 
-# Each finder takes a Site and returns the names of the work items it queued for it.
+# Each finder takes a School and returns the names of the work items it queued for it.
 # Reports and reminders register their finders here.
-DUE_WORK_FINDERS: list[Callable[[Site], list[str]]] = []
+DUE_WORK_FINDERS: list[Callable[[School], list[str]]] = []
 
 
 def sweep_run() -> dict:
     queued: list[str] = []
-    sites = list(Site.objects.order_by("pk"))
-    for site in sites:
+    schools = list(School.objects.order_by("pk"))
+    for school in schools:
         for finder in DUE_WORK_FINDERS:
-            queued.extend(finder(site))
-    logger.info("Sweep checked %d school site(s), queued %d task(s).", len(sites), len(queued))
-    return {"sites": len(sites), "queued": queued}
+            queued.extend(finder(school))
+    logger.info("Sweep checked %d school(s), queued %d task(s).", len(schools), len(queued))
+    return {"schools": len(schools), "queued": queued}
