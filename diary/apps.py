@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DiaryConfig(AppConfig):
     name = "diary"
     verbose_name = _("Electronic diary")
+
+    def ready(self):
+        from diary.api import schema  # noqa: F401  (registers the OpenAPI description of bearer tokens)

@@ -1,31 +1,81 @@
-"""D15: who may see and do what in the diary. Every view, API endpoint, selector and service asks here."""
+"""D15: who may see and do what in the diary. Every view, API endpoint, selector and service asks here.
+
+- Students: their own data. Guardians: their children's.
+- Subject teachers: their journals, and the journals they cover as substitutes (D6).
+- Homeroom teachers: read their class's journals and data; issue their class's access codes (D4).
+- Director, deputy, diary administrator: the whole school; the director and deputies inspect journals (D12).
+- Nobody: another school. Deactivated accounts: nothing.
+"""
 
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from diary.models import Journal, School, StaffMember, Substitution
+from diary.models import Enrolment, Guardian, Journal, School, SchoolClass, StaffMember, Student, Substitution
 from diary.models.people import ADMINISTRATION_ROLES
 
 User = AbstractBaseUser | AnonymousUser
 
 
-def staff_member_of(user: User, school: School | None = None) -> StaffMember | None:
-    """The active staff record linked to this account (in this school, when given).
+def _active(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
-    Remembered on the user object, which lives for one request or one task.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
-    cache = user.__dict__.setdefault("_mektep_staff", {})
-    key = school.pk if school is not None else None
+
+def _cached(user: User, key, compute):
+    """Answers about one account are remembered on the user object, which lives for one request or task."""
+    cache = user.__dict__.setdefault("_mektep_access", {})
     if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def staff_member_of(user: User, school: School | None = None) -> StaffMember | None:
+    """The active staff record linked to this account (in this school, when given)."""
+    if not _active(user):
+        return None
+
+    def compute():
         staff = StaffMember.objects.filter(user=user, archived_at__isnull=True).select_related("school")
         if school is not None:
             staff = staff.filter(school=school)
-        cache[key] = staff.first()
-    return cache[key]
+        return staff.first()
+
+    return _cached(user, ("staff", school.pk if school else None), compute)
+
+
+def student_of(user: User) -> Student | None:
+    if not _active(user):
+        return None
+    return _cached(user, "student", lambda: Student.objects.filter(user=user, archived_at__isnull=True).first())
+
+
+def children_of(user: User) -> list[Student]:
+    """The students whose guardian this account is."""
+    if not _active(user):
+        return []
+    return _cached(
+        user,
+        "children",
+        lambda: list(
+            Student.objects.filter(guardian_links__guardian__user=user, archived_at__isnull=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        ),
+    )
+
+
+def school_of(user: User) -> School | None:
+    """The one school this account belongs to, whatever the role."""
+    staff = staff_member_of(user)
+    if staff is not None:
+        return staff.school
+    student = student_of(user)
+    if student is not None:
+        return student.school
+    children = children_of(user)
+    return children[0].school if children else None
 
 
 def is_administration(user: User, school: School) -> bool:
@@ -40,18 +90,6 @@ def is_inspector(user: User, school: School) -> bool:
     return staff is not None and bool({"director", "deputy"}.intersection(staff.roles))
 
 
-def may_write_journal(user: User, journal: Journal, on_date: dt.date) -> bool:
-    """D6, D15: the journal's teacher, a substitute covering that date, or the school's administration."""
-    staff = staff_member_of(user, journal.school)
-    if staff is None:
-        return False
-    if staff.pk == journal.teacher_id or ADMINISTRATION_ROLES.intersection(staff.roles):
-        return True
-    return Substitution.objects.filter(
-        journal=journal, teacher=staff, date_from__lte=on_date, date_to__gte=on_date, cancelled_at__isnull=True
-    ).exists()
-
-
 def covered_dates(user: User, journal: Journal) -> list[tuple[dt.date, dt.date]]:
     """The date ranges in which this user substitutes in this journal (D6)."""
     staff = staff_member_of(user, journal.school)
@@ -64,27 +102,130 @@ def covered_dates(user: User, journal: Journal) -> list[tuple[dt.date, dt.date]]
     )
 
 
+def may_write_journal(user: User, journal: Journal, on_date: dt.date) -> bool:
+    """D6, D15: the journal's teacher, a substitute covering that date, or the school's administration."""
+    staff = staff_member_of(user, journal.school)
+    if staff is None:
+        return False
+    if staff.pk == journal.teacher_id or staff.is_administration:
+        return True
+    return any(start <= on_date <= end for start, end in covered_dates(user, journal))
+
+
 def journals_visible_to(user: User) -> QuerySet[Journal]:
     """D15: administration sees the school's journals; teachers their own, the ones they cover, their class's."""
     staff = staff_member_of(user)
     if staff is None:
         return Journal.objects.none()
     journals = Journal.objects.filter(school=staff.school, archived_at__isnull=True)
-    if ADMINISTRATION_ROLES.intersection(staff.roles):
+    if staff.is_administration:
         return journals
-    return journals.filter(
-        Q(teacher=staff)
-        | Q(substitutions__teacher=staff, substitutions__cancelled_at__isnull=True)
-        | Q(school_class__homeroom_teacher=staff)
-    ).distinct()
+    covered = Substitution.objects.filter(teacher=staff, cancelled_at__isnull=True).values("journal_id")
+    return journals.filter(Q(teacher=staff) | Q(pk__in=covered) | Q(school_class__homeroom_teacher=staff))
+
+
+def students_visible_to(user: User) -> QuerySet[Student]:
+    """D15: a student themself; a guardian's children; the students of a teacher's journals and homeroom class;
+    the whole school for the administration."""
+    if not _active(user):
+        return Student.objects.none()
+    staff = staff_member_of(user)
+    if staff is not None:
+        if staff.is_administration:
+            return Student.objects.filter(school=staff.school)
+        classes = journals_visible_to(user).values("school_class_id")
+        return Student.objects.filter(school=staff.school, enrolments__school_class_id__in=classes).distinct()
+    own = [student.pk for student in children_of(user)]
+    student = student_of(user)
+    if student is not None:
+        own.append(student.pk)
+    return Student.objects.filter(pk__in=own)
+
+
+def may_view_student(user: User, student: Student) -> bool:
+    return students_visible_to(user).filter(pk=student.pk).exists()
+
+
+def current_class(student: Student, on: dt.date | None = None) -> SchoolClass | None:
+    on = on or timezone.localdate()
+    enrolment = (
+        Enrolment.objects.filter(student=student, date_from__lte=on)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=on))
+        .select_related("school_class")
+        .first()
+    )
+    return enrolment.school_class if enrolment else None
+
+
+def may_issue_code(user: User, person) -> bool:
+    """D4: administration issues every code; a homeroom teacher issues codes for the students and guardians
+    of their own class."""
+    if is_administration(user, person.school):
+        return True
+    if isinstance(person, StaffMember):
+        return False
+    staff = staff_member_of(user, person.school)
+    if staff is None:
+        return False
+    students = [person] if isinstance(person, Student) else list(person.students.all())
+    return any(
+        (school_class := current_class(student)) is not None and school_class.homeroom_teacher_id == staff.pk
+        for student in students
+    )
+
+
+def may_manage_class(user: User, school_class: SchoolClass) -> bool:
+    """D4, D10, D11: the class's homeroom teacher or the administration."""
+    staff = staff_member_of(user, school_class.school)
+    return staff is not None and (staff.is_administration or school_class.homeroom_teacher_id == staff.pk)
 
 
 def administered_school_ids(user: User) -> list[int]:
     """The schools whose administration this account belongs to (for the Wagtail admin's diary screens)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not _active(user):
         return []
     return [
         staff.school_id
         for staff in StaffMember.objects.filter(user=user, archived_at__isnull=True)
         if ADMINISTRATION_ROLES.intersection(staff.roles)
     ]
+
+
+def message_recipients(user: User):
+    """D13 + D15: the accounts this user may write to.
+
+    Administration: anyone of the school. A teacher: colleagues, and the students and guardians of the classes
+    they teach or lead. A guardian: their children's teachers, homeroom teachers and the administration.
+    A student: their teachers, homeroom teacher and the administration.
+    """
+    from django.contrib.auth import get_user_model
+
+    accounts = get_user_model().objects.filter(is_active=True).exclude(pk=getattr(user, "pk", None))
+    school = school_of(user)
+    if school is None:
+        return accounts.none()
+    staff_users = StaffMember.objects.filter(school=school, archived_at__isnull=True, user__isnull=False)
+    staff = staff_member_of(user, school)
+    if staff is not None:
+        if staff.is_administration:
+            return accounts.filter(
+                Q(pk__in=staff_users.values("user"))
+                | Q(pk__in=Student.objects.filter(school=school).values("user"))
+                | Q(pk__in=Guardian.objects.filter(school=school).values("user"))
+            )
+        pupils = students_visible_to(user)
+        return accounts.filter(
+            Q(pk__in=staff_users.values("user"))
+            | Q(pk__in=pupils.values("user"))
+            | Q(pk__in=Guardian.objects.filter(links__student__in=pupils).values("user"))
+        )
+    pupils = [student.pk for student in children_of(user)]
+    if (student := student_of(user)) is not None:
+        pupils.append(student.pk)
+    classes = Enrolment.objects.filter(student_id__in=pupils).values("school_class_id")
+    teachers = Journal.objects.filter(school_class_id__in=classes, archived_at__isnull=True).values("teacher_id")
+    homerooms = SchoolClass.objects.filter(pk__in=classes).values("homeroom_teacher_id")
+    admins = [s.pk for s in staff_users if s.is_administration]
+    return accounts.filter(
+        pk__in=staff_users.filter(Q(pk__in=teachers) | Q(pk__in=homerooms) | Q(pk__in=admins)).values("user")
+    )

@@ -1,13 +1,15 @@
 """Reads shaped for one screen each, in a constant number of queries (no query per student or lesson)."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Q
+from django.utils import timezone
 
-from diary.models import Enrolment, FinalGrade, Journal, Lesson, Mark, Period, Student, SubgroupMembership
+from diary.models import AcademicYear, Enrolment, FinalGrade, Journal, Lesson, Mark, Period, Student, SubgroupMembership
 from diary.services.calendar import week_start
 
 
@@ -203,3 +205,29 @@ def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
         )
         for subject in sorted(subjects.values(), key=lambda s: s.name)
     ]
+
+
+PERIOD_KEY = re.compile(r"^(quarter|half)-([1-4])$|^year$")
+
+
+def period_by_key(school, key: str | None, *, today: dt.date | None = None) -> Period | None:
+    """`quarter-2`, `half-1` or `year` of the school's current academic year; no key = today's quarter."""
+    today = today or timezone.localdate()
+    years = AcademicYear.objects.filter(school=school).order_by("-start")
+    year = years.filter(start__lte=today, end__gte=today).first() or years.first()
+    if year is None:
+        return None
+    periods = Period.objects.filter(year=year)
+    if not key:
+        for kind in (Period.Kind.QUARTER, Period.Kind.HALF, Period.Kind.YEAR):
+            current = periods.filter(kind=kind, start__lte=today, end__gte=today).first()
+            if current is not None:
+                return current
+        # Between quarters (a holiday): the one that ended last.
+        return periods.filter(kind=Period.Kind.QUARTER, start__lte=today).order_by("-end").first() or periods.first()
+    match = PERIOD_KEY.match(key)
+    if match is None:
+        return None
+    if key == "year":
+        return periods.filter(kind=Period.Kind.YEAR).first()
+    return periods.filter(kind=match.group(1), number=int(match.group(2))).first()

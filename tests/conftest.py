@@ -1,11 +1,33 @@
-"""Shared fixtures. Personas (with what each may see, D15) join here as the diary grows."""
+"""Shared fixtures, and the personas of TESTING.md with what each may see and do (D15).
 
+`small_school` is one school with:
+- director:      administration; sees every journal, inspects them (D12), reopens finals, assigns substitutes
+- deputy:        administration and inspector, like the director
+- admin:         the diary administrator: administration, but not an inspector
+- teacher:       teaches `journal` (5А) and `journal_1a`; writes them
+- other_teacher: teaches no 5А journal; reads and writes nothing of 5А
+- substitute:    covers `journal` on the date of `lessons[0]` only (D6)
+- homeroom:      homeroom teacher of 5А: reads 5А's journals and students, issues their access codes, writes no marks
+- student:       `students[0]` of 5А, with an account: their own diary only
+- parent:        guardian of `students[0]`: that child's diary only
+- other_parent:  guardian of `students[1]`: never sees `students[0]`
+- stranger:      the director of another school: sees nothing of this one
+- deactivated:   a teacher whose account was closed: nothing at all
+- anonymous:     not logged in: nothing but login and redeeming a code
+"""
+
+import datetime as dt
 import io
+from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.management import call_command
 
 from cms.demo import DEMO_TITLE_KY, DEMO_TITLE_RU
+from diary.models import Guardian, GuardianLink, Journal, Lesson, Period, School, SchoolClass, StaffMember, Student
+from diary.services.staffing import substitution_create
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -44,3 +66,120 @@ def pytest_sessionstart(session):
             from django.utils.translation.reloader import translation_file_changed
 
             translation_file_changed(sender=None, file_path=mo)
+
+
+@dataclass
+class SmallSchool:
+    school: School
+    q1: Period
+    q2: Period
+    director: StaffMember
+    teacher: StaffMember
+    other_teacher: StaffMember
+    homeroom: StaffMember
+    class_5a: SchoolClass
+    class_1a: SchoolClass
+    students: list[Student]
+    first_grader: Student
+    journal: Journal
+    journal_1a: Journal
+    lessons: list[Lesson]
+    lesson_1a: Lesson
+    deputy: StaffMember
+    admin: StaffMember
+    substitute: StaffMember
+    parent: Guardian
+    other_parent: Guardian
+    stranger: StaffMember
+    deactivated: StaffMember
+
+    def user(self, persona: str) -> AbstractBaseUser | None:
+        """The account of a persona by name; None for `anonymous`."""
+        if persona == "anonymous":
+            return None
+        if persona == "student":
+            return self.students[0].user
+        return getattr(self, persona).user
+
+
+@pytest.fixture
+def small_school(db) -> SmallSchool:
+    school = factories.SchoolFactory(code="s5")
+    year = factories.AcademicYearFactory(school=school)
+    q1 = factories.PeriodFactory(year=year, number=1, start=dt.date(2026, 9, 1), end=dt.date(2026, 10, 31))
+    q2 = factories.PeriodFactory(year=year, number=2, start=dt.date(2026, 11, 10), end=dt.date(2026, 12, 28))
+    director = factories.StaffMemberFactory(school=school, roles=["director"], user__username="director")
+    teacher = factories.StaffMemberFactory(school=school, user__username="teacher")
+    other_teacher = factories.StaffMemberFactory(school=school, user__username="other_teacher")
+    homeroom = factories.StaffMemberFactory(school=school, user__username="homeroom")
+    class_5a = factories.SchoolClassFactory(year=year, code="5А", grade=5, homeroom_teacher=homeroom)
+    class_1a = factories.SchoolClassFactory(year=year, code="1А", grade=1, homeroom_teacher=other_teacher)
+    students = [factories.EnrolmentFactory(school_class=class_5a).student for _ in range(3)]
+    first_grader = factories.EnrolmentFactory(school_class=class_1a).student
+    journal = factories.JournalFactory(school_class=class_5a, teacher=teacher, subject__code="math")
+    journal_1a = factories.JournalFactory(school_class=class_1a, teacher=teacher, subject=journal.subject)
+    # Monday and Wednesday of the week 7–11 September, then the last lessons of the quarter.
+    dates = [dt.date(2026, 9, 7), dt.date(2026, 9, 9), dt.date(2026, 10, 26), dt.date(2026, 10, 28)]
+    lessons = [factories.LessonFactory(journal=journal, date=day, lesson_no=2) for day in dates]
+    lesson_1a = factories.LessonFactory(journal=journal_1a, date=dt.date(2026, 9, 7), lesson_no=1)
+    deputy = factories.StaffMemberFactory(school=school, roles=["deputy", "teacher"], user__username="deputy")
+    admin = factories.StaffMemberFactory(school=school, roles=["admin"], user__username="admin_diary")
+    substitute = factories.StaffMemberFactory(school=school, user__username="substitute")
+    substitution_create(actor=director.user, journal=journal, teacher=substitute, date_from=dates[0], date_to=dates[0])
+    students[0].user = factories.UserFactory(username="student")
+    students[0].save()
+    parent = factories.GuardianFactory(school=school, user=factories.UserFactory(username="parent"))
+    GuardianLink.objects.create(school=school, guardian=parent, student=students[0], relation="энеси")
+    other_parent = factories.GuardianFactory(school=school, user=factories.UserFactory(username="other_parent"))
+    GuardianLink.objects.create(school=school, guardian=other_parent, student=students[1], relation="атасы")
+    stranger = factories.StaffMemberFactory(roles=["director"], user__username="stranger")
+    deactivated = factories.StaffMemberFactory(school=school, user__username="deactivated", user__is_active=False)
+    return SmallSchool(
+        school=school,
+        q1=q1,
+        q2=q2,
+        director=director,
+        teacher=teacher,
+        other_teacher=other_teacher,
+        homeroom=homeroom,
+        class_5a=class_5a,
+        class_1a=class_1a,
+        students=students,
+        first_grader=first_grader,
+        journal=journal,
+        journal_1a=journal_1a,
+        lessons=lessons,
+        lesson_1a=lesson_1a,
+        deputy=deputy,
+        admin=admin,
+        substitute=substitute,
+        parent=parent,
+        other_parent=other_parent,
+        stranger=stranger,
+        deactivated=deactivated,
+    )
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Throttles and the code-guess counter live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def api(small_school):
+    """A DRF client speaking for a persona: `api("teacher").get(...)`; `api("anonymous")` sends no credentials."""
+    from rest_framework.test import APIClient
+
+    def client_for(persona: str, language: str = "ky") -> APIClient:
+        client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+        user = small_school.user(persona)
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

@@ -1,5 +1,6 @@
 """The electronic diary's data (D2). Every row belongs to one school; nothing is hard-deleted (D16)."""
 
+from diary.models.access import AccessCode, ApiToken, Inspection
 from diary.models.audit import AuditEntry
 from diary.models.base import SchoolOwned
 from diary.models.journal import (
@@ -11,6 +12,7 @@ from diary.models.journal import (
     Mark,
     Substitution,
 )
+from diary.models.messaging import Message, ReportRun, Thread, ThreadParticipant
 from diary.models.people import (
     Enrolment,
     Guardian,
@@ -26,6 +28,8 @@ from diary.models.school import AcademicYear, Holiday, Period, School, Subject
 
 __all__ = [
     "AcademicYear",
+    "AccessCode",
+    "ApiToken",
     "Attendance",
     "AuditEntry",
     "Enrolment",
@@ -34,10 +38,13 @@ __all__ = [
     "Guardian",
     "GuardianLink",
     "Holiday",
+    "Inspection",
     "Journal",
     "Lesson",
     "Mark",
+    "Message",
     "Period",
+    "ReportRun",
     "School",
     "SchoolClass",
     "SchoolOwned",
@@ -48,4 +55,6 @@ __all__ = [
     "SubgroupMembership",
     "Subject",
     "Substitution",
+    "Thread",
+    "ThreadParticipant",
 ]

@@ -131,8 +131,19 @@ class Enrolment(SchoolOwned):
 
 
 class Guardian(Person):
-    """A parent or legal guardian of one or more students (D2: parent contacts)."""
+    """A parent or legal guardian of one or more students (D2: parent contacts).
 
+    One account may stand for several guardian rows: a parent whose children's classes each listed them.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     students = models.ManyToManyField(Student, through="GuardianLink", related_name="guardians")

@@ -55,7 +55,7 @@ def test_one_invalid_change_saves_nothing_and_names_the_change(small_school):
         )
     assert list(refused.value.fields) == ["1"]
     assert Mark.objects.count() == 0
-    assert AuditEntry.objects.count() == 0
+    assert not AuditEntry.objects.filter(lesson=lesson).exists()
 
 
 @pytest.mark.parametrize(
@@ -235,7 +235,7 @@ def test_the_audit_trail_replays_to_the_current_value_of_every_cell(small_school
     )
     save(small_school, small_school.director, [CellChange(lesson.pk, first.pk, 2, grades=[4])])
     replayed: dict = {}
-    for entry in AuditEntry.objects.order_by("at", "pk"):
+    for entry in AuditEntry.objects.filter(lesson__isnull=False).order_by("at", "pk"):
         replayed.setdefault((entry.lesson_id, entry.student_id), {})[entry.field] = entry.new
     for mark in Mark.objects.all():
         state = replayed[(mark.lesson_id, mark.student_id)]
@@ -250,7 +250,7 @@ def test_audit_entries_cannot_be_edited_or_deleted(small_school):
         small_school.teacher,
         [CellChange(small_school.lessons[0].pk, small_school.students[0].pk, None, grades=[5])],
     )
-    entry = AuditEntry.objects.first()
+    entry = AuditEntry.objects.get(field="grades")
     entry.new = [2]
     with pytest.raises(TypeError):
         entry.save()

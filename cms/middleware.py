@@ -1,0 +1,27 @@
+"""Project middleware."""
+
+from django.http import JsonResponse
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# Addresses that have no language prefix: a 404 there is a 404, not a redirect to /ky/….
+UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml")
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Django's LocaleMiddleware, except that it never redirects the unprefixed API and admin addresses."""
+
+    def process_response(self, request, response):
+        if request.path_info.startswith(UNPREFIXED):
+            response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+            return response
+        return super().process_response(request, response)
+
+
+def lockout_response(request, *args, **kwargs):
+    """What a locked-out login sees (django-axes): one generic, translated message; JSON for the API."""
+    message = _("Too many failed attempts. Try again in an hour.")
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"error": {"code": "locked_out", "message": message, "fields": {}}}, status=429)
+    return render(request, "lockout.html", {"message": message}, status=429)

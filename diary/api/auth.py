@@ -1,0 +1,127 @@
+"""Auth endpoints: login, logout, redeeming an access code (D4), who am I, and issuing codes."""
+
+import logging
+
+from django.contrib.auth import authenticate, user_logged_in
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from diary.api.base import CREATED, DiaryAPIView, error_body
+from diary.api.serializers import AccessCodeInput, AccessCodeOutput, LoginInput, RedeemInput, TokenOutput
+from diary.models import ApiToken, Guardian, StaffMember, Student
+from diary.permissions import (
+    children_of,
+    current_class,
+    school_of,
+    staff_member_of,
+    student_of,
+)
+from diary.services.access import access_code_issue, access_code_redeem, api_token_issue, api_token_revoke
+
+logger = logging.getLogger("diary.access")
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def token_response(user, status=200):
+    issued = api_token_issue(user=user)
+    return Response({"token": issued.key, "expires_at": issued.token.expires_at}, status=status)
+
+
+class LoginView(DiaryAPIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=LoginInput, responses={200: TokenOutput})
+    def post(self, request):
+        data = LoginInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["username"]
+        user = authenticate(request._request, username=username, password=data.validated_data["password"])
+        if getattr(request._request, "axes_locked_out", False):
+            logger.warning("Locked-out login attempt for %r from %s", username, client_address(request))
+            return Response(error_body("locked_out", _("Too many failed attempts. Try again in an hour.")), status=429)
+        if user is None:
+            logger.warning("Failed login for %r from %s", username, client_address(request))
+            return Response(error_body("invalid_credentials", _("Wrong username or password.")), status=401)
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        logger.info("API login of %s from %s", user.username, client_address(request))
+        return token_response(user)
+
+
+class LogoutView(DiaryAPIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        if isinstance(request.auth, ApiToken):
+            api_token_revoke(token=request.auth)
+        return Response(status=204)
+
+
+class RedeemView(DiaryAPIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "auth"
+
+    @extend_schema(request=RedeemInput, responses={201: TokenOutput})
+    def post(self, request):
+        data = RedeemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = access_code_redeem(client=client_address(request), **data.validated_data)
+        return token_response(user, status=CREATED)
+
+
+class MeView(DiaryAPIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        user = request.user
+        school = school_of(user)
+        staff = staff_member_of(user)
+        student = student_of(user)
+        roles = list(staff.roles) if staff else []
+        if staff and staff.homeroom_classes.exists():
+            roles.append("homeroom")
+        if student:
+            roles.append("student")
+        children = children_of(user)
+        if children:
+            roles.append("guardian")
+        person = staff or student or Guardian.objects.filter(user=user).first()
+        return Response(
+            {
+                "username": user.username,
+                "school": {"code": school.code, "name": school.name} if school else None,
+                "roles": roles,
+                "person": {"code": person.code, "name": person.full_name} if person else None,
+                "children": [
+                    {
+                        "id": child.pk,
+                        "code": child.code,
+                        "name": child.full_name,
+                        "class": getattr(current_class(child), "code", None),
+                    }
+                    for child in children
+                ],
+            }
+        )
+
+
+class AccessCodesView(DiaryAPIView):
+    @extend_schema(request=AccessCodeInput, responses={201: AccessCodeOutput})
+    def post(self, request):
+        data = AccessCodeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = school_of(request.user)
+        model = {"staff": StaffMember, "student": Student, "guardian": Guardian}[data.validated_data["person_kind"]]
+        person = get_object_or_404(model, school=school, code=data.validated_data["person_code"])
+        issued = access_code_issue(actor=request.user, person=person)
+        return Response({"code": issued.code, "expires_at": issued.access_code.expires_at}, status=CREATED)

@@ -1,0 +1,209 @@
+"""Journal endpoints (D2, D5–D10, D12, D16): the grid, bulk marks, lessons, finals, history, inspections."""
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from diary.api.base import CREATED, DiaryAPIView
+from diary.api.serializers import (
+    FinalsInput,
+    InspectionInput,
+    LessonInput,
+    MarksInput,
+    SubstitutionInput,
+    cell_data,
+    final_value,
+    journal_data,
+    lesson_data,
+    student_data,
+)
+from diary.exceptions import DiaryValidationError
+from diary.models import AuditEntry, Lesson, StaffMember
+from diary.permissions import journals_visible_to, school_of
+from diary.selectors import journal_grid, period_by_key
+from diary.services.finals import FinalChange, finals_set
+from diary.services.inspections import inspection_record
+from diary.services.lessons import lesson_update
+from diary.services.marks import CellChange, marks_save
+from diary.services.staffing import substitution_create
+
+PERIOD_PARAMETER = OpenApiParameter("period", str, description="quarter-1 … quarter-4, half-1, half-2 or year")
+
+
+def visible_journal(request, pk):
+    journals = journals_visible_to(request.user).select_related(
+        "school", "school_class", "subject", "subgroup", "teacher"
+    )
+    return get_object_or_404(journals, pk=pk)
+
+
+def period_or_400(school, key):
+    period = period_by_key(school, key)
+    if period is None:
+        raise DiaryValidationError(
+            _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
+        )
+    return period
+
+
+class JournalsView(DiaryAPIView):
+    @extend_schema(operation_id="journals_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        journals = journals_visible_to(request.user).select_related("school_class", "subject", "subgroup", "teacher")
+        return Response([journal_data(journal) for journal in journals])
+
+
+class JournalView(DiaryAPIView):
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        journal = visible_journal(request, pk)
+        period = period_or_400(journal.school, request.query_params.get("period"))
+        grid = journal_grid(journal=journal, period=period)
+        return Response(
+            {
+                **journal_data(journal),
+                "period": period.key,
+                "students": [student_data(student) for student in grid.students],
+                "lessons": [lesson_data(lesson) for lesson in grid.lessons],
+                "cells": [cell_data(mark) for mark in grid.cells.values()],
+                "finals": [
+                    {"student": student_id, "period": period.key, "value": final_value(final)}
+                    for student_id, final in grid.finals.items()
+                ],
+                "suggested_finals": [
+                    {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
+                ],
+            }
+        )
+
+
+class JournalMarksView(DiaryAPIView):
+    @extend_schema(request=MarksInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        journal = visible_journal(request, pk)
+        data = MarksInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = [
+            CellChange(
+                lesson_id=change["lesson"],
+                student_id=change["student"],
+                version=change["version"],
+                grades=change.get("grades"),
+                attendance=change.get("attendance"),
+                comment=change.get("comment"),
+            )
+            for change in data.validated_data["changes"]
+        ]
+        result = marks_save(
+            actor=request.user, journal=journal, changes=changes, reason=data.validated_data.get("reason", "")
+        )
+        return Response({"saved": result.saved, "cells": [cell_data(mark) for mark in result.cells]})
+
+
+class LessonView(DiaryAPIView):
+    @extend_schema(request=LessonInput, responses={200: OpenApiTypes.OBJECT})
+    def patch(self, request, pk: int):
+        lesson = get_object_or_404(
+            Lesson.objects.select_related("journal__school", "conducted_by"),
+            pk=pk,
+            journal__in=journals_visible_to(request.user),
+        )
+        data = LessonInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        lesson = lesson_update(actor=request.user, lesson=lesson, **data.validated_data)
+        return Response(lesson_data(lesson))
+
+
+class JournalFinalsView(DiaryAPIView):
+    @extend_schema(request=FinalsInput, responses={200: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        journal = visible_journal(request, pk)
+        data = FinalsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        period = period_or_400(journal.school, data.validated_data["period"])
+        finals = [FinalChange(item["student"], item["value"]) for item in data.validated_data["finals"]]
+        saved = finals_set(
+            actor=request.user,
+            journal=journal,
+            period=period,
+            finals=finals,
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(
+            {
+                "saved": len(saved),
+                "finals": [
+                    {"student": final.student_id, "period": period.key, "value": final_value(final)} for final in saved
+                ],
+            }
+        )
+
+
+class JournalHistoryView(DiaryAPIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        journal = visible_journal(request, pk)
+        entries = AuditEntry.objects.filter(journal=journal).select_related("by").order_by("at", "pk")
+        return Response(
+            [
+                {
+                    "at": entry.at,
+                    "by": entry.by.username if entry.by else None,
+                    "lesson": entry.lesson_id,
+                    "student": entry.student_id,
+                    "field": entry.field,
+                    "old": entry.old,
+                    "new": entry.new,
+                    "reason": entry.reason,
+                    "late": entry.is_late,
+                }
+                for entry in entries
+            ]
+        )
+
+
+class JournalInspectionsView(DiaryAPIView):
+    @extend_schema(request=InspectionInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        journal = visible_journal(request, pk)
+        data = InspectionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        inspection = inspection_record(actor=request.user, journal=journal, remarks=data.validated_data["remarks"])
+        return Response(
+            {"id": inspection.pk, "journal": journal.pk, "at": inspection.at, "remarks": inspection.remarks},
+            status=CREATED,
+        )
+
+
+class SubstitutionsView(DiaryAPIView):
+    @extend_schema(request=SubstitutionInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = SubstitutionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        journal = visible_journal(request, data.validated_data["journal"])
+        teacher = StaffMember.objects.filter(
+            school=school_of(request.user), code=data.validated_data["teacher"]
+        ).first()
+        if teacher is None:
+            raise DiaryValidationError(
+                _("The substitution was not saved."), fields={"teacher": [_("Unknown staff code.")]}
+            )
+        substitution = substitution_create(
+            actor=request.user,
+            journal=journal,
+            teacher=teacher,
+            date_from=data.validated_data["date_from"],
+            date_to=data.validated_data["date_to"],
+        )
+        return Response(
+            {
+                "id": substitution.pk,
+                "journal": journal.pk,
+                "teacher": teacher.code,
+                "date_from": substitution.date_from,
+                "date_to": substitution.date_to,
+            },
+            status=CREATED,
+        )

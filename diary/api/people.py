@@ -1,0 +1,212 @@
+"""Students' diaries (D3, D15), internal mail (D11, D13) and report runs (D14)."""
+
+import datetime as dt
+
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+
+from diary.api.base import ACCEPTED, CREATED, DiaryAPIView
+from diary.api.journals import PERIOD_PARAMETER, period_or_400
+from diary.api.serializers import MessageInput, ReportInput, ThreadInput, final_value
+from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
+from diary.models import Message, ReportRun, Thread, ThreadParticipant
+from diary.permissions import school_of, staff_member_of, students_visible_to
+from diary.selectors import student_period, student_week
+from diary.services.messaging import message_send, thread_mark_read, thread_start
+from diary.services.reports import report_request
+
+
+def visible_student(request, pk):
+    return get_object_or_404(students_visible_to(request.user), pk=pk)
+
+
+class StudentDiaryView(DiaryAPIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request, pk: int):
+        student = visible_student(request, pk)
+        week = request.query_params.get("week")
+        if week:
+            try:
+                year, number = week.upper().split("-W")
+                day = dt.date.fromisocalendar(int(year), int(number), 1)
+            except ValueError:
+                raise DiaryValidationError(
+                    _("Unknown week."), fields={"week": [_("Write the week as YYYY-Www, e.g. 2026-W47.")]}
+                ) from None
+        else:
+            day = timezone.localdate()
+        days = student_week(student=student, day=day)
+        iso = days[0].date.isocalendar()
+        return Response(
+            {
+                "student": {"id": student.pk, "code": student.code, "name": student.full_name},
+                "week": f"{iso.year}-W{iso.week:02d}",
+                "days": [
+                    {
+                        "date": entry.date.isoformat(),
+                        "lessons": [
+                            {
+                                "subject": item.lesson.journal.subject.name,
+                                "lesson_no": item.lesson.lesson_no,
+                                "topic": item.lesson.topic,
+                                "homework": item.lesson.homework,
+                                "grades": item.mark.grades if item.mark else [],
+                                "attendance": item.mark.attendance if item.mark else None,
+                            }
+                            for item in entry.lessons
+                        ],
+                    }
+                    for entry in days
+                ],
+            }
+        )
+
+
+class StudentGradesView(DiaryAPIView):
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        student = visible_student(request, pk)
+        period = period_or_400(student.school, request.query_params.get("period"))
+        subjects = student_period(student=student, period=period)
+        return Response(
+            {
+                "student": {"id": student.pk, "code": student.code, "name": student.full_name},
+                "period": period.key,
+                "subjects": [
+                    {
+                        "subject": result.subject_name,
+                        "marks": result.marks,
+                        "average": float(result.average) if result.average is not None else None,
+                        "final": final_value(result.final),
+                    }
+                    for result in subjects
+                ],
+            }
+        )
+
+
+def thread_summary(thread: Thread) -> dict:
+    return {
+        "id": thread.pk,
+        "subject": thread.subject,
+        "updated_at": thread.updated_at,
+        "participants": [participant.user.username for participant in thread.participants.all()],
+        "unread": getattr(thread, "unread", 0),
+    }
+
+
+class ThreadsView(DiaryAPIView):
+    @extend_schema(operation_id="threads_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        my_last_read = ThreadParticipant.objects.filter(thread=OuterRef("pk"), user=request.user).values(
+            "last_read_at"
+        )[:1]
+        unread = ~Q(messages__sender=request.user) & (
+            Q(my_last_read__isnull=True) | Q(messages__created_at__gt=F("my_last_read"))
+        )
+        threads = (
+            Thread.objects.filter(participants__user=request.user)
+            .annotate(my_last_read=Subquery(my_last_read))
+            .annotate(unread=Count("messages", filter=unread, distinct=True))
+            .prefetch_related("participants__user")
+            .order_by("-updated_at")
+        )
+        return Response([thread_summary(thread) for thread in threads])
+
+    @extend_schema(request=ThreadInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = ThreadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        thread = thread_start(
+            sender=request.user,
+            recipient_ids=data.validated_data["to"],
+            subject=data.validated_data["subject"],
+            body=data.validated_data["body"],
+        )
+        return Response(thread_summary(thread), status=CREATED)
+
+
+def my_thread(request, pk):
+    return get_object_or_404(Thread.objects.filter(participants__user=request.user), pk=pk)
+
+
+class ThreadView(DiaryAPIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        thread = my_thread(request, pk)
+        messages = Message.objects.filter(thread=thread).select_related("sender")
+        body = {
+            **thread_summary(thread),
+            "messages": [
+                {"id": m.pk, "sender": m.sender.username, "body": m.body, "sent_at": m.created_at} for m in messages
+            ],
+        }
+        thread_mark_read(user=request.user, thread=thread)
+        return Response(body)
+
+
+class ThreadMessagesView(DiaryAPIView):
+    @extend_schema(request=MessageInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request, pk: int):
+        thread = my_thread(request, pk)
+        data = MessageInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message = message_send(sender=request.user, thread=thread, body=data.validated_data["body"])
+        return Response(
+            {"id": message.pk, "sender": request.user.username, "body": message.body, "sent_at": message.created_at},
+            status=CREATED,
+        )
+
+
+def report_data(run: ReportRun) -> dict:
+    return {
+        "id": run.pk,
+        "kind": run.kind,
+        "period": run.period.key if run.period_id else None,
+        "month": run.month or None,
+        "status": run.status,
+        "summary": run.summary,
+        "files": {"xlsx": run.xlsx.url if run.xlsx else None, "pdf": run.pdf.url if run.pdf else None},
+    }
+
+
+class ReportsView(DiaryAPIView):
+    @extend_schema(operation_id="reports_list", responses={200: OpenApiTypes.OBJECT})
+    def get(self, request):
+        staff = staff_member_of(request.user)
+        runs = (
+            ReportRun.objects.filter(school=staff.school).select_related("period")
+            if staff
+            else ReportRun.objects.none()
+        )
+        return Response([report_data(run) for run in runs])
+
+    @extend_schema(request=ReportInput, responses={202: OpenApiTypes.OBJECT})
+    def post(self, request):
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = school_of(request.user)
+        if school is None:
+            raise DiaryPermissionDenied(_("Only the school's staff may ask for reports."))
+        kind = data.validated_data["kind"]
+        period = period_or_400(school, data.validated_data.get("period")) if kind != "activity" else None
+        run = report_request(
+            actor=request.user, school=school, kind=kind, period=period, month=data.validated_data.get("month", "")
+        )
+        return Response({"id": run.pk, "status": run.status}, status=ACCEPTED)
+
+
+class ReportView(DiaryAPIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    def get(self, request, pk: int):
+        staff = staff_member_of(request.user)
+        runs = ReportRun.objects.filter(school=staff.school) if staff else ReportRun.objects.none()
+        return Response(report_data(get_object_or_404(runs, pk=pk)))

@@ -1,0 +1,146 @@
+"""Shapes of the diary API (INTERFACES.md §3): input serializers check types; output functions build the JSON."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from diary.models import Attendance, FinalGrade, Journal, Lesson, Mark, Student
+
+
+class LoginInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class RedeemInput(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class AccessCodeInput(serializers.Serializer):
+    person_kind = serializers.ChoiceField(choices=["staff", "student", "guardian"])
+    person_code = serializers.CharField(max_length=40)
+
+
+class AccessCodeOutput(serializers.Serializer):
+    code = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class CellChangeInput(serializers.Serializer):
+    lesson = serializers.IntegerField(min_value=1)
+    student = serializers.IntegerField(min_value=1)
+    grades = serializers.ListField(child=serializers.IntegerField(), max_length=2, required=False)
+    attendance = serializers.ChoiceField(choices=Attendance.values, required=False)
+    comment = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    version = serializers.IntegerField(min_value=1, allow_null=True)
+
+
+class MarksInput(serializers.Serializer):
+    changes = CellChangeInput(many=True, allow_empty=False, max_length=2000)
+    reason = serializers.CharField(max_length=300, allow_blank=True, required=False)
+
+
+class LessonInput(serializers.Serializer):
+    topic = serializers.CharField(max_length=500, allow_blank=True, required=False)
+    homework = serializers.CharField(max_length=5000, allow_blank=True, required=False)
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string", "enum": ["na", "exempt"]}]})
+class FinalValueField(serializers.Field):
+    default_error_messages = {"invalid": _("A final grade is a number, “na” or “exempt”.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+class FinalInput(serializers.Serializer):
+    student = serializers.IntegerField(min_value=1)
+    value = FinalValueField()
+
+
+class FinalsInput(serializers.Serializer):
+    period = serializers.CharField(max_length=20)
+    finals = FinalInput(many=True, allow_empty=False, max_length=200)
+    reason = serializers.CharField(max_length=300, allow_blank=True, required=False)
+
+
+class InspectionInput(serializers.Serializer):
+    remarks = serializers.CharField(max_length=5000, allow_blank=True)
+
+
+class SubstitutionInput(serializers.Serializer):
+    journal = serializers.IntegerField(min_value=1)
+    teacher = serializers.CharField(max_length=40)
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+
+
+class ThreadInput(serializers.Serializer):
+    to = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
+    subject = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=10_000)
+
+
+class MessageInput(serializers.Serializer):
+    body = serializers.CharField(max_length=10_000)
+
+
+class ReportInput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["activity", "progress", "compliance"])
+    period = serializers.CharField(max_length=20, required=False)
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+
+
+def final_value(final: FinalGrade | None):
+    if final is None:
+        return None
+    return final.grade if final.grade is not None else final.value
+
+
+def journal_data(journal: Journal) -> dict:
+    return {
+        "id": journal.pk,
+        "class": journal.school_class.code,
+        "subject": journal.subject.name,
+        "subgroup": journal.subgroup.name if journal.subgroup_id else None,
+        "teacher": journal.teacher.short_name,
+    }
+
+
+def student_data(student: Student) -> dict:
+    return {"id": student.pk, "code": student.code, "name": student.full_name}
+
+
+def lesson_data(lesson: Lesson) -> dict:
+    return {
+        "id": lesson.pk,
+        "date": lesson.date.isoformat(),
+        "lesson_no": lesson.lesson_no,
+        "topic": lesson.topic,
+        "homework": lesson.homework,
+        "conducted_by": lesson.conducted_by.short_name if lesson.conducted_by_id else None,
+    }
+
+
+def cell_data(mark: Mark) -> dict:
+    return {
+        "lesson": mark.lesson_id,
+        "student": mark.student_id,
+        "grades": mark.grades,
+        "attendance": mark.attendance,
+        "comment": mark.comment,
+        "version": mark.version,
+        "late": mark.is_late,
+    }

@@ -1,0 +1,71 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from diary.models.base import SchoolOwned
+
+
+class Thread(SchoolOwned):
+    """D13: a conversation of the internal mail between people of one school."""
+
+    subject = models.CharField(_("subject"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-updated_at"]
+
+
+class ThreadParticipant(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_participant_unique")]
+        indexes = [models.Index(fields=["user", "thread"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.thread_id}"
+
+
+class Message(SchoolOwned):
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, related_name="messages")
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+
+class ReportRun(SchoolOwned):
+    """D14: one build of one report for one school and period or month; the key makes asking twice one run."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", _("activity report")
+        PROGRESS = "progress", _("progress and quality report")
+        COMPLIANCE = "compliance", _("compliance report")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period = models.ForeignKey("diary.Period", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    month = models.CharField(_("month"), max_length=7, blank=True)
+    key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    summary = models.JSONField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    xlsx = models.FileField(upload_to="reports/", blank=True)
+    pdf = models.FileField(upload_to="reports/", blank=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]

@@ -1,0 +1,229 @@
+"""Accounts (D4): access codes issued, redeemed, revoked; API tokens issued and revoked."""
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
+from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
+from diary.permissions import is_administration, may_issue_code, school_of
+from diary.services.accounts import administration_access_grant
+
+logger = logging.getLogger("diary.access")
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud at a parents' meeting is typed right the first time.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 12  # 25^12 ≈ 6·10^16 codes
+CODE_VALID_DAYS = 14
+TOKEN_VALID_DAYS = 30
+REDEEM_FAILURE_LIMIT = 10  # failed redemptions per client address per hour
+USERNAME_MAX_LENGTH = 150
+
+
+class RedeemThrottled(DiaryError):
+    code = "throttled"
+    status = 429
+
+
+def _keyed_hash(value: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in str(code).upper() if ch.isalnum())
+
+
+def code_format(raw: str) -> str:
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+@dataclass
+class IssuedCode:
+    access_code: AccessCode
+    code: str  # shown once
+
+
+@transaction.atomic
+def access_code_issue(*, actor, person, valid_days: int = CODE_VALID_DAYS) -> IssuedCode:
+    """D4: a fresh code for a staff member (administration), or a student or guardian (their homeroom teacher
+    or the administration). `actor=None` is the command line of the server's operator (`issue_code`)."""
+    if actor is not None and not may_issue_code(actor, person):
+        raise DiaryPermissionDenied(_("You may not issue an access code for this person."))
+    if getattr(person, "archived_at", None) is not None:
+        raise DiaryValidationError(_("This person has left the school."), code="person_archived")
+    kind = {StaffMember: "staff", Student: "student", Guardian: "guardian"}[type(person)]
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    access_code = AccessCode.objects.create(
+        school=person.school,
+        person_kind=kind,
+        **{kind: person},
+        code_hash=_keyed_hash(raw),
+        expires_at=timezone.now() + dt.timedelta(days=valid_days),
+        issued_by=actor,
+    )
+    logger.info("Access code %s issued for %s %s by %s", access_code.pk, kind, person.code, actor)
+    return IssuedCode(access_code=access_code, code=code_format(raw))
+
+
+@transaction.atomic
+def access_code_revoke(*, actor, access_code: AccessCode) -> AccessCode:
+    if not may_issue_code(actor, access_code.person):
+        raise DiaryPermissionDenied(_("You may not revoke this access code."))
+    if access_code.status == "active":
+        access_code.revoked_at = timezone.now()
+        access_code.save(update_fields=["revoked_at", "updated_at"])
+    return access_code
+
+
+def _failures_key(client: str) -> str:
+    return f"diary:redeem-failures:{client}"
+
+
+def _refuse_guess(client: str) -> DiaryValidationError:
+    key = _failures_key(client)
+    cache.add(key, 0, timeout=3600)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3600)
+    logger.warning("Refused access code from %s", client)
+    return DiaryValidationError(_("This code is not valid. Check it, or ask for a new one."), code="invalid_code")
+
+
+@transaction.atomic
+def access_code_redeem(*, code: str, username: str, password: str, client: str = "unknown"):
+    """D4: a valid code creates the person's account, or links them to an existing account whose password is given
+    (a guardian listed once per child). Unknown, used, expired and revoked codes get one and the same answer."""
+    if (cache.get(_failures_key(client)) or 0) >= REDEEM_FAILURE_LIMIT:
+        raise RedeemThrottled(_("Too many attempts. Try again in an hour."))
+    raw = _normalise(code)
+    access_code = (
+        AccessCode.objects.select_for_update()
+        .select_related("staff", "student", "guardian")
+        .filter(code_hash=_keyed_hash(raw))
+        .first()
+        if len(raw) == CODE_LENGTH
+        else None
+    )
+    if access_code is None or access_code.status != "active":
+        raise _refuse_guess(client)
+
+    person = access_code.person
+    user_model = get_user_model()
+    username = (username or "").strip()
+    existing = user_model.objects.filter(username__iexact=username).first() if username else None
+    if existing is not None:
+        # Linking another person to an account the redeemer proves to own.
+        if not existing.check_password(password or "") or not existing.is_active:
+            raise DiaryValidationError(
+                _("This username is taken. To link this code to your account, give its password."),
+                fields={"username": [_("This username is taken.")]},
+            )
+        if person.user_id not in (None, existing.pk) or not _may_link(existing, person):
+            raise DiaryValidationError(_("This code cannot be linked to that account."), code="cannot_link")
+        user = existing
+    else:
+        user = _account_create(username=username, password=password, person=person)
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    if isinstance(person, StaffMember) and person.is_administration:
+        administration_access_grant(user)
+    access_code.used_at = timezone.now()
+    access_code.used_by = user
+    access_code.save(update_fields=["used_at", "used_by", "updated_at"])
+    logger.info("Access code %s redeemed by %s", access_code.pk, user.username)
+    return user
+
+
+def _may_link(user, person) -> bool:
+    """Only guardian rows share accounts; a student or staff record keeps an account of its own."""
+    if not isinstance(person, Guardian):
+        return False
+    others = [
+        *StaffMember.objects.filter(user=user).values_list("school_id", flat=True),
+        *Student.objects.filter(user=user).values_list("school_id", flat=True),
+    ]
+    return not others and not Guardian.objects.filter(user=user).exclude(school=person.school).exists()
+
+
+def _account_create(*, username: str, password: str, person):
+    user_model = get_user_model()
+    errors: dict[str, list[str]] = {}
+    if not username or len(username) > USERNAME_MAX_LENGTH:
+        errors["username"] = [_("Choose a username of up to 150 characters.")]
+    else:
+        try:
+            user_model.username_validator(username)
+        except ValidationError as error:
+            errors["username"] = [str(message) for message in error.messages]
+    candidate = user_model(username=username, first_name=person.first_name, last_name=person.last_name)
+    try:
+        password_validation.validate_password(password or "", user=candidate)
+    except ValidationError as error:
+        errors["password"] = [str(message) for message in error.messages]
+    if errors:
+        raise DiaryValidationError(_("The account was not created."), fields=errors)
+    candidate.set_password(password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as error:
+        raise DiaryValidationError(
+            _("The account was not created."), fields={"username": [_("This username is taken.")]}
+        ) from error
+    return candidate
+
+
+@dataclass
+class IssuedToken:
+    token: ApiToken
+    key: str  # shown once
+
+
+def api_token_issue(*, user, valid_days: int = TOKEN_VALID_DAYS) -> IssuedToken:
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hashlib.sha256(key.encode()).hexdigest(),
+        expires_at=timezone.now() + dt.timedelta(days=valid_days),
+    )
+    return IssuedToken(token=token, key=key)
+
+
+def api_token_find(key: str) -> ApiToken | None:
+    """The live token for this key: not revoked, not expired, and its account still active."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
+        return None
+    return token
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def account_deactivate(*, actor, user) -> None:
+    """Closes an account at once: it can no longer log in, and its tokens stop working."""
+    school = school_of(user)
+    if not (actor.is_superuser or (school is not None and is_administration(actor, school))):
+        raise DiaryPermissionDenied(_("Only the administration may close accounts."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -1,0 +1,199 @@
+"""Accounts over the API (D4): login, tokens, logout, lockout, access codes issued, redeemed, refused."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from diary.models import AccessCode, ApiToken, GuardianLink
+from diary.services.access import CODE_ALPHABET, access_code_issue, account_deactivate
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/diary/v1"
+PASSWORD = "correct horse battery staple"
+
+
+def login(username, password=PASSWORD, language="ky"):
+    return APIClient(HTTP_ACCEPT_LANGUAGE=language).post(
+        f"{BASE}/auth/login/", {"username": username, "password": password}, format="json"
+    )
+
+
+def bearer(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+def test_login_gives_a_token_that_opens_the_api(small_school):
+    response = login("teacher")
+    assert response.status_code == 200
+    me = bearer(response.json()["token"]).get(f"{BASE}/me/")
+    assert me.status_code == 200
+    assert me.json()["username"] == "teacher"
+    assert "teacher" in me.json()["roles"]
+    assert me["Cache-Control"] == "no-store"
+
+
+def test_tokens_are_stored_hashed(small_school):
+    token = login("teacher").json()["token"]
+    assert not ApiToken.objects.filter(key_hash=token).exists()
+    assert ApiToken.objects.count() == 1
+
+
+@pytest.mark.parametrize("username", ["teacher", "nobody"])
+def test_a_wrong_password_and_an_unknown_user_get_the_same_answer(small_school, username):
+    response = login(username, "wrong password", language="ru")
+    assert response.status_code == 401
+    assert response.json()["error"] == {
+        "code": "invalid_credentials",
+        "message": "Неверное имя пользователя или пароль.",
+        "fields": {},
+    }
+
+
+def test_repeated_failures_lock_the_account_out(small_school):
+    for _attempt in range(4):
+        assert login("teacher", "wrong").status_code == 401
+    assert login("teacher", "wrong").status_code == 429  # the fifth failure locks
+    response = login("teacher")
+    assert response.status_code == 429
+    assert response.json()["error"]["code"] == "locked_out"
+
+
+def test_logout_revokes_the_token(small_school):
+    token = login("teacher").json()["token"]
+    client = bearer(token)
+    assert client.post(f"{BASE}/auth/logout/").status_code == 204
+    response = client.get(f"{BASE}/me/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_tokens_expire(small_school):
+    token = login("teacher").json()["token"]
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=31)):
+        assert bearer(token).get(f"{BASE}/me/").status_code == 401
+
+
+def test_a_deactivated_account_loses_its_tokens_at_once(small_school):
+    token = login("teacher").json()["token"]
+    account_deactivate(actor=small_school.director.user, user=small_school.teacher.user)
+    assert bearer(token).get(f"{BASE}/me/").status_code == 401
+    assert login("teacher").status_code == 401
+
+
+def test_a_malformed_authorization_header_is_401(small_school):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token abc")
+    assert client.get(f"{BASE}/me/").status_code == 401
+
+
+def test_malformed_json_is_a_400_in_the_contracts_shape(small_school):
+    response = APIClient().post(f"{BASE}/auth/login/", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed"
+
+
+# --- access codes ------------------------------------------------------------------------------
+
+
+def issue(api, persona, kind, code):
+    return api(persona).post(f"{BASE}/access-codes/", {"person_kind": kind, "person_code": code}, format="json")
+
+
+def test_the_administration_issues_staff_codes_and_teachers_cannot(api, small_school):
+    response = issue(api, "admin", "staff", small_school.other_teacher.code)
+    assert response.status_code == 201
+    code = response.json()["code"]
+    assert len(code.replace("-", "")) == 12
+    assert set(code.replace("-", "")) <= set(CODE_ALPHABET)
+    assert issue(api, "homeroom", "staff", small_school.other_teacher.code).status_code == 403
+
+
+def test_the_homeroom_teacher_issues_codes_for_their_class_only(api, small_school):
+    assert issue(api, "homeroom", "student", small_school.students[1].code).status_code == 201
+    assert issue(api, "homeroom", "guardian", small_school.other_parent.code).status_code == 201
+    assert issue(api, "homeroom", "student", small_school.first_grader.code).status_code == 403
+    assert issue(api, "teacher", "student", small_school.students[1].code).status_code == 403
+
+
+def test_codes_of_another_school_are_not_found(api, small_school):
+    assert issue(api, "stranger", "student", small_school.students[1].code).status_code == 404
+
+
+def redeem(code, username="new_user", password="Жаңы-сыр-сөз-2026"):
+    return APIClient().post(
+        f"{BASE}/auth/redeem/", {"code": code, "username": username, "password": password}, format="json"
+    )
+
+
+def test_redeeming_a_code_creates_the_account_and_links_the_person(small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    response = redeem(issued.code.lower().replace("-", " "), username="aibek2015")
+    assert response.status_code == 201
+    small_school.students[1].refresh_from_db()
+    assert small_school.students[1].user.username == "aibek2015"
+    assert bearer(response.json()["token"]).get(f"{BASE}/me/").json()["person"]["code"] == small_school.students[1].code
+
+
+def test_a_code_is_single_use(small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    assert redeem(issued.code, username="first").status_code == 201
+    response = redeem(issued.code, username="second")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_code"
+    assert not get_user_model().objects.filter(username="second").exists()
+
+
+def test_an_expired_code_is_refused(small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(days=15)):
+        assert redeem(issued.code).json()["error"]["code"] == "invalid_code"
+
+
+def test_a_revoked_code_is_refused(api, small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    from diary.services.access import access_code_revoke
+
+    access_code_revoke(actor=small_school.homeroom.user, access_code=issued.access_code)
+    assert redeem(issued.code).json()["error"]["code"] == "invalid_code"
+    assert AccessCode.objects.get().status == "revoked"
+
+
+def test_a_weak_password_is_refused_with_the_reason_and_the_code_stays_usable(small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    response = redeem(issued.code, password="123")
+    assert response.status_code == 400
+    assert "password" in response.json()["error"]["fields"]
+    assert AccessCode.objects.get().status == "active"
+
+
+def test_guessing_codes_is_locked_out(small_school):
+    for _attempt in range(10):
+        assert redeem("AAAA-AAAA-AAAA").status_code == 400
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    assert redeem(issued.code).status_code == 429
+
+
+def test_a_guardian_links_a_second_childs_code_to_the_same_account(small_school):
+    """The parent of students[0] is also listed, as a record of their own, for a child in 5А's students[2]."""
+    second_record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=second_record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=second_record)
+    response = redeem(issued.code, username="parent", password=PASSWORD)
+    assert response.status_code == 201
+    second_record.refresh_from_db()
+    assert second_record.user == small_school.parent.user
+    children = bearer(response.json()["token"]).get(f"{BASE}/me/").json()["children"]
+    assert {child["id"] for child in children} == {small_school.students[0].pk, small_school.students[2].pk}
+
+
+def test_a_taken_username_with_a_wrong_password_is_refused(small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.other_parent)
+    response = redeem(issued.code, username="parent", password="not the password")
+    assert response.status_code == 400
+    assert "username" in response.json()["error"]["fields"]
