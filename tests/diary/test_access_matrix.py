@@ -1,0 +1,143 @@
+"""D15: every diary API endpoint × every persona, with the exact outcome, and no other pupil's data leaking.
+
+Personas and what each may do are described in tests/conftest.py. Every request carries a real bearer token
+(the deactivated persona's was issued before the account was closed). Objects outside a persona's view are
+404 (their existence is not revealed); actions on a visible object the persona may not take are 403.
+"""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from diary.services.access import api_token_issue
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/diary/v1"
+PERSONAS = [
+    "anonymous",
+    "student",
+    "parent",
+    "other_parent",
+    "teacher",
+    "other_teacher",
+    "substitute",
+    "homeroom",
+    "director",
+    "stranger",
+    "deactivated",
+]
+
+
+def endpoints(s):
+    """name → (method, url, body). `s` is the small school."""
+    lesson, student = s.lessons[0], s.students[0]
+    return {
+        "me": ("get", f"{BASE}/me/", None),
+        "journals": ("get", f"{BASE}/journals/", None),
+        "journal": ("get", f"{BASE}/journals/{s.journal.pk}/?period=quarter-1", None),
+        "marks": (
+            "post",
+            f"{BASE}/journals/{s.journal.pk}/marks/",
+            {"changes": [{"lesson": lesson.pk, "student": student.pk, "grades": [5], "version": None}]},
+        ),
+        "lesson": ("patch", f"{BASE}/lessons/{lesson.pk}/", {"topic": "Тема"}),
+        "finals": (
+            "post",
+            f"{BASE}/journals/{s.journal.pk}/finals/",
+            {"period": "quarter-1", "finals": [{"student": student.pk, "value": 5}]},
+        ),
+        "history": ("get", f"{BASE}/journals/{s.journal.pk}/history/", None),
+        "inspections": ("post", f"{BASE}/journals/{s.journal.pk}/inspections/", {"remarks": "Текшерилди"}),
+        "substitutions": (
+            "post",
+            f"{BASE}/substitutions/",
+            {
+                "journal": s.journal.pk,
+                "teacher": s.other_teacher.code,
+                "date_from": "2026-09-09",
+                "date_to": "2026-09-09",
+            },
+        ),
+        "access_codes": (
+            "post",
+            f"{BASE}/access-codes/",
+            {"person_kind": "student", "person_code": s.students[1].code},
+        ),
+        "student_diary": ("get", f"{BASE}/students/{student.pk}/diary/?week=2026-W37", None),
+        "student_grades": ("get", f"{BASE}/students/{student.pk}/grades/?period=quarter-1", None),
+        "threads": ("get", f"{BASE}/threads/", None),
+        "thread_start": ("post", f"{BASE}/threads/", {"to": [s.homeroom.user.pk], "subject": "Суроо", "body": "…"}),
+        "reports": ("get", f"{BASE}/reports/", None),
+        "report_request": ("post", f"{BASE}/reports/", {"kind": "progress", "period": "quarter-1"}),
+        "logout": ("post", f"{BASE}/auth/logout/", None),
+    }
+
+
+_ = 404  # outside the persona's view
+# fmt: off
+EXPECTED = {
+    #                anon  student parent o_par teacher o_tch  subst  homer  direc  strng  deact
+    "me":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    "journals":      [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    "journal":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
+    "marks":         [401, _,   _,   _,   200, _,   200, 403, 200, _,   401],
+    "lesson":        [401, _,   _,   _,   200, _,   200, 403, 200, _,   401],
+    # Q1's window closed on 2 November (D7): those who may set finals are told so; the others are refused first.
+    "finals":        [401, _,   _,   _,   400, _,   403, 403, 400, _,   401],
+    "history":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
+    "inspections":   [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
+    "substitutions": [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
+    "access_codes":  [401, 403, 403, 403, 403, 403, 403, 201, 201, _,   401],
+    "student_diary": [401, 200, 200, _,   200, _,   200, 200, 200, _,   401],
+    "student_grades": [401, 200, 200, _,  200, _,   200, 200, 200, _,   401],
+    "threads":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    # Writing to 5А's homeroom teacher: everyone of 5А may; the homeroom teacher does not write to themself.
+    "thread_start":  [401, 201, 201, 201, 201, 201, 201, 403, 201, 403, 401],
+    "reports":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    # The stranger's own school has no periods, so its quarter-1 is unknown.
+    "report_request": [401, 403, 403, 403, 202, 202, 202, 202, 202, 400, 401],
+    "logout":        [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 401],
+}
+# fmt: on
+
+# Whose data each persona must never receive (by student code).
+MUST_NOT_SEE = {
+    "anonymous": [0, 1, 2],
+    "student": [1, 2],
+    "parent": [1, 2],
+    "other_parent": [0, 2],
+    "other_teacher": [0, 1, 2],
+    "stranger": [0, 1, 2],
+    "deactivated": [0, 1, 2],
+}
+
+
+@pytest.fixture(autouse=True)
+def in_the_second_quarter():
+    """20 November 2026: the first quarter and its final-grade window (D7) are over."""
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
+        yield
+
+
+def client_for(small_school, persona: str) -> APIClient:
+    client = APIClient()
+    user = small_school.user(persona)
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token_issue(user=user).key}")
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("endpoint", list(EXPECTED))
+def test_every_endpoint_answers_every_persona_exactly_as_d15_says(small_school, endpoint, persona):
+    method, url, body = endpoints(small_school)[endpoint]
+    response = getattr(client_for(small_school, persona), method)(url, body, format="json")
+    expected = EXPECTED[endpoint][PERSONAS.index(persona)]
+    assert response.status_code == expected, response.content[:300]
+    text = response.content.decode()
+    for index in MUST_NOT_SEE.get(persona, []):
+        assert small_school.students[index].code not in text
+    if response.status_code >= 400:
+        assert set(response.json()["error"]) >= {"code", "message", "fields"}
