@@ -231,3 +231,17 @@ def period_by_key(school, key: str | None, *, today: dt.date | None = None) -> P
     if key == "year":
         return periods.filter(kind=Period.Kind.YEAR).first()
     return periods.filter(kind=match.group(1), number=int(match.group(2))).first()
+
+
+def class_students(school_class, on: dt.date | None = None) -> list[Student]:
+    """The class's students today (or on a date), with their guardians, in 2 queries."""
+    on = on or timezone.localdate()
+    return list(
+        Student.objects.filter(
+            enrolments__school_class=school_class, enrolments__date_from__lte=on, archived_at__isnull=True
+        )
+        .filter(Q(enrolments__date_to__isnull=True) | Q(enrolments__date_to__gte=on))
+        .prefetch_related("guardians")
+        .order_by("last_name", "first_name")
+        .distinct()
+    )

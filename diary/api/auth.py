@@ -2,26 +2,32 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from diary.api.base import CREATED, DiaryAPIView, error_body
-from diary.api.serializers import AccessCodeInput, AccessCodeOutput, LoginInput, RedeemInput, TokenOutput
-from diary.models import ApiToken, Guardian, StaffMember, Student
-from diary.permissions import (
-    children_of,
-    current_class,
-    school_of,
-    staff_member_of,
-    student_of,
+from diary.api.serializers import AccessCodeInput, AccessCodeOutput, ClassInput, LoginInput, RedeemInput, TokenOutput
+from diary.exceptions import DiaryPermissionDenied
+from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
+from diary.pdf import pdf_render
+from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
+from diary.selectors import class_students
+from diary.services.access import (
+    access_code_issue,
+    access_code_redeem,
+    api_token_issue,
+    api_token_revoke,
+    class_code_slips_issue,
 )
-from diary.services.access import access_code_issue, access_code_redeem, api_token_issue, api_token_revoke
 
 logger = logging.getLogger("diary.access")
 
@@ -116,6 +122,38 @@ class MeView(DiaryAPIView):
 
 
 class AccessCodesView(DiaryAPIView):
+    @extend_schema(
+        operation_id="access_codes_list",
+        parameters=[OpenApiParameter("class", str, description="a class code, e.g. 5А")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        """D4: the codes issued for a class's students and guardians, and which are used (homeroom, administration)."""
+        school_class = class_or_404(request)
+        if not may_manage_class(request.user, school_class):
+            raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration sees this class's codes."))
+        students = class_students(school_class)
+        guardians = {guardian.pk for student in students for guardian in student.guardians.all()}
+        codes = (
+            AccessCode.objects.filter(Q(student__in=students) | Q(guardian__in=guardians))
+            .select_related("student", "guardian")
+            .order_by("-created_at")
+        )
+        return Response(
+            [
+                {
+                    "id": code.pk,
+                    "person_kind": code.person_kind,
+                    "person": {"code": code.person.code, "name": code.person.full_name},
+                    "status": code.status,
+                    "created_at": code.created_at,
+                    "expires_at": code.expires_at,
+                    "used_at": code.used_at,
+                }
+                for code in codes
+            ]
+        )
+
     @extend_schema(request=AccessCodeInput, responses={201: AccessCodeOutput})
     def post(self, request):
         data = AccessCodeInput(data=request.data)
@@ -125,3 +163,40 @@ class AccessCodesView(DiaryAPIView):
         person = get_object_or_404(model, school=school, code=data.validated_data["person_code"])
         issued = access_code_issue(actor=request.user, person=person)
         return Response({"code": issued.code, "expires_at": issued.access_code.expires_at}, status=CREATED)
+
+
+def class_or_404(request) -> SchoolClass:
+    return get_object_or_404(
+        SchoolClass.objects.select_related("school"),
+        school=school_of(request.user),
+        code=request.query_params.get("class", ""),
+    )
+
+
+class AccessCodeSlipsView(DiaryAPIView):
+    @extend_schema(request=ClassInput, responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def post(self, request):
+        """D4: a PDF of code slips (ky and ru) for the class's students and guardians who have no account yet."""
+        data = ClassInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        school_class = get_object_or_404(
+            SchoolClass.objects.select_related("school"),
+            school=school_of(request.user),
+            code=data.validated_data["class"],
+        )
+        slips = class_code_slips_issue(actor=request.user, school_class=school_class)
+        pdf = pdf_render("diary/code_slips.html", slips_context(request, school_class, slips))
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="codes-{school_class.pk}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def slips_context(request, school_class, slips) -> dict:
+    return {
+        "school": school_class.school,
+        "school_class": school_class,
+        "slips": slips,
+        "languages": [code for code, _name in settings.LANGUAGES],
+        "site_address": request.build_absolute_uri("/"),
+    }

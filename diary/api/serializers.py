@@ -28,6 +28,12 @@ class AccessCodeInput(serializers.Serializer):
     person_code = serializers.CharField(max_length=40)
 
 
+class ClassInput(serializers.Serializer):
+    def get_fields(self):
+        # "class" is a Python keyword, so the field cannot be declared as an attribute.
+        return {"class": serializers.CharField(max_length=10)}
+
+
 class AccessCodeOutput(serializers.Serializer):
     code = serializers.CharField()
     expires_at = serializers.DateTimeField()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/redeem/", auth.RedeemView.as_view(), name="redeem"),
     path("me/", auth.MeView.as_view(), name="me"),
     path("access-codes/", auth.AccessCodesView.as_view(), name="access-codes"),
+    path("access-codes/slips/", auth.AccessCodeSlipsView.as_view(), name="access-code-slips"),
     path("journals/", journals.JournalsView.as_view(), name="journals"),
     path("journals/<int:pk>/", journals.JournalView.as_view(), name="journal"),
     path("journals/<int:pk>/marks/", journals.JournalMarksView.as_view(), name="journal-marks"),

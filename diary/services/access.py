@@ -227,3 +227,37 @@ def account_deactivate(*, actor, user) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+@dataclass
+class CodeSlip:
+    person: object
+    kind: str
+    code: str
+    expires_at: dt.datetime
+
+
+@transaction.atomic
+def class_code_slips_issue(*, actor, school_class, include_linked: bool = False) -> list[CodeSlip]:
+    """D4: fresh codes for a class's students and guardians, for slips handed out at a parents' meeting.
+
+    People who already have an account are skipped unless `include_linked`; earlier unused codes of the people
+    who get a new one are revoked, so only the printed code works.
+    """
+    from diary.permissions import may_manage_class
+    from diary.selectors import class_students
+
+    if not may_manage_class(actor, school_class):
+        raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration prints this class's codes."))
+    slips: list[CodeSlip] = []
+    for student in class_students(school_class):
+        people = [("student", student), *(("guardian", guardian) for guardian in student.guardians.all())]
+        for kind, person in people:
+            if person.user_id and not include_linked:
+                continue
+            AccessCode.objects.filter(**{kind: person}, used_at__isnull=True, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+            issued = access_code_issue(actor=actor, person=person)
+            slips.append(CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at))
+    return slips

@@ -197,3 +197,47 @@ def test_a_taken_username_with_a_wrong_password_is_refused(small_school):
     response = redeem(issued.code, username="parent", password="not the password")
     assert response.status_code == 400
     assert "username" in response.json()["error"]["fields"]
+
+
+def test_the_homeroom_teacher_prints_code_slips_for_the_class(api, small_school):
+    response = api("homeroom").post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    # students[0] and the parent already have accounts; students[1] and [2] and other_parent get codes.
+    issued = {(code.person_kind, code.person.code) for code in AccessCode.objects.all()}
+    assert issued == {
+        ("student", small_school.students[1].code),
+        ("student", small_school.students[2].code),
+        ("guardian", small_school.other_parent.code),
+    }
+    listed = api("homeroom").get(f"{BASE}/access-codes/?class=5А").json()
+    assert {row["status"] for row in listed} == {"active"}
+    assert len(listed) == 3
+
+
+def test_the_slips_say_how_to_use_the_code_in_both_languages(small_school, rf):
+    from django.template.loader import render_to_string
+
+    from diary.api.auth import slips_context
+    from diary.services.access import class_code_slips_issue
+
+    slips = class_code_slips_issue(actor=small_school.homeroom.user, school_class=small_school.class_5a)
+    html = render_to_string("diary/code_slips.html", slips_context(rf.get("/"), small_school.class_5a, slips))
+    assert all(slip.code in html for slip in slips)
+    assert "Окуучу үчүн кирүү коду" in html
+    assert "Код доступа для ученика" in html
+
+
+def test_printing_again_revokes_the_unused_codes_of_the_first_print(api, small_school):
+    api("homeroom").post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
+    api("homeroom").post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
+    statuses = sorted(code.status for code in AccessCode.objects.all())
+    assert statuses == ["active"] * 3 + ["revoked"] * 3
+
+
+@pytest.mark.parametrize("persona", ["teacher", "parent"])
+def test_only_the_homeroom_teacher_and_administration_print_slips(api, small_school, persona):
+    response = api(persona).post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
+    assert response.status_code == 403
+    assert AccessCode.objects.count() == 0
