@@ -204,16 +204,15 @@ def test_the_homeroom_teacher_prints_code_slips_for_the_class(api, small_school)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    # students[0] and the parent already have accounts; students[1] and [2] and other_parent get codes.
+    # students[0], the parent and other_parent already have accounts; students[1] and [2] get codes.
     issued = {(code.person_kind, code.person.code) for code in AccessCode.objects.all()}
     assert issued == {
         ("student", small_school.students[1].code),
         ("student", small_school.students[2].code),
-        ("guardian", small_school.other_parent.code),
     }
     listed = api("homeroom").get(f"{BASE}/access-codes/?class=5А").json()
     assert {row["status"] for row in listed} == {"active"}
-    assert len(listed) == 3
+    assert len(listed) == 2
 
 
 def test_the_slips_say_how_to_use_the_code_in_both_languages(small_school, rf):
@@ -233,7 +232,7 @@ def test_printing_again_revokes_the_unused_codes_of_the_first_print(api, small_s
     api("homeroom").post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
     api("homeroom").post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
     statuses = sorted(code.status for code in AccessCode.objects.all())
-    assert statuses == ["active"] * 3 + ["revoked"] * 3
+    assert statuses == ["active"] * 2 + ["revoked"] * 2
 
 
 @pytest.mark.parametrize("persona", ["teacher", "parent"])
