@@ -5,3 +5,42 @@ DIARY_API_PREFIX = "/api/diary/v1/"
 
 def diary_endpoints_only(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith(DIARY_API_PREFIX)]
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object"},
+            },
+        }
+    },
+}
+ERROR_STATUSES = {
+    "400": "Bad input; nothing was changed.",
+    "401": "Not logged in, or the token is not valid.",
+    "403": "Not allowed (D15).",
+    "404": "Not found, or not visible to this account.",
+    "405": "Method not allowed.",
+    "406": "Only JSON is answered.",
+    "409": "Stale version: someone else changed the data.",
+    "429": "Too many requests or failed attempts.",
+}
+
+
+def error_responses(result, generator, request, public):
+    """Every diary operation may answer with the contract's error shape (INTERFACES.md §3)."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_STATUSES.items():
+                responses.setdefault(status, {"description": description, "content": reference})
+    return result

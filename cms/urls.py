@@ -29,3 +29,4 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
 )
+handler404 = "cms.views.page_not_found"

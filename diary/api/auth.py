@@ -15,7 +15,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from diary.api.base import CREATED, DiaryAPIView, error_body
-from diary.api.serializers import AccessCodeInput, AccessCodeOutput, ClassInput, LoginInput, RedeemInput, TokenOutput
+from diary.api.serializers import (
+    AccessCodeInput,
+    AccessCodeOutput,
+    AnyObject,
+    ClassInput,
+    LoginInput,
+    RedeemInput,
+    TokenOutput,
+)
 from diary.exceptions import DiaryPermissionDenied
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
 from diary.pdf import pdf_render
@@ -125,7 +133,7 @@ class AccessCodesView(DiaryAPIView):
     @extend_schema(
         operation_id="access_codes_list",
         parameters=[OpenApiParameter("class", str, description="a class code, e.g. 5А")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: AnyObject(many=True)},
     )
     def get(self, request):
         """D4: the codes issued for a class's students and guardians, and which are used (homeroom, administration)."""

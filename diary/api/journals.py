@@ -8,8 +8,10 @@ from rest_framework.response import Response
 
 from diary.api.base import CREATED, DiaryAPIView
 from diary.api.serializers import (
+    AnyObject,
     FinalsInput,
     InspectionInput,
+    JournalOutput,
     LessonInput,
     MarksInput,
     SubstitutionInput,
@@ -49,7 +51,7 @@ def period_or_400(school, key):
 
 
 class JournalsView(DiaryAPIView):
-    @extend_schema(operation_id="journals_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="journals_list", responses={200: JournalOutput(many=True)})
     def get(self, request):
         journals = journals_visible_to(request.user).select_related("school_class", "subject", "subgroup", "teacher")
         return Response([journal_data(journal) for journal in journals])
@@ -142,7 +144,7 @@ class JournalFinalsView(DiaryAPIView):
 
 
 class JournalHistoryView(DiaryAPIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request, pk: int):
         journal = visible_journal(request, pk)
         entries = AuditEntry.objects.filter(journal=journal).select_related("by").order_by("at", "pk")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from diary.api.base import ACCEPTED, CREATED, DiaryAPIView
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
-from diary.api.serializers import MessageInput, ReportInput, ThreadInput, final_value
+from diary.api.serializers import AnyObject, MessageInput, ReportInput, ThreadInput, final_value
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import Message, ReportRun, Thread, ThreadParticipant
 from diary.permissions import school_of, staff_member_of, students_visible_to
@@ -104,7 +104,7 @@ def thread_summary(thread: Thread) -> dict:
 
 
 class ThreadsView(DiaryAPIView):
-    @extend_schema(operation_id="threads_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="threads_list", responses={200: AnyObject(many=True)})
     def get(self, request):
         my_last_read = ThreadParticipant.objects.filter(thread=OuterRef("pk"), user=request.user).values(
             "last_read_at"
@@ -179,7 +179,7 @@ def report_data(run: ReportRun) -> dict:
 
 
 class ReportsView(DiaryAPIView):
-    @extend_schema(operation_id="reports_list", responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(operation_id="reports_list", responses={200: AnyObject(many=True)})
     def get(self, request):
         staff = staff_member_of(request.user)
         runs = (

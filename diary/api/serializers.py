@@ -8,14 +8,14 @@ from diary.models import Attendance, FinalGrade, Journal, Lesson, Mark, Student
 
 
 class LoginInput(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    username = serializers.CharField(max_length=150, min_length=1)
+    password = serializers.CharField(max_length=4096, min_length=1, trim_whitespace=False)
 
 
 class RedeemInput(serializers.Serializer):
-    code = serializers.CharField(max_length=40)
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    code = serializers.CharField(max_length=40, min_length=1)
+    username = serializers.CharField(max_length=150, min_length=1)
+    password = serializers.CharField(max_length=4096, min_length=1, trim_whitespace=False)
 
 
 class TokenOutput(serializers.Serializer):
@@ -25,13 +25,13 @@ class TokenOutput(serializers.Serializer):
 
 class AccessCodeInput(serializers.Serializer):
     person_kind = serializers.ChoiceField(choices=["staff", "student", "guardian"])
-    person_code = serializers.CharField(max_length=40)
+    person_code = serializers.CharField(max_length=40, min_length=1)
 
 
 class ClassInput(serializers.Serializer):
     def get_fields(self):
         # "class" is a Python keyword, so the field cannot be declared as an attribute.
-        return {"class": serializers.CharField(max_length=10)}
+        return {"class": serializers.CharField(max_length=10, min_length=1)}
 
 
 class AccessCodeOutput(serializers.Serializer):
@@ -77,7 +77,7 @@ class FinalInput(serializers.Serializer):
 
 
 class FinalsInput(serializers.Serializer):
-    period = serializers.CharField(max_length=20)
+    period = serializers.CharField(max_length=20, min_length=1)
     finals = FinalInput(many=True, allow_empty=False, max_length=200)
     reason = serializers.CharField(max_length=300, allow_blank=True, required=False)
 
@@ -88,25 +88,39 @@ class InspectionInput(serializers.Serializer):
 
 class SubstitutionInput(serializers.Serializer):
     journal = serializers.IntegerField(min_value=1)
-    teacher = serializers.CharField(max_length=40)
+    teacher = serializers.CharField(max_length=40, min_length=1)
     date_from = serializers.DateField()
     date_to = serializers.DateField()
 
 
 class ThreadInput(serializers.Serializer):
     to = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
-    subject = serializers.CharField(max_length=200)
-    body = serializers.CharField(max_length=10_000)
+    subject = serializers.CharField(max_length=200, min_length=1)
+    body = serializers.CharField(max_length=10_000, min_length=1)
 
 
 class MessageInput(serializers.Serializer):
-    body = serializers.CharField(max_length=10_000)
+    body = serializers.CharField(max_length=10_000, min_length=1)
 
 
 class ReportInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["activity", "progress", "compliance"])
     period = serializers.CharField(max_length=20, required=False)
     month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False)
+
+
+class AnyObject(serializers.Serializer):
+    """A JSON object described in INTERFACES.md §3 (documented there field by field)."""
+
+
+class JournalOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    subject = serializers.CharField()
+    subgroup = serializers.CharField(allow_null=True)
+    teacher = serializers.CharField()
+
+    def get_fields(self):
+        return {**super().get_fields(), "class": serializers.CharField()}
 
 
 def final_value(final: FinalGrade | None):
