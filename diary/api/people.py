@@ -14,10 +14,10 @@ from diary.api.base import ACCEPTED, CREATED, DiaryAPIView
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
 from diary.api.serializers import AnyObject, MessageInput, ReportInput, ThreadInput, final_value
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
-from diary.models import Message, ReportRun, Thread, ThreadParticipant
+from diary.models import Message, ReportRun, SchoolClass, Thread, ThreadParticipant
 from diary.permissions import school_of, staff_member_of, students_visible_to
 from diary.selectors import student_period, student_week
-from diary.services.messaging import message_send, thread_mark_read, thread_start
+from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.reports import report_request
 
 
@@ -125,12 +125,16 @@ class ThreadsView(DiaryAPIView):
     def post(self, request):
         data = ThreadInput(data=request.data)
         data.is_valid(raise_exception=True)
-        thread = thread_start(
-            sender=request.user,
-            recipient_ids=data.validated_data["to"],
-            subject=data.validated_data["subject"],
-            body=data.validated_data["body"],
-        )
+        values = data.validated_data
+        if "to_class" in values:
+            school_class = get_object_or_404(SchoolClass, school=school_of(request.user), code=values["to_class"])
+            thread = class_guardians_message(
+                sender=request.user, school_class=school_class, subject=values["subject"], body=values["body"]
+            )
+        else:
+            thread = thread_start(
+                sender=request.user, recipient_ids=values["to"], subject=values["subject"], body=values["body"]
+            )
         return Response(thread_summary(thread), status=CREATED)
 
 

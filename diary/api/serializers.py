@@ -6,6 +6,9 @@ from rest_framework import serializers
 
 from diary.models import Attendance, FinalGrade, Journal, Lesson, Mark, Student
 
+# Ids are database keys: anything above this cannot exist, and some databases refuse to compare with it.
+MAX_ID = 2**31 - 1
+
 
 class LoginInput(serializers.Serializer):
     username = serializers.CharField(max_length=150, min_length=1)
@@ -40,12 +43,14 @@ class AccessCodeOutput(serializers.Serializer):
 
 
 class CellChangeInput(serializers.Serializer):
-    lesson = serializers.IntegerField(min_value=1)
-    student = serializers.IntegerField(min_value=1)
-    grades = serializers.ListField(child=serializers.IntegerField(), max_length=2, required=False)
+    lesson = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    grades = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=100), max_length=2, required=False
+    )
     attendance = serializers.ChoiceField(choices=Attendance.values, required=False)
     comment = serializers.CharField(max_length=300, allow_blank=True, required=False)
-    version = serializers.IntegerField(min_value=1, allow_null=True)
+    version = serializers.IntegerField(min_value=1, max_value=MAX_ID, allow_null=True)
 
 
 class MarksInput(serializers.Serializer):
@@ -72,7 +77,7 @@ class FinalValueField(serializers.Field):
 
 
 class FinalInput(serializers.Serializer):
-    student = serializers.IntegerField(min_value=1)
+    student = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     value = FinalValueField()
 
 
@@ -87,16 +92,26 @@ class InspectionInput(serializers.Serializer):
 
 
 class SubstitutionInput(serializers.Serializer):
-    journal = serializers.IntegerField(min_value=1)
+    journal = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     teacher = serializers.CharField(max_length=40, min_length=1)
     date_from = serializers.DateField()
     date_to = serializers.DateField()
 
 
 class ThreadInput(serializers.Serializer):
-    to = serializers.ListField(child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=200)
+    """`to` lists accounts; or `to_class` (a class code) writes to all guardians of that class (D11)."""
+
+    to = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=200, required=False
+    )
+    to_class = serializers.CharField(max_length=10, min_length=1, required=False)
     subject = serializers.CharField(max_length=200, min_length=1)
     body = serializers.CharField(max_length=10_000, min_length=1)
+
+    def validate(self, attrs):
+        if ("to" in attrs) == ("to_class" in attrs):
+            raise serializers.ValidationError({"to": [_("Give either “to” or “to_class”.")]})
+        return attrs
 
 
 class MessageInput(serializers.Serializer):

@@ -1,6 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from diary.api import auth, journals, people
+from diary.api.serializers import MAX_ID
+
+
+class IdConverter:
+    """A database id: a huge number in an address is a 404, not a query the database refuses."""
+
+    regex = "[0-9]{1,10}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if not 1 <= number <= MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 app_name = "diary_api"
 
@@ -12,18 +31,18 @@ urlpatterns = [
     path("access-codes/", auth.AccessCodesView.as_view(), name="access-codes"),
     path("access-codes/slips/", auth.AccessCodeSlipsView.as_view(), name="access-code-slips"),
     path("journals/", journals.JournalsView.as_view(), name="journals"),
-    path("journals/<int:pk>/", journals.JournalView.as_view(), name="journal"),
-    path("journals/<int:pk>/marks/", journals.JournalMarksView.as_view(), name="journal-marks"),
-    path("journals/<int:pk>/finals/", journals.JournalFinalsView.as_view(), name="journal-finals"),
-    path("journals/<int:pk>/history/", journals.JournalHistoryView.as_view(), name="journal-history"),
-    path("journals/<int:pk>/inspections/", journals.JournalInspectionsView.as_view(), name="journal-inspections"),
-    path("lessons/<int:pk>/", journals.LessonView.as_view(), name="lesson"),
+    path("journals/<id:pk>/", journals.JournalView.as_view(), name="journal"),
+    path("journals/<id:pk>/marks/", journals.JournalMarksView.as_view(), name="journal-marks"),
+    path("journals/<id:pk>/finals/", journals.JournalFinalsView.as_view(), name="journal-finals"),
+    path("journals/<id:pk>/history/", journals.JournalHistoryView.as_view(), name="journal-history"),
+    path("journals/<id:pk>/inspections/", journals.JournalInspectionsView.as_view(), name="journal-inspections"),
+    path("lessons/<id:pk>/", journals.LessonView.as_view(), name="lesson"),
     path("substitutions/", journals.SubstitutionsView.as_view(), name="substitutions"),
-    path("students/<int:pk>/diary/", people.StudentDiaryView.as_view(), name="student-diary"),
-    path("students/<int:pk>/grades/", people.StudentGradesView.as_view(), name="student-grades"),
+    path("students/<id:pk>/diary/", people.StudentDiaryView.as_view(), name="student-diary"),
+    path("students/<id:pk>/grades/", people.StudentGradesView.as_view(), name="student-grades"),
     path("threads/", people.ThreadsView.as_view(), name="threads"),
-    path("threads/<int:pk>/", people.ThreadView.as_view(), name="thread"),
-    path("threads/<int:pk>/messages/", people.ThreadMessagesView.as_view(), name="thread-messages"),
+    path("threads/<id:pk>/", people.ThreadView.as_view(), name="thread"),
+    path("threads/<id:pk>/messages/", people.ThreadMessagesView.as_view(), name="thread-messages"),
     path("reports/", people.ReportsView.as_view(), name="reports"),
-    path("reports/<int:pk>/", people.ReportView.as_view(), name="report"),
+    path("reports/<id:pk>/", people.ReportView.as_view(), name="report"),
 ]

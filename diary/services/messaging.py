@@ -93,3 +93,24 @@ def _notify_by_email(message: Message) -> None:
         )
     except OSError:
         logger.exception("Could not send the e-mail notice of message %s", message.pk)
+
+
+@transaction.atomic
+def class_guardians_message(*, sender, school_class, subject: str, body: str) -> Thread:
+    """D11: the homeroom teacher (or the administration) writes one message to all guardians of the class."""
+    from diary.permissions import may_manage_class
+    from diary.selectors import class_students
+
+    if not may_manage_class(sender, school_class):
+        raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration writes to the whole class."))
+    recipients = {
+        guardian.user_id
+        for student in class_students(school_class)
+        for guardian in student.guardians.all()
+        if guardian.user_id and guardian.user_id != sender.pk
+    }
+    if not recipients:
+        raise DiaryValidationError(
+            _("The message was not sent."), fields={"to_class": [_("No guardian of this class has an account yet.")]}
+        )
+    return thread_start(sender=sender, recipient_ids=sorted(recipients), subject=subject, body=body)

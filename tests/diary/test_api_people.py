@@ -150,3 +150,30 @@ def test_reports_are_for_staff_and_the_activity_report_for_the_administration(ap
     )
     bad_month = api("director").post(f"{BASE}/reports/", {"kind": "activity", "month": "2026-13"}, format="json")
     assert bad_month.status_code == 400
+
+
+def test_the_homeroom_teacher_writes_to_all_guardians_of_the_class(api, graded):
+    response = api("homeroom").post(
+        f"{BASE}/threads/",
+        {"to_class": "5А", "subject": "Ата-энелер чогулушу", "body": "Жума күнү саат 18:00дө."},
+        format="json",
+    )
+    assert response.status_code == 201
+    assert sorted(response.json()["participants"]) == ["homeroom", "other_parent", "parent"]
+    assert api("parent").get(f"{BASE}/threads/").json()[0]["unread"] == 1
+
+
+def test_a_subject_teacher_cannot_write_to_the_whole_class(api, graded):
+    response = api("teacher").post(f"{BASE}/threads/", {"to_class": "5А", "subject": "…", "body": "…"}, format="json")
+    assert response.status_code == 403
+    assert Message.objects.count() == 0
+
+
+def test_to_and_to_class_together_are_refused(api, graded):
+    response = api("homeroom").post(
+        f"{BASE}/threads/",
+        {"to": [graded.parent.user.pk], "to_class": "5А", "subject": "…", "body": "…"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "to" in response.json()["error"]["fields"]
