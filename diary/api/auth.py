@@ -32,6 +32,7 @@ from diary.selectors import class_students
 from diary.services.access import (
     access_code_issue,
     access_code_redeem,
+    access_code_revoke,
     api_token_issue,
     api_token_revoke,
     class_code_slips_issue,
@@ -171,6 +172,17 @@ class AccessCodesView(DiaryAPIView):
         person = get_object_or_404(model, school=school, code=data.validated_data["person_code"])
         issued = access_code_issue(actor=request.user, person=person)
         return Response({"code": issued.code, "expires_at": issued.access_code.expires_at}, status=CREATED)
+
+
+class AccessCodeRevokeView(DiaryAPIView):
+    @extend_schema(request=None, responses={200: AnyObject})
+    def post(self, request, pk: int):
+        """D4: an unused code is revoked (a lost slip); the homeroom teacher or the administration."""
+        access_code = get_object_or_404(
+            AccessCode.objects.select_related("staff", "student", "guardian"), pk=pk, school=school_of(request.user)
+        )
+        access_code = access_code_revoke(actor=request.user, access_code=access_code)
+        return Response({"id": access_code.pk, "status": access_code.status})
 
 
 def class_or_404(request) -> SchoolClass:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("me/", auth.MeView.as_view(), name="me"),
     path("access-codes/", auth.AccessCodesView.as_view(), name="access-codes"),
     path("access-codes/slips/", auth.AccessCodeSlipsView.as_view(), name="access-code-slips"),
+    path("access-codes/<id:pk>/revoke/", auth.AccessCodeRevokeView.as_view(), name="access-code-revoke"),
     path("journals/", journals.JournalsView.as_view(), name="journals"),
     path("journals/<id:pk>/", journals.JournalView.as_view(), name="journal"),
     path("journals/<id:pk>/marks/", journals.JournalMarksView.as_view(), name="journal-marks"),

@@ -109,7 +109,7 @@ def access_code_redeem(*, code: str, username: str, password: str, client: str =
         raise RedeemThrottled(_("Too many attempts. Try again in an hour."))
     raw = _normalise(code)
     access_code = (
-        AccessCode.objects.select_for_update()
+        AccessCode.objects.select_for_update(of=("self",))
         .select_related("staff", "student", "guardian")
         .filter(code_hash=_keyed_hash(raw))
         .first()

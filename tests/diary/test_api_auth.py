@@ -240,3 +240,22 @@ def test_only_the_homeroom_teacher_and_administration_print_slips(api, small_sch
     response = api(persona).post(f"{BASE}/access-codes/slips/", {"class": "5А"}, format="json")
     assert response.status_code == 403
     assert AccessCode.objects.count() == 0
+
+
+def test_a_lost_slips_code_is_revoked_by_the_homeroom_teacher_and_no_one_else(api, small_school):
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    url = f"{BASE}/access-codes/{issued.access_code.pk}/revoke/"
+    assert api("teacher").post(url).status_code == 403
+    assert api("stranger").post(url).status_code == 404
+    response = api("homeroom").post(url)
+    assert response.json() == {"id": issued.access_code.pk, "status": "revoked"}
+    assert redeem(issued.code).json()["error"]["code"] == "invalid_code"
+
+
+def test_the_api_docs_page_loads_its_assets_from_this_server(client):
+    response = client.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/" in html
+    assert "cdn." not in html
+    assert client.get("/api/schema/").status_code == 200
