@@ -1,8 +1,10 @@
 """Project middleware."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 # Addresses that have no language prefix: a 404 there is a 404, not a redirect to /ky/….
@@ -10,7 +12,15 @@ UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/sitema
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, except that it never redirects the unprefixed API and admin addresses."""
+    """Django's LocaleMiddleware, except that it never redirects the unprefixed API and admin addresses, and that
+    the APIs also take `?lang=ky|ru` (L1)."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        language = request.GET.get("lang")
+        if request.path_info.startswith("/api/") and language in dict(settings.LANGUAGES):
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
 
     def process_response(self, request, response):
         if request.path_info.startswith(UNPREFIXED):

@@ -8,13 +8,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from cms.api import api_router
+from cms.api import api_router, disclosure_view
 from cms.views import root_redirect
 
 urlpatterns = [
     path("", root_redirect, name="root"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("api/v2/disclosure/", disclosure_view, name="disclosure-api"),
     path("api/v2/", api_router.urls),
     path("api/diary/v1/", include("diary.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

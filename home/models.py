@@ -19,7 +19,7 @@ class HomePage(Page):
     api_fields = [APIField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = []
+    subpage_types = ["cms.DisclosureIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

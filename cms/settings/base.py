@@ -135,7 +135,11 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Mektep"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# W8: documents are served through Django (permission checks), as downloads, of a few safe types.
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg", "png"]
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский"), ("ky", "Кыргызча"), ("en", "English")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

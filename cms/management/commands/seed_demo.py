@@ -19,6 +19,7 @@ from cms.demo import (
     DEMO_TITLE_RU,
     DEMO_WORKBOOK,
 )
+from cms.demo_content import demo_website_content_ensure
 from cms.services.sites import school_site_ensure
 from diary.demo.activity import demo_accounts_ensure, demo_activity_build
 from diary.services.school_import import school_import
@@ -46,6 +47,7 @@ class Command(BaseCommand):
             user_model.objects.create_superuser(DEMO_ADMIN_USERNAME, "admin@localhost", DEMO_ADMIN_PASSWORD)
         self.stdout.write(self.style.SUCCESS(f"Demo school site: {site.hostname} ({site.root_page.title})"))
         self.stdout.write(f"Administrator login: {DEMO_ADMIN_USERNAME} / {DEMO_ADMIN_PASSWORD}  (/admin/)")
+        demo_website_content_ensure(site=site)
         if options["website_only"]:
             return
 

@@ -1,0 +1,74 @@
+"""What the public pages read from the diary (W2): one source of truth, in a constant number of queries.
+
+Only staff records and counts are read; no pupil's personal data ever reaches the public site (W5).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from diary.models import Enrolment, Journal, School, StaffMember
+
+
+def school_for_site(site) -> School | None:
+    if site is None:
+        return None
+    return School.objects.filter(site=site).first()
+
+
+@dataclass
+class PublicStaffMember:
+    staff: StaffMember
+    subjects: list[str] = field(default_factory=list)
+
+
+def public_staff(school: School | None, *, roles: set[str]) -> list[PublicStaffMember]:
+    """Active staff holding any of `roles`, with the subjects they teach (2 queries)."""
+    if school is None:
+        return []
+    journals = (
+        Journal.objects.filter(archived_at__isnull=True)
+        .select_related("subject")
+        .only("teacher_id", "subject__name_ky", "subject__name_ru", "subject__name")
+    )
+    staff = (
+        StaffMember.objects.filter(school=school, archived_at__isnull=True)
+        .prefetch_related(Prefetch("journals", queryset=journals))
+        .order_by("last_name", "first_name")
+    )
+    people = []
+    for member in staff:
+        if not roles.intersection(member.roles):
+            continue
+        subjects = sorted({journal.subject.name for journal in member.journals.all()})
+        people.append(PublicStaffMember(staff=member, subjects=subjects))
+    return people
+
+
+def leadership(school: School | None) -> list[PublicStaffMember]:
+    """W1 `leadership`: the director first, then the deputies."""
+    people = public_staff(school, roles={"director", "deputy"})
+    return sorted(people, key=lambda person: (not person.staff.has_role("director"), person.staff.last_name))
+
+
+def students_per_grade(school: School | None) -> dict[int, int]:
+    """Students enrolled today, per grade level, counted in the database (1 query)."""
+    if school is None:
+        return {}
+    today = timezone.localdate()
+    rows = (
+        Enrolment.objects.filter(school=school, date_from__lte=today)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=today))
+        .values("school_class__grade")
+        .annotate(students=Count("student", distinct=True))
+    )
+    counts: dict[int, int] = defaultdict(int)
+    for row in rows:
+        counts[row["school_class__grade"]] += row["students"]
+    return dict(counts)
+
+
+def students_in_grades(counts: dict[int, int], grade_from: int, grade_to: int) -> int:
+    return sum(number for grade, number in counts.items() if grade_from <= grade <= grade_to)

@@ -1,0 +1,103 @@
+"""W1, W4: each school site's disclosure tree, and who drafts and who approves it."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
+
+from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
+
+INDEX_TITLES = ("Мектеп жөнүндө маалымат", "Сведения о школе")
+SECTION_TITLES = {
+    "general": ("Негизги маалымат", "Основные сведения"),
+    "structure": ("Түзүмү жана башкаруу органдары", "Структура и органы управления"),
+    "documents": ("Документтер", "Документы"),
+    "education": ("Билим берүү", "Образование"),
+    "standards": ("Билим берүү стандарттары", "Образовательные стандарты"),
+    "leadership": ("Жетекчилик", "Руководство"),
+    "staff": ("Педагогикалык кызматкерлер", "Педагогический состав"),
+    "facilities": ("Материалдык-техникалык камсыздоо", "Материально-техническое обеспечение"),
+    "admission": ("Кабыл алуу", "Приём"),
+    "finance": ("Каржы-чарбалык ишмердүүлүк", "Финансово-хозяйственная деятельность"),
+}
+EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+ADMINISTRATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+ADMINISTRATOR_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("cms", "change_schoolcontacts"),
+]
+EDITOR_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+]
+
+
+def group_names(site: Site) -> tuple[str, str]:
+    return f"{site.hostname}: editors", f"{site.hostname}: site administrators"
+
+
+def _permissions(pairs):
+    query = Permission.objects.none()
+    for app_label, codename in pairs:
+        query = query | Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return query
+
+
+@transaction.atomic
+def moderation_ensure(*, site: Site) -> tuple[Group, Group, Workflow]:
+    """W4, W6: the site's editors (draft only) and site administrators (approve, publish, manage accounts),
+    and the disclosure workflow whose approval carries the W5 checklist."""
+    editors_name, administrators_name = group_names(site)
+    editors, _ = Group.objects.get_or_create(name=editors_name)
+    administrators, _ = Group.objects.get_or_create(name=administrators_name)
+    editors.permissions.add(*_permissions(EDITOR_PERMISSIONS))
+    administrators.permissions.add(*_permissions(ADMINISTRATOR_PERMISSIONS))
+    home = site.root_page
+    for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (administrators, ADMINISTRATOR_PAGE_PERMISSIONS)):
+        for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
+            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
+
+    task, created = ProhibitedContentReviewTask.objects.get_or_create(name=f"{site.hostname}: disclosure approval (W5)")
+    if created:
+        task.groups.set([administrators])
+    workflow, _ = Workflow.objects.get_or_create(name=f"{site.hostname}: disclosure moderation")
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    return editors, administrators, workflow
+
+
+@transaction.atomic
+def disclosure_tree_ensure(*, site: Site) -> DisclosureIndexPage:
+    """W1: the site's `info/` page and its ten sections at their fixed slugs, published, under moderation (W4)."""
+    home = site.root_page.specific
+    index = DisclosureIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = DisclosureIndexPage(
+            title=INDEX_TITLES[0],
+            title_ky=INDEX_TITLES[0],
+            title_ru=INDEX_TITLES[1],
+            slug="info",
+            slug_ky="info",
+            slug_ru="info",
+            show_in_menus=True,
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    existing = {type(page) for page in index.get_children().specific()}
+    for model in SECTION_MODELS:
+        if model in existing:
+            continue
+        title_ky, title_ru = SECTION_TITLES[model.section_slug]
+        page = model(title=title_ky, title_ky=title_ky, title_ru=title_ru, slug=model.section_slug)
+        index.add_child(instance=page)
+        page.save_revision().publish()
+    _editors, _administrators, workflow = moderation_ensure(site=site)
+    WorkflowPage.objects.get_or_create(page=Page.objects.get(pk=index.pk), defaults={"workflow": workflow})
+    return index
