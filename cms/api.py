@@ -1,6 +1,7 @@
 """The headless website: Wagtail API v2 (`/api/v2/`) and the disclosure report (`/api/v2/disclosure/`, W3, W9)."""
 
 from django.http import JsonResponse
+from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
@@ -10,16 +11,23 @@ from wagtail.models import Site
 from cms.completeness import disclosure_report
 
 
-class PagesEndpoint(PagesAPIViewSet):
+class PublicEndpoint:
+    """The public website's API: open to everyone (the diary API's defaults require a login)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class PagesEndpoint(PublicEndpoint, PagesAPIViewSet):
     # `?lang=ky|ru` picks the language of translated fields (the middleware activates it), like Accept-Language.
     known_query_parameters = PagesAPIViewSet.known_query_parameters.union({"lang"})
 
 
-class ImagesEndpoint(ImagesAPIViewSet):
+class ImagesEndpoint(PublicEndpoint, ImagesAPIViewSet):
     known_query_parameters = ImagesAPIViewSet.known_query_parameters.union({"lang"})
 
 
-class DocumentsEndpoint(DocumentsAPIViewSet):
+class DocumentsEndpoint(PublicEndpoint, DocumentsAPIViewSet):
     known_query_parameters = DocumentsAPIViewSet.known_query_parameters.union({"lang"})
 
 

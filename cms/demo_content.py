@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from wagtail.models import Collection
 
 from cms.models import (
     DocumentKind,
@@ -79,7 +80,11 @@ def placeholder_pdf(text: str) -> bytes:
 def _document(title: str, kind: str, slug: str) -> SchoolDocument:
     document = SchoolDocument.objects.filter(title=title).first()
     if document is None:
-        document = SchoolDocument(title=title, kind=kind, language="ky-ru", document_date=dt.date(2026, 8, 25))
+        # Wagtail's migrations make the root collection; an emptied database has none.
+        collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
+        document = SchoolDocument(
+            title=title, kind=kind, language="ky-ru", document_date=dt.date(2026, 8, 25), collection=collection
+        )
         document.file.save(f"demo-{slug}.pdf", ContentFile(placeholder_pdf(f"Mektep demo: {slug}")), save=False)
         document.save()
     return document

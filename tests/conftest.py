@@ -183,3 +183,16 @@ def api(small_school):
         return client
 
     return client_for
+
+
+@pytest.fixture
+def school_site(small_school, demo_site):
+    """The small school as the owner of the demo website, so that its pages render the diary's records (W2)."""
+    small_school.school.site = demo_site
+    small_school.school.save()
+    small_school.director.phone, small_school.director.email = "+996 312 00 00 01", "director@mektep.kg"
+    small_school.director.post_ky, small_school.director.post_ru = "Директор", "Директор"
+    small_school.director.save()
+    small_school.deputy.phone, small_school.deputy.email = "+996 312 00 00 02", "deputy@mektep.kg"
+    small_school.deputy.save()
+    return small_school

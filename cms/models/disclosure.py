@@ -12,7 +12,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, Site
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"]
 DOCUMENT_MODEL = settings.WAGTAILDOCS_DOCUMENT_MODEL
@@ -146,7 +146,7 @@ class EducationPage(DisclosureSectionPage):
         from cms.selectors import school_for_site, students_in_grades, students_per_grade
 
         context = super().get_context(request, *args, **kwargs)
-        counts = students_per_grade(school_for_site(self.get_site()))
+        counts = students_per_grade(school_for_site(Site.find_for_request(request)))
         context["programmes"] = [
             (programme, students_in_grades(counts, programme.grade_from, programme.grade_to))
             for programme in self.programmes.select_related(
@@ -252,7 +252,7 @@ class LeadershipPage(DisclosureSectionPage):
         from cms.selectors import leadership, school_for_site
 
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = leadership(school_for_site(self.get_site()))
+        context["people"] = leadership(school_for_site(Site.find_for_request(request)))
         return context
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -271,7 +271,7 @@ class StaffPage(DisclosureSectionPage):
         from cms.selectors import public_staff, school_for_site
 
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = public_staff(school_for_site(self.get_site()), roles={"teacher"})
+        context["people"] = public_staff(school_for_site(Site.find_for_request(request)), roles={"teacher"})
         return context
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
