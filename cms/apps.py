@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("School website")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from cms.cache import page_deleted, public_pages_changed
+        from cms.models import SchoolContacts
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(public_pages_changed, dispatch_uid=f"public-pages-{id(signal)}")
+        post_save.connect(public_pages_changed, sender=SchoolContacts, dispatch_uid="public-pages-contacts")
+        post_delete.connect(page_deleted, dispatch_uid="public-pages-delete")

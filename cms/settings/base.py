@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Inside authentication (it must know who asks), outside CSP and frame options (their headers are cached too).
+    "cms.cache.AnonymousPageCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +171,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
+
+# Whole-page cache of the public site for anonymous visitors (cms/cache.py).
+MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)
 
 # E-mail: SMTP when EMAIL_HOST is set; otherwise mail is written to the log (nothing is sent).
 EMAIL_HOST = env_str("EMAIL_HOST", "")

@@ -1,0 +1,66 @@
+"""Anonymous visitors get the public pages from the cache; publishing anything makes every cached page stale.
+
+Pages that show the diary's records (staff, leadership, students per programme) may lag the diary by at most
+TIMEOUT; everything an editor publishes shows at once.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from wagtail.models import Page
+
+CACHE_PREFIXES = ("/ky/", "/ru/")
+NEVER_CACHED = ("/ky/diary/", "/ru/diary/")
+VERSION_KEY = "mektep:public-pages:version"
+TIMEOUT = 10 * 60
+
+
+def pages_version() -> int:
+    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+
+
+def page_deleted(sender, instance, **kwargs) -> None:
+    if isinstance(instance, Page):
+        public_pages_changed()
+
+
+def public_pages_changed(**kwargs) -> None:
+    """Called on publish, unpublish, delete, move and settings changes: every cached page becomes stale."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+class AnonymousPageCacheMiddleware:
+    """Whole-page cache for anonymous GETs of the public site (B1); never for logged-in people or the diary."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def cacheable(self, request) -> bool:
+        return (
+            settings.MEKTEP_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and request.path_info.startswith(CACHE_PREFIXES)
+            and not request.path_info.startswith(NEVER_CACHED)
+            and not request.GET
+            and not request.user.is_authenticated
+        )
+
+    def __call__(self, request):
+        if not self.cacheable(request):
+            return self.get_response(request)
+        key = f"mektep:page:{pages_version()}:{request.get_host()}:{request.path_info}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and "csrfmiddlewaretoken" not in response.content.decode(errors="ignore")
+        ):
+            cache.set(key, response, TIMEOUT)
+        return response
