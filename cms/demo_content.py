@@ -16,7 +16,8 @@ from cms.models import (
     Vacancy,
 )
 from cms.models.disclosure import FACILITY_FIELDS
-from cms.services.disclosure import disclosure_tree_ensure
+from cms.services.disclosure import disclosure_tree_ensure, site_structure_ensure
+from home.models import NewsArticlePage, NewsIndexPage
 
 FACILITIES = {
     "classrooms": (
@@ -97,7 +98,9 @@ def _bilingual(page, name: str, ky: str, ru: str) -> None:
 
 @transaction.atomic
 def demo_website_content_ensure(*, site) -> None:
+    site_structure_ensure(site=site)
     index = disclosure_tree_ensure(site=site)
+    _news_ensure(site)
     sections = {page.section_slug: page for page in index.get_children().specific()}
 
     contacts = SchoolContacts.for_site(site)
@@ -231,3 +234,43 @@ def demo_website_content_ensure(*, site) -> None:
 
     for page in sections.values():
         page.save_revision().publish()
+
+
+NEWS = [
+    (
+        dt.date(2026, 9, 1),
+        "Билим күнү",
+        "День знаний",
+        "Жаңы окуу жылы салтанаттуу башталды.",
+        "Новый учебный год начался торжественной линейкой.",
+    ),
+    (
+        dt.date(2026, 11, 10),
+        "Экинчи чейрек башталды",
+        "Началась вторая четверть",
+        "Күзгү каникулдан кийин окуучулар сабакка кайтышты.",
+        "После осенних каникул ученики вернулись к занятиям.",
+    ),
+]
+
+
+def _news_ensure(site) -> None:
+    index = NewsIndexPage.objects.child_of(site.root_page).first()
+    if index is None or index.get_children().exists():
+        return
+    for number, (date, title_ky, title_ru, text_ky, text_ru) in enumerate(NEWS, start=1):
+        article = NewsArticlePage(
+            title=title_ky,
+            title_ky=title_ky,
+            title_ru=title_ru,
+            slug=f"news-{number}",
+            slug_ky=f"news-{number}",
+            slug_ru=f"news-{number}",
+            date=date,
+            summary_ky=text_ky,
+            summary_ru=text_ru,
+            body_ky=f"<p>{text_ky}</p>",
+            body_ru=f"<p>{text_ru}</p>",
+        )
+        index.add_child(instance=article)
+        article.save_revision().publish()

@@ -20,7 +20,7 @@ from cms.models import (
     StructurePage,
 )
 from cms.models.disclosure import FACILITY_FIELDS
-from home.models import HomePage
+from home.models import FeedbackPage, HomePage, NewsArticlePage, NewsIndexPage, Question, SiteMapPage
 
 
 @register(HomePage)
@@ -71,3 +71,28 @@ class EducationProgrammeTranslation(TranslationOptions):
 @register(EducationStandard)
 class EducationStandardTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(NewsIndexPage)
+class NewsIndexTranslation(TranslationOptions):
+    fields = ("intro",)
+
+
+@register(NewsArticlePage)
+class NewsArticleTranslation(TranslationOptions):
+    fields = ("summary", "body")
+
+
+@register(FeedbackPage)
+class FeedbackTranslation(TranslationOptions):
+    fields = ("intro", "thank_you")
+
+
+@register(SiteMapPage)
+class SiteMapTranslation(TranslationOptions):
+    fields = ()
+
+
+@register(Question)
+class QuestionTranslation(TranslationOptions):
+    fields = ("answer",)

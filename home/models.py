@@ -1,8 +1,18 @@
+"""The school site's own pages: the home page, news, the feedback / questions-and-answers page (W6) and the
+site map (W7)."""
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, Site
+
+RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
 
 class HomePage(Page):
@@ -19,8 +29,130 @@ class HomePage(Page):
     api_fields = [APIField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.DisclosureIndexPage"]
+    subpage_types = ["cms.DisclosureIndexPage", "home.NewsIndexPage", "home.FeedbackPage", "home.SiteMapPage"]
 
     class Meta:
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["news"] = NewsArticlePage.objects.live().descendant_of(self).order_by("-date")[:3]
+        return context
+
+
+class NewsIndexPage(Page):
+    """The school's news, newest first (one per site)."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["home.NewsArticlePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("news")
+        verbose_name_plural = _("news")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        articles = NewsArticlePage.objects.live().child_of(self).order_by("-date")
+        context["articles"] = Paginator(articles, 10).get_page(request.GET.get("page"))
+        return context
+
+
+class NewsArticlePage(Page):
+    """One piece of news."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = RichTextField(_("text"), blank=True, features=RICH_TEXT)
+    content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+    api_fields = [APIField("date"), APIField("summary"), APIField("body")]
+    parent_page_types = ["home.NewsIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+
+
+class Question(models.Model):
+    """W6: a question sent through the site; an administrator may answer it and publish the answer."""
+
+    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    question = models.TextField(_("question"), max_length=2000)
+    answer = models.TextField(_("answer"), blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    panels = [
+        FieldPanel("name", read_only=True),
+        FieldPanel("email", read_only=True),
+        FieldPanel("question", read_only=True),
+        FieldPanel("answer"),
+        FieldPanel("is_published"),
+    ]
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions and answers")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.question[:60]
+
+
+class FeedbackPage(Page):
+    """W6: the public feedback form; questions land in the admin, published answers show here."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
+    thank_you = models.CharField(_("thank-you message"), max_length=300, blank=True)
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("thank_you")]
+    api_fields = [APIField("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("feedback and questions")
+        verbose_name_plural = _("feedback and questions")
+
+    def serve(self, request, *args, **kwargs):
+        from home.forms import QuestionForm
+
+        site = Site.find_for_request(request)
+        form = QuestionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            Question.objects.create(site=site, **form.cleaned_data)
+            return redirect(f"{self.url}?sent=1")
+        context = self.get_context(request, *args, **kwargs)
+        context.update(
+            form=form,
+            sent=request.GET.get("sent") == "1",
+            answered=Question.objects.filter(site=site, is_published=True).exclude(answer="")[:50],
+        )
+        return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
+
+
+class SiteMapPage(Page):
+    """W7: the site's structure as a page: every published page, nested."""
+
+    content_panels = Page.content_panels
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("site map")
+        verbose_name_plural = _("site maps")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        home = Site.find_for_request(request).root_page
+        pages = list(Page.objects.live().public().descendant_of(home, inclusive=True).order_by("path"))
+        context["tree"] = [(page, page.depth - home.depth) for page in pages]
+        return context

@@ -30,6 +30,8 @@ ADMINISTRATOR_PERMISSIONS = [
     ("auth", "add_user"),
     ("auth", "change_user"),
     ("cms", "change_schoolcontacts"),
+    ("home", "view_question"),
+    ("home", "change_question"),
 ]
 EDITOR_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -101,3 +103,34 @@ def disclosure_tree_ensure(*, site: Site) -> DisclosureIndexPage:
     _editors, _administrators, workflow = moderation_ensure(site=site)
     WorkflowPage.objects.get_or_create(page=Page.objects.get(pk=index.pk), defaults={"workflow": workflow})
     return index
+
+
+SITE_PAGES = {
+    "news": ("NewsIndexPage", "Жаңылыктар", "Новости"),
+    "feedback": ("FeedbackPage", "Кайтарым байланыш / суроо-жооп", "Обратная связь / вопрос-ответ"),
+    "site-map": ("SiteMapPage", "Сайттын картасы", "Карта сайта"),
+}
+
+
+@transaction.atomic
+def site_structure_ensure(*, site: Site) -> None:
+    """Everything a school site must have (W1, W6, W7): disclosure, news, feedback and the site map."""
+    from home import models as home_models
+
+    disclosure_tree_ensure(site=site)
+    home = site.root_page.specific
+    for slug, (model_name, title_ky, title_ru) in SITE_PAGES.items():
+        model = getattr(home_models, model_name)
+        if model.objects.child_of(home).exists():
+            continue
+        page = model(
+            title=title_ky,
+            title_ky=title_ky,
+            title_ru=title_ru,
+            slug=slug,
+            slug_ky=slug,
+            slug_ru=slug,
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        page.save_revision().publish()
