@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router, disclosure_view
-from cms.views import root_redirect
+from cms.views import root_redirect, search
 
 urlpatterns = [
     path("", root_redirect, name="root"),
@@ -28,6 +28,7 @@ if settings.DEBUG:
 
 # L1: every public and diary page lives under its language prefix (/ky/…, /ru/…).
 urlpatterns += i18n_patterns(
+    path("search/", search, name="search"),
     path("", include(wagtail_urls)),
 )
 handler404 = "cms.views.page_not_found"

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from wagtail.models import Page, Site
 
 
 def root_redirect(request: HttpRequest) -> HttpResponseRedirect:
@@ -20,3 +22,23 @@ def page_not_found(request: HttpRequest, exception=None):
     from django.views.defaults import page_not_found as default_page_not_found
 
     return default_page_not_found(request, exception)
+
+
+SEARCH_MAX_LENGTH = 100
+
+
+def search(request: HttpRequest):
+    """Public search over the school site's pages, in both languages' titles and descriptions."""
+    query = (request.GET.get("q") or "").strip()[:SEARCH_MAX_LENGTH]
+    results = []
+    site = Site.find_for_request(request)
+    if query and site is not None:
+        # Matched in Python with casefold(): SQLite's LIKE ignores case only for Latin letters, not Cyrillic.
+        needle = query.casefold()
+        fields = [
+            f"{name}_{language}" for language in dict(settings.LANGUAGES) for name in ("title", "search_description")
+        ]
+        pages = Page.objects.live().public().descendant_of(site.root_page, inclusive=True).order_by("path")
+        results = [page for page in pages if any(needle in (getattr(page, field) or "").casefold() for field in fields)]
+        results = results[:50]
+    return TemplateResponse(request, "search.html", {"query": query, "results": results})

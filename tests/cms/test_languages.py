@@ -57,3 +57,18 @@ def test_public_pages_carry_a_content_security_policy_without_inline_scripts(cli
     assert "'unsafe-inline'" not in script_src
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("language", "query", "title"),
+    [("ru", "педагог", "Педагогический состав"), ("ky", "кызматкер", "Педагогикалык кызматкерлер")],
+)
+def test_search_finds_pages_by_their_title_in_the_visitors_language(client, demo_site, language, query, title):
+    html = client.get(f"/{language}/search/?q={query}").content.decode()
+    assert title in html
+
+
+def test_search_with_nothing_found_says_so(client, demo_site):
+    response = client.get("/ru/search/?q=" + "я" * 300)
+    assert response.status_code == 200
+    assert "ничего не найдено" in response.content.decode().lower()
