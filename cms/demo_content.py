@@ -17,6 +17,7 @@ from cms.models import (
 )
 from cms.models.disclosure import FACILITY_FIELDS
 from cms.services.disclosure import disclosure_tree_ensure, site_structure_ensure
+from cms.services.pages import bilingual_page_add
 from home.models import NewsArticlePage, NewsIndexPage
 
 FACILITIES = {
@@ -259,18 +260,15 @@ def _news_ensure(site) -> None:
     if index is None or index.get_children().exists():
         return
     for number, (date, title_ky, title_ru, text_ky, text_ru) in enumerate(NEWS, start=1):
-        article = NewsArticlePage(
-            title=title_ky,
+        bilingual_page_add(
+            parent=index,
+            model=NewsArticlePage,
+            slug=f"news-{number}",
             title_ky=title_ky,
             title_ru=title_ru,
-            slug=f"news-{number}",
-            slug_ky=f"news-{number}",
-            slug_ru=f"news-{number}",
             date=date,
             summary_ky=text_ky,
             summary_ru=text_ru,
             body_ky=f"<p>{text_ky}</p>",
             body_ru=f"<p>{text_ru}</p>",
         )
-        index.add_child(instance=article)
-        article.save_revision().publish()

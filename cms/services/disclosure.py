@@ -5,6 +5,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
+from cms.services.pages import bilingual_page_add
 
 INDEX_TITLES = ("Мектеп жөнүндө маалымат", "Сведения о школе")
 SECTION_TITLES = {
@@ -81,25 +82,20 @@ def disclosure_tree_ensure(*, site: Site) -> DisclosureIndexPage:
     home = site.root_page.specific
     index = DisclosureIndexPage.objects.child_of(home).first()
     if index is None:
-        index = DisclosureIndexPage(
-            title=INDEX_TITLES[0],
+        index = bilingual_page_add(
+            parent=home,
+            model=DisclosureIndexPage,
+            slug="info",
             title_ky=INDEX_TITLES[0],
             title_ru=INDEX_TITLES[1],
-            slug="info",
-            slug_ky="info",
-            slug_ru="info",
             show_in_menus=True,
         )
-        home.add_child(instance=index)
-        index.save_revision().publish()
     existing = {type(page) for page in index.get_children().specific()}
     for model in SECTION_MODELS:
         if model in existing:
             continue
         title_ky, title_ru = SECTION_TITLES[model.section_slug]
-        page = model(title=title_ky, title_ky=title_ky, title_ru=title_ru, slug=model.section_slug)
-        index.add_child(instance=page)
-        page.save_revision().publish()
+        bilingual_page_add(parent=index, model=model, slug=model.section_slug, title_ky=title_ky, title_ru=title_ru)
     _editors, _administrators, workflow = moderation_ensure(site=site)
     WorkflowPage.objects.get_or_create(page=Page.objects.get(pk=index.pk), defaults={"workflow": workflow})
     return index
@@ -123,14 +119,6 @@ def site_structure_ensure(*, site: Site) -> None:
         model = getattr(home_models, model_name)
         if model.objects.child_of(home).exists():
             continue
-        page = model(
-            title=title_ky,
-            title_ky=title_ky,
-            title_ru=title_ru,
-            slug=slug,
-            slug_ky=slug,
-            slug_ru=slug,
-            show_in_menus=True,
+        bilingual_page_add(
+            parent=home, model=model, slug=slug, title_ky=title_ky, title_ru=title_ru, show_in_menus=True
         )
-        home.add_child(instance=page)
-        page.save_revision().publish()

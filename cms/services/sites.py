@@ -5,6 +5,7 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from cms.services.pages import bilingual_page_add
 from home.models import HomePage
 
 
@@ -35,18 +36,15 @@ def school_site_ensure(
 
     root = _tree_root()
     slug = hostname.replace(".", "-")
-    home = HomePage(
-        title=title_ky,
+    home = bilingual_page_add(
+        parent=root,
+        model=HomePage,
+        slug=slug,
         title_ky=title_ky,
         title_ru=title_ru,
-        slug=slug,
-        slug_ky=slug,
-        slug_ru=slug,
         intro_ky=intro_ky or "",
         intro_ru=intro_ru or "",
     )
-    root.add_child(instance=home)
-    home.save_revision().publish()
 
     if is_default:
         Site.objects.filter(is_default_site=True).update(is_default_site=False)

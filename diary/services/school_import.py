@@ -114,6 +114,7 @@ def school_import(
     )
     summary.school = school
     if info["hostname"]:
+        from cms.services.disclosure import site_structure_ensure
         from cms.services.sites import school_site_ensure
 
         first_school_site = not School.objects.exclude(pk=school.pk).filter(site__isnull=False).exists()
@@ -123,6 +124,8 @@ def school_import(
         if school.site_id != site.pk:
             school.site = site
             school.save(update_fields=["site"])
+        # A new school's website starts with every mandated section (W1), news, feedback and the site map.
+        site_structure_ensure(site=site)
 
     owned = {"school": school}
     years = {year.start: year for year in AcademicYear.objects.filter(school=school)}
