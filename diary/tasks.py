@@ -3,7 +3,9 @@
 import logging
 
 from celery import shared_task
+from django.db import OperationalError
 
+from diary.services.reports import report_build
 from diary.services.sweep import sweep_run
 
 logger = logging.getLogger(__name__)
@@ -13,3 +15,17 @@ logger = logging.getLogger(__name__)
 def sweep() -> dict:
     """The periodic sweep: find every piece of due work for every school and queue it."""
     return sweep_run()
+
+
+@shared_task(
+    name="diary.tasks.build_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def build_report(run_id: int) -> str | None:
+    """D14: builds one report run; a second delivery of the same run does nothing (claimed once)."""
+    run = report_build(run_id=run_id)
+    return run.status if run is not None else None

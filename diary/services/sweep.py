@@ -3,15 +3,29 @@
 import logging
 from collections.abc import Callable
 
+from django.db import transaction
+
 from diary.models import School
 
 logger = logging.getLogger(__name__)
 
+
+def reports_due_queue(school: School) -> list[str]:
+    """D14: queues a build of every report that is due for the school and not built yet."""
+    from diary.services.reports import due_report_runs
+    from diary.tasks import build_report
+
+    runs = due_report_runs(school=school)
+    for run in runs:
+        transaction.on_commit(lambda run_id=run.pk: build_report.delay(run_id))
+    return [run.key for run in runs]
+
+
 # Each finder takes a School and returns the names of the work items it queued for it.
-# Reports and reminders register their finders here.
-DUE_WORK_FINDERS: list[Callable[[School], list[str]]] = []
+DUE_WORK_FINDERS: list[Callable[[School], list[str]]] = [reports_due_queue]
 
 
+@transaction.atomic
 def sweep_run() -> dict:
     queued: list[str] = []
     schools = list(School.objects.order_by("pk"))
