@@ -123,11 +123,12 @@ class FeedbackPage(Page):
 
     def serve(self, request, *args, **kwargs):
         from home.forms import QuestionForm
+        from home.services import question_submit
 
         site = Site.find_for_request(request)
         form = QuestionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            Question.objects.create(site=site, **form.cleaned_data)
+            question_submit(site=site, **form.cleaned_data)
             return redirect(f"{self.url}?sent=1")
         context = self.get_context(request, *args, **kwargs)
         context.update(
