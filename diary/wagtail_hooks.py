@@ -4,7 +4,6 @@ Nothing is deleted from here (D16). Marks, attendance, finals and lessons are ch
 services (journal pages and API), so that every change is validated and audited; here they are read-only.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -55,10 +54,7 @@ class ScopedEditView(EditView):
 
 class ScopedInspectView(InspectView):
     def get_object(self, queryset=None):
-        obj = get_object_or_404(_scope(self.model._default_manager.all(), self.request.user), pk=self.pk)
-        if obj is None:
-            raise PermissionDenied
-        return obj
+        return get_object_or_404(_scope(self.model._default_manager.all(), self.request.user), pk=self.pk)
 
 
 class DiaryModelViewSet(ModelViewSet):
