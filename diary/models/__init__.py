@@ -14,6 +14,7 @@ from diary.models.journal import (
 )
 from diary.models.messaging import Message, ReportRun, Thread, ThreadParticipant
 from diary.models.people import (
+    DataCheck,
     Enrolment,
     Guardian,
     GuardianLink,
@@ -32,6 +33,7 @@ __all__ = [
     "ApiToken",
     "Attendance",
     "AuditEntry",
+    "DataCheck",
     "Enrolment",
     "FinalGrade",
     "FinalWindowReopening",

@@ -195,3 +195,21 @@ class SubgroupMembership(SchoolOwned):
         verbose_name = _("subgroup member")
         verbose_name_plural = _("subgroup members")
         constraints = [models.UniqueConstraint(fields=["subgroup", "student"], name="subgroup_membership_unique")]
+
+
+class DataCheck(SchoolOwned):
+    """D11: the homeroom teacher checked (and corrected where needed) the class's student and guardian data."""
+
+    school_class = models.ForeignKey(SchoolClass, on_delete=models.PROTECT, related_name="data_checks")
+    checked_by = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField(_("checked on"))
+    corrections = models.TextField(_("corrections"), blank=True)
+
+    class Meta:
+        verbose_name = _("data check")
+        verbose_name_plural = _("data checks")
+        ordering = ["-checked_on", "-pk"]
+        indexes = [models.Index(fields=["school_class", "checked_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.school_class} · {self.checked_on}"
