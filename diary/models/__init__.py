@@ -25,6 +25,7 @@ from diary.models.people import (
     Subgroup,
     SubgroupMembership,
 )
+from diary.models.privacy import StudentAccessLog
 from diary.models.school import AcademicYear, Holiday, Period, School, Subject
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "StaffMember",
     "StaffRole",
     "Student",
+    "StudentAccessLog",
     "Subgroup",
     "SubgroupMembership",
     "Subject",

@@ -21,6 +21,7 @@ class AuditEntry(SchoolOwned):
         FINAL_WINDOW = "final_window", _("final-grade window")
         SUBSTITUTION = "substitution", _("substitution")
         SUBGROUPS = "subgroups", _("subgroups")
+        ANONYMISATION = "anonymisation", _("anonymisation")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -104,6 +104,8 @@ class SchoolClass(SchoolOwned):
 
 class Student(Person):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    # Personal-data law: after the retention period a student who left keeps only a pseudonym.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("student")
@@ -147,6 +149,7 @@ class Guardian(Person):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     students = models.ManyToManyField(Student, through="GuardianLink", related_name="guardians")
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("guardian")
