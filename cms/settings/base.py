@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Whole-page cache of the public site for anonymous visitors (cms/cache.py).
 MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)
 
+# Personal data: a student who left is anonymised after this many years; from this age a student
+# downloads their own data (before it, their guardians do).
+MEKTEP_RETENTION_YEARS = env_int("MEKTEP_RETENTION_YEARS", 5)
+MEKTEP_ADULT_AGE = env_int("MEKTEP_ADULT_AGE", 18)
+
 # E-mail: SMTP when EMAIL_HOST is set; otherwise mail is written to the log (nothing is sent).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 if EMAIL_HOST:
