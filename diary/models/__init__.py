@@ -1,6 +1,6 @@
 """The electronic diary's data (D2). Every row belongs to one school; nothing is hard-deleted (D16)."""
 
-from diary.models.access import AccessCode, ApiToken, Inspection
+from diary.models.access import AccessCode, ApiToken, Inspection, LoginEvent
 from diary.models.audit import AuditEntry
 from diary.models.base import SchoolOwned
 from diary.models.journal import (
@@ -12,7 +12,7 @@ from diary.models.journal import (
     Mark,
     Substitution,
 )
-from diary.models.messaging import Message, ReportRun, Thread, ThreadParticipant
+from diary.models.messaging import Message, Reminder, ReportRun, Thread, ThreadParticipant
 from diary.models.people import (
     DataCheck,
     Enrolment,
@@ -44,9 +44,11 @@ __all__ = [
     "Inspection",
     "Journal",
     "Lesson",
+    "LoginEvent",
     "Mark",
     "Message",
     "Period",
+    "Reminder",
     "ReportRun",
     "School",
     "SchoolClass",

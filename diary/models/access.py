@@ -77,3 +77,21 @@ class Inspection(SchoolOwned):
         verbose_name = _("journal inspection")
         verbose_name_plural = _("journal inspections")
         ordering = ["-at"]
+
+
+class LoginEvent(SchoolOwned):
+    """A successful login, for the monthly activity report (D14): who, when, through the website or the API."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("website")
+        API = "api", _("API")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=3, choices=Channel.choices, default=Channel.WEB)
+
+    class Meta:
+        verbose_name = _("login")
+        verbose_name_plural = _("logins")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["school", "at"])]

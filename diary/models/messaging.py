@@ -64,8 +64,43 @@ class ReportRun(SchoolOwned):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     xlsx = models.FileField(upload_to="reports/", blank=True)
     pdf = models.FileField(upload_to="reports/", blank=True)
+    # Each claim by a worker counts one attempt; only the latest attempt may mark the run done (D14).
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.period or self.month}"
+
+    @property
+    def duration(self):
+        """How long the last successful build took."""
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class Reminder(SchoolOwned):
+    """A reminder sent by the sweep (D5, D7, D11); the key makes each reminder go out once."""
+
+    class Kind(models.TextChoices):
+        WEEKLY_ENTRIES = "weekly_entries", _("marks or topics of last week missing")
+        FINALS = "finals", _("final grades missing")
+        DATA_CHECK = "data_check", _("monthly data check due")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=160, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    emailed = models.BooleanField(_("e-mailed"), default=False)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["-created_at"]
