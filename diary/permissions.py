@@ -229,3 +229,29 @@ def message_recipients(user: User):
     return accounts.filter(
         pk__in=staff_users.filter(Q(pk__in=teachers) | Q(pk__in=homerooms) | Q(pk__in=admins)).values("user")
     )
+
+
+def is_adult(student: Student, on: dt.date | None = None) -> bool:
+    """Personal data: from MEKTEP_ADULT_AGE a student exercises their data rights themself."""
+    from django.conf import settings
+
+    if student.birth_date is None:
+        return False
+    on = on or timezone.localdate()
+    born = student.birth_date
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age >= settings.MEKTEP_ADULT_AGE
+
+
+def may_export_student(user: User, student: Student) -> bool:
+    """Personal data: a guardian of the student, or the student themself once adult, downloads all data held."""
+    if not _active(user) or student.anonymised_at is not None:
+        return False
+    if student.user_id == user.pk:
+        return is_adult(student)
+    return Guardian.objects.filter(user=user, links__student=student).exists()
+
+
+def may_administer_privacy(user: User, student: Student) -> bool:
+    """Personal data: the school's administration reads the access log and anonymises students who left."""
+    return is_administration(user, student.school)
