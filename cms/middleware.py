@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 # Addresses that have no language prefix: a 404 there is a 404, not a redirect to /ky/….
@@ -27,6 +28,23 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
             response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
             return response
         return super().process_response(request, response)
+
+
+PERSONAL_PREFIXES = ("/api/diary/", *(f"/{code}/diary/" for code, _name in settings.LANGUAGES))
+
+
+class PersonalDataNoStoreMiddleware:
+    """Diary pages and diary API answers hold personal data: no browser or proxy may keep a copy."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(PERSONAL_PREFIXES):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
 
 
 def lockout_response(request, *args, **kwargs):

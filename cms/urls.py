@@ -29,6 +29,7 @@ if settings.DEBUG:
 # L1: every public and diary page lives under its language prefix (/ky/…, /ru/…).
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    path("diary/", include("diary.urls")),
     path("", include(wagtail_urls)),
 )
 handler404 = "cms.views.page_not_found"

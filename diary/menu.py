@@ -1,0 +1,69 @@
+"""The diary menu: which screens a person has, by role (D1, D15). Screens not installed are left out."""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from diary.permissions import children_of, school_of, staff_member_of, student_of
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    key: str
+    label: str
+    url: str
+
+
+def _item(key: str, label, url_name: str, *args) -> MenuItem | None:
+    try:
+        return MenuItem(key, str(label), reverse(url_name, args=args))
+    except NoReverseMatch:
+        return None
+
+
+MENU_CACHE_SECONDS = 300
+
+
+def _roles(user) -> dict:
+    """What the menu needs to know about an account. Kept in the cache for a few minutes so that pages spend no
+    query on their menu; only the menu lags a change of role, never a permission check."""
+    key = f"diary-menu:{user.pk}"
+    roles = cache.get(key)
+    if roles is None:
+        school = school_of(user)
+        staff = staff_member_of(user, school) if school else None
+        student = student_of(user)
+        children = children_of(user)
+        roles = {
+            "staff": staff is not None,
+            "administration": bool(staff and staff.is_administration),
+            "homeroom": bool(staff and staff.homeroom_classes.exists()),
+            "student": student.pk if student else None,
+            "child": children[0].pk if children else None,
+        }
+        cache.set(key, roles, MENU_CACHE_SECONDS)
+    return roles
+
+
+def diary_menu(user) -> list[MenuItem]:
+    """The first item is the person's start page."""
+    roles = _roles(user)
+    candidates = []
+    if roles["administration"]:
+        candidates.append(_item("administration", _("Administration"), "diary:administration"))
+    if roles["staff"]:
+        candidates += [
+            _item("today", _("Today"), "diary:today"),
+            _item("journals", _("Journals"), "diary:journals"),
+        ]
+        if roles["homeroom"]:
+            candidates.append(_item("class", _("My class"), "diary:my_class"))
+        candidates.append(_item("reports", _("Reports"), "diary:reports"))
+    if roles["student"]:
+        candidates.append(_item("diary", _("My diary"), "diary:student_week", roles["student"]))
+    if roles["child"]:
+        candidates.append(_item("children", _("Children's diary"), "diary:student_week", roles["child"]))
+    candidates.append(_item("mail", _("Mail"), "diary:mail"))
+    return [item for item in candidates if item is not None]

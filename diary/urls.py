@@ -1,0 +1,10 @@
+"""The diary's pages (namespace `diary`): each area's module lists its own addresses."""
+
+from diary.views import auth, home
+
+app_name = "diary"
+
+urlpatterns = [
+    *auth.urlpatterns,
+    *home.urlpatterns,
+]

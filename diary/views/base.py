@@ -1,0 +1,53 @@
+"""What every diary page shares: login required, the viewer's school and staff record, domain errors as pages."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from diary.exceptions import DiaryError
+from diary.permissions import school_of, staff_member_of
+
+
+def login_redirect(request):
+    query = urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})
+    return redirect(f"{reverse('diary:login')}?{query}")
+
+
+def error_page(request, error: DiaryError):
+    """A refused request: the translated reason, with the status the API would give, and nothing changed."""
+    return render(request, "diary/error.html", {"error": error}, status=error.status)
+
+
+class DiaryView(View):
+    """A diary page for a logged-in person. `self.school` and `self.staff` (None unless staff) are set before the
+    handler runs; a DiaryError raised by a service or a permission check becomes a page with its message."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return login_redirect(request)
+        self.school = school_of(user)
+        self.staff = staff_member_of(user, self.school) if self.school else None
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except DiaryError as error:
+            return error_page(request, error)
+
+
+def diary_login_required(view):
+    """The function-view form of DiaryView's login check."""
+
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_active:
+            return login_redirect(request)
+        try:
+            return view(request, *args, **kwargs)
+        except DiaryError as error:
+            return error_page(request, error)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped

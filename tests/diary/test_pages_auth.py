@@ -1,0 +1,93 @@
+"""The diary's front door: login (with lockout), logout, an account from an access code (D4), private pages."""
+
+import pytest
+from django.test import Client
+
+from diary.models import Student
+from diary.services.access import access_code_issue
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def client_ky():
+    return Client(HTTP_ACCEPT_LANGUAGE="ky")
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page_and_back(small_school, client_ky):
+    response = client_ky.get("/ky/diary/")
+    assert response.status_code == 302
+    assert response["Location"] == "/ky/diary/login/?next=%2Fky%2Fdiary%2F"
+    page = client_ky.get(response["Location"])
+    assert page.status_code == 200
+    assert b'name="password"' in page.content
+    assert 'lang="ky"' in page.content.decode()
+
+
+def test_login_lands_on_the_start_page_and_changes_the_session_key(small_school, client_ky):
+    client_ky.get("/ky/diary/login/")
+    before = client_ky.cookies.get("sessionid")
+    response = client_ky.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/ky/diary/"
+    after = client_ky.cookies["sessionid"].value
+    assert before is None or before.value != after
+    menu = client_ky.get("/ky/diary/?menu")
+    assert menu.status_code == 200
+    assert b'action="/ky/diary/logout/"' in menu.content
+
+
+def test_wrong_password_is_refused_and_repeated_failures_lock_out(small_school, client_ky, settings):
+    response = client_ky.post("/ky/diary/login/", {"username": "teacher", "password": "nope"})
+    assert response.status_code == 200
+    assert b'role="alert"' in response.content
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = client_ky.post("/ky/diary/login/", {"username": "teacher", "password": "nope"})
+    assert response.status_code == 429
+    # Even the right password is refused while locked out.
+    response = client_ky.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client_ky.session
+
+
+def test_logout_is_a_post_and_ends_the_session_on_the_server(small_school, client_ky):
+    client_ky.force_login(small_school.teacher.user)
+    session_key = client_ky.session.session_key
+    assert client_ky.get("/ky/diary/logout/").status_code == 405
+    response = client_ky.post("/ky/diary/logout/")
+    assert response.status_code == 302
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=session_key).exists()
+    assert client_ky.get("/ky/diary/").status_code == 302
+
+
+def test_a_code_creates_the_account_signs_in_and_works_once(small_school, client_ky):
+    student: Student = small_school.students[1]
+    issued = access_code_issue(actor=small_school.homeroom.user, person=student)
+    form = {"code": issued.code, "username": "aibek", "password": "Kyz-2026-long", "password_again": "Kyz-2026-long"}
+    response = client_ky.post("/ky/diary/redeem/", form)
+    assert response.status_code == 302
+    student.refresh_from_db()
+    assert student.user is not None and student.user.username == "aibek"
+    assert client_ky.session["_auth_user_id"] == str(student.user.pk)
+    again = Client().post("/ky/diary/redeem/", {**form, "username": "aibek2"})
+    assert again.status_code == 400
+    assert b'role="alert"' in again.content
+
+
+def test_redeem_form_refuses_differing_passwords(small_school, client_ky):
+    response = client_ky.post(
+        "/ky/diary/redeem/", {"code": "x", "username": "u", "password": "a-long-one-1", "password_again": "other-2"}
+    )
+    assert response.status_code == 400
+    assert b"errorlist" in response.content
+
+
+@pytest.mark.parametrize("path", ["/ky/diary/login/", "/ru/diary/", "/api/diary/v1/me/"])
+def test_diary_answers_are_never_stored_by_browsers_or_proxies(small_school, path):
+    client = Client()
+    client.force_login(small_school.parent.user)
+    response = client.get(path)
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
