@@ -7,4 +7,5 @@ class DiaryConfig(AppConfig):
     verbose_name = _("Electronic diary")
 
     def ready(self):
+        from diary import signals  # noqa: F401  (records logins for the activity report)
         from diary.api import schema  # noqa: F401  (registers the OpenAPI description of bearer tokens)

@@ -1,0 +1,14 @@
+"""Signal receivers of the diary: every successful login is recorded for the activity report (D14)."""
+
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+
+@receiver(user_logged_in, dispatch_uid="diary.login_record")
+def _record_login(sender, request, user, **kwargs) -> None:
+    from diary.models import LoginEvent
+    from diary.services.report_activity import login_record
+
+    path = getattr(request, "path", "") or ""
+    channel = LoginEvent.Channel.API if path.startswith("/api/") else LoginEvent.Channel.WEB
+    login_record(user=user, channel=channel)
