@@ -28,6 +28,7 @@ from cms.demo import DEMO_TITLE_KY, DEMO_TITLE_RU
 from diary.models import Guardian, GuardianLink, Journal, Lesson, Period, School, SchoolClass, StaffMember, Student
 from diary.services.staffing import substitution_create
 from tests import factories
+from tests.figures import figures_fixture, pytest_terminal_summary  # noqa: F401  (the suite's figures, SECURITY.md)
 
 
 @pytest.fixture(autouse=True)

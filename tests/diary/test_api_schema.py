@@ -61,10 +61,11 @@ def test_the_schema_documents_every_contract_endpoint(client):
 
 @schema.parametrize()
 @settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-def test_generated_requests_get_no_server_error_and_documented_answers(case, director_token):
+def test_generated_requests_get_no_server_error_and_documented_answers(case, director_token, figures):
     # Every check but "a schema-valid request is accepted": valid-looking data may still break a rule of the school
     # (an unknown period, a date outside the year), and those refusals are 400s by design.
-    case.call_and_validate(
+    response = case.call_and_validate(
         headers={"Authorization": f"Bearer {director_token}"},
         excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )
+    figures.add("schemathesis", requests=1, server_errors=int(response.status_code >= 500))
