@@ -6,10 +6,27 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from diary.models import AcademicYear, Enrolment, FinalGrade, Journal, Lesson, Mark, Period, Student, SubgroupMembership
+from diary.models import (
+    AcademicYear,
+    AuditEntry,
+    Enrolment,
+    FinalGrade,
+    Guardian,
+    Inspection,
+    Journal,
+    Lesson,
+    Mark,
+    Period,
+    SchoolClass,
+    StaffMember,
+    Student,
+    Subgroup,
+    SubgroupMembership,
+    Substitution,
+)
 from diary.services.calendar import week_start
 
 
@@ -245,3 +262,214 @@ def class_students(school_class, on: dt.date | None = None) -> list[Student]:
         .order_by("last_name", "first_name")
         .distinct()
     )
+
+
+@dataclass
+class StudentSummary:
+    student: Student
+    absent: int = 0
+    sick: int = 0
+    excused: int = 0
+    late: int = 0
+    grades: int = 0
+    grade_sum: int = 0
+    low_finals: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.absent + self.sick + self.excused
+
+    @property
+    def average(self) -> Decimal | None:
+        if not self.grades:
+            return None
+        return (Decimal(self.grade_sum) / self.grades).quantize(Decimal("0.01"))
+
+
+@dataclass
+class ClassSummary:
+    """A class's attendance and progress in one period: one row per student and the class totals."""
+
+    period: Period
+    rows: list[StudentSummary]
+    lessons: int
+
+    @property
+    def missed(self) -> int:
+        return sum(row.missed for row in self.rows)
+
+    @property
+    def late(self) -> int:
+        return sum(row.late for row in self.rows)
+
+    @property
+    def average(self) -> Decimal | None:
+        grades = sum(row.grades for row in self.rows)
+        if not grades:
+            return None
+        return (Decimal(sum(row.grade_sum for row in self.rows)) / grades).quantize(Decimal("0.01"))
+
+    @property
+    def students_with_low_finals(self) -> int:
+        return sum(1 for row in self.rows if row.low_finals)
+
+
+def class_summary(*, school_class: SchoolClass, period: Period, students: list[Student]) -> ClassSummary:
+    """Absences, lateness, marks and final grades below the pass mark of a class's students in a period; the sums
+    are computed in the database, so the page costs 3 queries whatever the class's size."""
+    in_period = Q(
+        lesson__journal__school_class=school_class, lesson__date__gte=period.start, lesson__date__lte=period.end,
+        lesson__archived_at__isnull=True, lesson__journal__archived_at__isnull=True,
+    )  # fmt: skip
+    rows = {student.pk: StudentSummary(student=student) for student in students}
+    counts = (
+        Mark.objects.filter(in_period, student_id__in=rows)
+        .values("student_id")
+        .annotate(
+            absent=Count("pk", filter=Q(attendance="absent")),
+            sick=Count("pk", filter=Q(attendance="sick")),
+            excused=Count("pk", filter=Q(attendance="excused")),
+            late=Count("pk", filter=Q(attendance="late")),
+            grades=Count("grade_1") + Count("grade_2"),
+            grade_sum=Sum("grade_1", default=0) + Sum("grade_2", default=0),
+        )
+    )
+    for count in counts:
+        row = rows[count["student_id"]]
+        row.absent, row.sick, row.excused, row.late = count["absent"], count["sick"], count["excused"], count["late"]
+        row.grades, row.grade_sum = count["grades"], count["grade_sum"]
+    pass_mark = school_class.school.scale_min + 1
+    low = (
+        FinalGrade.objects.filter(period=period, student_id__in=rows, grade__lt=pass_mark)
+        .values("student_id")
+        .annotate(n=Count("pk"))
+    )
+    for final in low:
+        rows[final["student_id"]].low_finals = final["n"]
+    lessons = Lesson.objects.filter(
+        journal__school_class=school_class, date__gte=period.start, date__lte=period.end, archived_at__isnull=True,
+        journal__archived_at__isnull=True, journal__subgroup__isnull=True,
+    ).count()  # fmt: skip
+    return ClassSummary(period=period, rows=list(rows.values()), lessons=lessons)
+
+
+def class_subgroups(school_class: SchoolClass) -> list[Subgroup]:
+    """D10: the class's subgroups with their subject, period and members (2 queries)."""
+    return list(
+        Subgroup.objects.filter(school_class=school_class)
+        .select_related("subject", "period")
+        .prefetch_related("students")
+        .order_by("subject__name", "period__start", "name")
+    )
+
+
+def journals_not_inspected(school, today: dt.date | None = None) -> list[Journal]:
+    """D12: the school's journals with no inspection recorded in the current calendar month (1 query)."""
+    today = today or timezone.localdate()
+    this_month = Inspection.objects.filter(journal=OuterRef("pk"), at__year=today.year, at__month=today.month)
+    return list(
+        Journal.objects.filter(school=school, archived_at__isnull=True)
+        .exclude(Exists(this_month))
+        .select_related("school_class", "subject", "subgroup", "teacher")
+    )
+
+
+def inspections_recent(school, limit: int = 30) -> list[Inspection]:
+    """D12: the latest inspections of the school: who, when, which journal, remarks (1 query)."""
+    return list(
+        Inspection.objects.filter(school=school)
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup", "inspector")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+def school_journals(school) -> list[Journal]:
+    """The school's open journals for the administration's choice lists (1 query)."""
+    return list(
+        Journal.objects.filter(school=school, archived_at__isnull=True).select_related(
+            "school_class", "subject", "subgroup", "teacher"
+        )
+    )
+
+
+def substitutions_list(school, limit: int = 100) -> list[Substitution]:
+    """D6: the school's substitutions, the latest first (1 query)."""
+    return list(
+        Substitution.objects.filter(school=school, cancelled_at__isnull=True)
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup", "teacher", "journal__teacher")
+        .order_by("-date_from", "-pk")[:limit]
+    )
+
+
+def journal_history(
+    journal: Journal, *, student_id: int | None = None, field: str = "", date_from: dt.date | None = None,
+    date_to: dt.date | None = None, by_id: int | None = None,
+):  # fmt: skip
+    """D16: a journal's audit trail, newest first, narrowed by student, field, date range and author."""
+    entries = AuditEntry.objects.filter(journal=journal).select_related("by", "student", "lesson", "period")
+    if student_id:
+        entries = entries.filter(student_id=student_id)
+    if field:
+        entries = entries.filter(field=field)
+    if date_from:
+        entries = entries.filter(at__date__gte=date_from)
+    if date_to:
+        entries = entries.filter(at__date__lte=date_to)
+    if by_id:
+        entries = entries.filter(by_id=by_id)
+    return entries.order_by("-at", "-pk")
+
+
+def journal_history_authors(journal: Journal) -> list[tuple[int, str]]:
+    """The accounts that ever changed this journal, for the history filter (1 query)."""
+    from django.contrib.auth import get_user_model
+
+    authors = AuditEntry.objects.filter(journal=journal, by__isnull=False).values("by_id").distinct()
+    return list(get_user_model().objects.filter(pk__in=authors).order_by("username").values_list("pk", "username"))
+
+
+@dataclass
+class PeriodWindow:
+    """D7: a period and the last day its final grades may be set."""
+
+    period: Period
+    finals_close: dt.date
+
+
+@dataclass
+class SchoolOverview:
+    year: AcademicYear | None
+    periods: list[PeriodWindow]
+    classes: list[SchoolClass]
+    staff: list[StaffMember]
+    counts: dict[str, int]
+
+
+def school_overview(school, today: dt.date | None = None) -> SchoolOverview:
+    """The administration's view of the school's setup: year, periods with their D7 windows, classes with their
+    size, staff and totals, in a constant number of queries."""
+    today = today or timezone.localdate()
+    years = AcademicYear.objects.filter(school=school).order_by("-start")
+    year = years.filter(start__lte=today, end__gte=today).first() or years.first()
+    if year is None:
+        return SchoolOverview(year=None, periods=[], classes=[], staff=[], counts={})
+    window = dt.timedelta(days=school.final_window_days)
+    periods = [PeriodWindow(period, period.end + window) for period in Period.objects.filter(year=year)]
+    current = Q(enrolments__date_from__lte=today) & (
+        Q(enrolments__date_to__isnull=True) | Q(enrolments__date_to__gte=today)
+    )
+    classes = list(
+        SchoolClass.objects.filter(year=year)
+        .select_related("homeroom_teacher")
+        .annotate(students_now=Count("enrolments__student", filter=current, distinct=True))
+    )
+    staff = list(StaffMember.objects.filter(school=school, archived_at__isnull=True).order_by("last_name"))
+    counts = {
+        "classes": len(classes),
+        "students": sum(school_class.students_now for school_class in classes),
+        "staff": len(staff),
+        "staff_with_accounts": sum(1 for member in staff if member.user_id),
+        "guardians": Guardian.objects.filter(school=school, archived_at__isnull=True).count(),
+        "journals": Journal.objects.filter(school=school, archived_at__isnull=True).count(),
+    }
+    return SchoolOverview(year=year, periods=periods, classes=classes, staff=staff, counts=counts)

@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import authenticate, user_logged_in
 from django.db.models import Q
 from django.http import HttpResponse
@@ -26,7 +25,7 @@ from diary.api.serializers import (
 )
 from diary.exceptions import DiaryPermissionDenied
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
-from diary.pdf import pdf_render
+from diary.pdf import code_slips_pdf
 from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
 from diary.selectors import class_students
 from diary.services.access import (
@@ -205,18 +204,8 @@ class AccessCodeSlipsView(DiaryAPIView):
             code=data.validated_data["class"],
         )
         slips = class_code_slips_issue(actor=request.user, school_class=school_class)
-        pdf = pdf_render("diary/code_slips.html", slips_context(request, school_class, slips))
+        pdf = code_slips_pdf(school_class=school_class, slips=slips, site_address=request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="codes-{school_class.pk}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-def slips_context(request, school_class, slips) -> dict:
-    return {
-        "school": school_class.school,
-        "school_class": school_class,
-        "slips": slips,
-        "languages": [code for code, _name in settings.LANGUAGES],
-        "site_address": request.build_absolute_uri("/"),
-    }

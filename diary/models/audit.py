@@ -22,6 +22,7 @@ class AuditEntry(SchoolOwned):
         SUBSTITUTION = "substitution", _("substitution")
         SUBGROUPS = "subgroups", _("subgroups")
         ANONYMISATION = "anonymisation", _("anonymisation")
+        CONTACTS = "contacts", _("guardian contacts")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
