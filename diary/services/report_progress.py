@@ -3,14 +3,17 @@
 For each journal (class × subject, with its teacher), over the students with a final grade in the period:
 N counts the graded students (exempt ones and those without a final are left out; "not assessed" stay in),
 progress = (n5 + n4 + n3) / N, quality = (n5 + n4) / N, СОУ = (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n_na) / N,
-and the average of the current marks; percentages are rounded half-up to 0.1.
+and the average of the current marks; percentages are rounded half-up to 0.1. The same counts are summed per
+class, per grade level and for the school; attendance counts the lessons missed (excused: "excused" and "sick";
+unexcused: "absent") per class and per month; and the students with a 2 or "not assessed" in any subject are listed.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncMonth
 
-from diary.models import FinalGrade, Journal, Mark, Period
+from diary.models import Attendance, FinalGrade, Journal, Mark, Period
 
 TENTH = Decimal("0.1")
 COUNTS = ("n5", "n4", "n3", "n2", "na")
@@ -86,9 +89,100 @@ def progress_summary(*, period: Period) -> dict:
                 "class": journal.school_class.code,
                 "subject": journal.subject.name + (f" ({journal.subgroup.name})" if journal.subgroup_id else ""),
                 "teacher": journal.teacher.short_name,
+                "teacher_id": journal.teacher_id,
+                "journal_id": journal.pk,
                 **counts,
                 **rates(counts),
                 "average": _average(mark_row["total"], mark_row["count"]),
             }
         )
-    return {"rows": rows, "school": {**rates(school_counts), "average": _average(school_total, school_count)}}
+    classes, grades = _groups(rows, journals, by_journal, marks_by_journal)
+    return {
+        "rows": rows,
+        "classes": classes,
+        "grades": grades,
+        "school": {**school_counts, **rates(school_counts), "average": _average(school_total, school_count)},
+        "attendance": attendance_summary(period=period),
+        "students": struggling_students(period=period),
+    }
+
+
+def _groups(rows, journals, by_journal, marks_by_journal) -> tuple[list[dict], list[dict]]:
+    """The journals' counts summed per class and per grade level (averages weighted by the marks themselves)."""
+    per_class: dict[str, dict] = {}
+    per_grade: dict[int, dict] = {}
+    for journal in journals:
+        counts = by_journal.get(journal.pk, {})
+        mark_row = marks_by_journal.get(journal.pk, {"total": 0, "count": 0})
+        grade = journal.school_class.grade
+        for key, group in ((journal.school_class.code, per_class), (grade, per_grade)):
+            entry = group.setdefault(key, {"grade": grade, **dict.fromkeys(COUNTS, 0), "total": 0, "count": 0})
+            for name in COUNTS:
+                entry[name] += counts.get(name, 0)
+            entry["total"] += mark_row["total"]
+            entry["count"] += mark_row["count"]
+
+    def finish(entry: dict) -> dict:
+        total, count = entry.pop("total"), entry.pop("count")
+        return {**entry, **rates(entry), "average": _average(total, count)}
+
+    classes = [{"class": code, **finish(entry)} for code, entry in per_class.items()]
+    grades = [finish(entry) for _grade, entry in sorted(per_grade.items())]
+    return classes, grades
+
+
+MISSED = (Attendance.ABSENT, Attendance.EXCUSED, Attendance.SICK)
+EXCUSED = (Attendance.EXCUSED, Attendance.SICK)
+
+
+def attendance_summary(*, period: Period) -> dict:
+    """Lessons missed in the period, excused and unexcused, per class and per month (the class of the lesson)."""
+    missed = Mark.objects.filter(
+        school=period.school,
+        attendance__in=MISSED,
+        lesson__date__gte=period.start,
+        lesson__date__lte=period.end,
+        lesson__archived_at__isnull=True,
+    )
+    counts = {
+        "missed": Count("pk"),
+        "excused": Count("pk", filter=Q(attendance__in=EXCUSED)),
+        "unexcused": Count("pk", filter=Q(attendance=Attendance.ABSENT)),
+    }
+    classes = [
+        {"class": row.pop("code"), **row}
+        for row in missed.values(code=F("lesson__journal__school_class__code"))
+        .annotate(**counts)
+        .order_by("lesson__journal__school_class__grade", "code")
+        .values("code", "missed", "excused", "unexcused")
+    ]
+    months = [
+        {"month": row.pop("month").strftime("%Y-%m"), **row}
+        for row in missed.annotate(month=TruncMonth("lesson__date"))
+        .values("month")
+        .annotate(**counts)
+        .order_by("month")
+        .values("month", "missed", "excused", "unexcused")
+    ]
+    total = missed.aggregate(**counts)
+    return {"classes": classes, "months": months, **total}
+
+
+def struggling_students(*, period: Period) -> list[dict]:
+    """The students with a final 2 or "not assessed" in any subject of the period, by class and name."""
+    finals = (
+        FinalGrade.objects.filter(period=period)
+        .filter(Q(grade=2) | Q(value=FinalGrade.NOT_ASSESSED))
+        .select_related("student", "subject", "journal__school_class")
+        .order_by("journal__school_class__grade", "journal__school_class__code", "student__last_name", "subject__name")
+    )
+    return [
+        {
+            "student": final.student.short_name,
+            "student_id": final.student_id,
+            "class": final.journal.school_class.code,
+            "subject": final.subject.name,
+            "value": final.value,
+        }
+        for final in finals
+    ]

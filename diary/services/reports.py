@@ -2,16 +2,21 @@
 
 import datetime as dt
 import re
+import time
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
-from diary.models import Period, ReportRun, School
+from diary.models import AcademicYear, Period, ReportRun, School
 from diary.permissions import is_administration, staff_member_of
+from diary.services.report_activity import activity_summary
+from diary.services.report_compliance import compliance_summary
+from diary.services.report_files import report_pdf, report_xlsx
 from diary.services.report_progress import progress_summary
 
 MONTH_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -58,54 +63,132 @@ def report_request(*, actor, school: School, kind: str, period: Period | None = 
     return run
 
 
-# Kinds that can be built so far; the others stay pending until their builder exists.
+def _period_builder(summary):
+    return lambda run: summary(period=run.period)
+
+
 BUILDERS = {
-    ReportRun.Kind.PROGRESS: lambda run: progress_summary(period=run.period),
+    ReportRun.Kind.PROGRESS: _period_builder(progress_summary),
+    ReportRun.Kind.COMPLIANCE: _period_builder(compliance_summary),
+    ReportRun.Kind.ACTIVITY: lambda run: activity_summary(school=run.school, month=run.month),
 }
-# A run left "running" longer than the task's hard time limit belonged to a worker that died.
-ABANDONED_AFTER = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+class ReportRunBusy(Exception):
+    """Another worker holds this run and has not been gone long enough to take it over; try again later."""
+
+
+def abandoned_after() -> dt.timedelta:
+    """A run left "running" this long belonged to a worker that died (by default the task's hard time limit)."""
+    return dt.timedelta(seconds=getattr(settings, "REPORT_ABANDONED_SECONDS", settings.CELERY_TASK_TIME_LIMIT))
 
 
 def report_run_claim(*, run_id: int) -> ReportRun | None:
-    """Claims a run for building with one conditional update, so that two workers never build the same run."""
+    """Claims a run for building with one conditional update, so that two workers never build the same run.
+
+    None when the run is done (or unknown); ReportRunBusy when a live worker may still be building it.
+    """
     now = timezone.now()
     claimable = Q(status__in=[ReportRun.Status.PENDING, ReportRun.Status.FAILED]) | Q(
-        status=ReportRun.Status.RUNNING, updated_at__lt=now - ABANDONED_AFTER
+        status=ReportRun.Status.RUNNING, updated_at__lt=now - abandoned_after()
     )
-    claimed = ReportRun.objects.filter(claimable, pk=run_id).update(status=ReportRun.Status.RUNNING, updated_at=now)
-    return ReportRun.objects.select_related("period", "school").get(pk=run_id) if claimed else None
+    claimed = ReportRun.objects.filter(claimable, pk=run_id).update(
+        status=ReportRun.Status.RUNNING, updated_at=now, started_at=now, attempts=F("attempts") + 1, error=""
+    )
+    if claimed:
+        return ReportRun.objects.select_related("period", "school").get(pk=run_id)
+    if ReportRun.objects.filter(pk=run_id, status=ReportRun.Status.RUNNING).exists():
+        raise ReportRunBusy(run_id)
+    return None
+
+
+def report_title(run: ReportRun) -> str:
+    """The report's heading in the active language: its kind, its period or month, the school."""
+    with_period = str(run.period) if run.period_id else run.month
+    return f"{run.get_kind_display()} · {with_period} · {run.school.name}"
+
+
+def report_files_render(*, run: ReportRun, summary: dict, language: str) -> tuple[bytes, bytes]:
+    """The XLSX and the PDF of a summary, as bytes, in `language`."""
+    with translation.override(language):
+        title = report_title(run)
+    xlsx = report_xlsx(kind=run.kind, summary=summary, title=title, language=language)
+    pdf = report_pdf(kind=run.kind, summary=summary, title=title, language=language)
+    return xlsx, pdf
+
+
+def _test_delay() -> None:
+    """A pause before rendering, set only by the crash test of the real worker (REPORT_TEST_DELAY_SECONDS)."""
+    delay = float(getattr(settings, "REPORT_TEST_DELAY_SECONDS", 0) or 0)
+    if delay:
+        time.sleep(delay)
 
 
 def report_build(*, run_id: int) -> ReportRun | None:
-    """D14: builds one run's summary exactly once; None when it is done already or being built elsewhere."""
+    """D14: builds one run's summary and files exactly once; None when it is done already.
+
+    The summary and both files are rendered in memory first; the files are stored and the run marked done in one
+    step, and only if this attempt still holds the claim. A worker killed midway leaves the run "running" with no
+    file attached; after `abandoned_after()` another worker takes it over.
+    """
     run = report_run_claim(run_id=run_id)
     if run is None:
         return None
-    builder = BUILDERS.get(run.kind)
-    if builder is None:
-        ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.PENDING)
-        return run
+    attempt = run.attempts
     try:
-        summary = builder(run)
-    except Exception:
-        ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.FAILED)
+        summary = BUILDERS[run.kind](run)
+        _test_delay()
+        xlsx, pdf = report_files_render(run=run, summary=summary, language=settings.LANGUAGE_CODE)
+    except Exception as error:
+        ReportRun.objects.filter(pk=run.pk, attempts=attempt).update(
+            status=ReportRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
+        )
         raise
-    run.summary = summary
-    run.status = ReportRun.Status.DONE
-    run.save(update_fields=["summary", "status", "updated_at"])
+    return _report_finish(run=run, attempt=attempt, summary=summary, xlsx=xlsx, pdf=pdf)
+
+
+@transaction.atomic
+def _report_finish(*, run: ReportRun, attempt: int, summary: dict, xlsx: bytes, pdf: bytes) -> ReportRun | None:
+    locked = (
+        ReportRun.objects.select_for_update()
+        .filter(pk=run.pk, attempts=attempt, status=ReportRun.Status.RUNNING)
+        .first()
+    )
+    if locked is None:  # a later attempt took the run over; its result wins
+        return None
+    name = run.key.replace(":", "-")
+    locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
+    locked.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
+    locked.summary = summary
+    locked.status = ReportRun.Status.DONE
+    locked.finished_at = timezone.now()
+    locked.error = ""
+    locked.save(update_fields=["summary", "status", "finished_at", "error", "xlsx", "pdf", "updated_at"])
+    return locked
+
+
+def _due_run(school: School, kind: str, period: Period | None = None, month: str = "") -> ReportRun:
+    key = report_key(school=school, kind=kind, period=period, month=month)
+    run, _created = ReportRun.objects.get_or_create(
+        key=key, defaults={"school": school, "kind": kind, "period": period, "month": month}
+    )
     return run
 
 
 def due_report_runs(*, school: School, today: dt.date | None = None) -> list[ReportRun]:
-    """D14, D7: a period's progress report is due once the period ended and its final-grade window closed."""
+    """D14, D7: a period's progress report (and a quarter's compliance report) is due once the period ended and its
+    final-grade window closed; a month's activity report once the month ended (months of the academic years)."""
     today = today or timezone.localdate()
     closed_before = today - dt.timedelta(days=school.final_window_days)
-    due = []
-    for period in Period.objects.filter(school=school, end__lt=closed_before):
-        key = report_key(school=school, kind=ReportRun.Kind.PROGRESS, period=period, month="")
-        run, _created = ReportRun.objects.get_or_create(
-            key=key, defaults={"school": school, "kind": ReportRun.Kind.PROGRESS, "period": period}
-        )
-        if run.status != ReportRun.Status.DONE:
-            due.append(run)
-    return due
+    runs = []
+    for period in Period.objects.filter(school=school, end__lt=closed_before).order_by("start", "kind"):
+        runs.append(_due_run(school, ReportRun.Kind.PROGRESS, period=period))
+        if period.kind == Period.Kind.QUARTER:
+            runs.append(_due_run(school, ReportRun.Kind.COMPLIANCE, period=period))
+    this_month = today.replace(day=1)
+    for year in AcademicYear.objects.filter(school=school, start__lt=this_month).order_by("start"):
+        month = year.start.replace(day=1)
+        while month < this_month and month <= year.end:
+            runs.append(_due_run(school, ReportRun.Kind.ACTIVITY, month=month.strftime("%Y-%m")))
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+    return [run for run in runs if run.status != ReportRun.Status.DONE]

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from diary.models import School
-from diary.services.reports import due_report_runs, report_build
+from diary.services.reports import ReportRunBusy, due_report_runs, report_build
 
 
 class Command(BaseCommand):
@@ -18,7 +18,11 @@ class Command(BaseCommand):
         built = 0
         for school in School.objects.order_by("code"):
             for run in due_report_runs(school=school):
-                result = report_build(run_id=run.pk)
+                try:
+                    result = report_build(run_id=run.pk)
+                except ReportRunBusy:
+                    self.stdout.write(f"{school.code}: {run.key} is being built by a worker")
+                    continue
                 if result is not None:
                     built += 1
                     self.stdout.write(f"{school.code}: {run.key} → {result.status}")
