@@ -51,3 +51,11 @@ def diary_login_required(view):
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def form_add_domain_error(form, error: DiaryError) -> None:
+    """Shows a refused request next to its form: the message on top, each field's own messages beside that field."""
+    form.add_error(None, error.message)
+    for field, messages in error.fields.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
