@@ -154,6 +154,13 @@ class DiaryViewSetGroup(ModelViewSetGroup):
         viewset(
             models.AuditEntry, "history", ["at", "by", "journal", "field", "old", "new", "is_late"], read_only=True
         ),
+        viewset(
+            models.StudentAccessLog,
+            "view",
+            ["at", "viewer", "student", "what"],
+            read_only=True,
+            list_filter=["what"],
+        ),
     ]
 
 

@@ -18,6 +18,7 @@ from diary.models import Message, ReportRun, SchoolClass, Thread, ThreadParticip
 from diary.permissions import school_of, staff_member_of, students_visible_to
 from diary.selectors import student_period, student_week
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
+from diary.services.privacy import student_view_log
 from diary.services.reports import report_request
 
 
@@ -44,6 +45,7 @@ class StudentDiaryView(DiaryAPIView):
         else:
             day = timezone.localdate()
         days = student_week(student=student, day=day)
+        student_view_log(user=request.user, student=student, what="diary")
         iso = days[0].date.isocalendar()
         return Response(
             {
@@ -76,6 +78,7 @@ class StudentGradesView(DiaryAPIView):
         student = visible_student(request, pk)
         period = period_or_400(student.school, request.query_params.get("period"))
         subjects = student_period(student=student, period=period)
+        student_view_log(user=request.user, student=student, what="grades")
         return Response(
             {
                 "student": {"id": student.pk, "code": student.code, "name": student.full_name},

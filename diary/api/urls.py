@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from diary.api import auth, journals, people
+from diary.api import auth, journals, people, privacy
 from diary.api.serializers import MAX_ID
 
 
@@ -41,6 +41,10 @@ urlpatterns = [
     path("substitutions/", journals.SubstitutionsView.as_view(), name="substitutions"),
     path("students/<id:pk>/diary/", people.StudentDiaryView.as_view(), name="student-diary"),
     path("students/<id:pk>/grades/", people.StudentGradesView.as_view(), name="student-grades"),
+    path("students/<id:pk>/export/", privacy.StudentExportView.as_view(), name="student-export"),
+    path("students/<id:pk>/export.pdf", privacy.StudentExportPdfView.as_view(), name="student-export-pdf"),
+    path("students/<id:pk>/access-log/", privacy.StudentAccessLogView.as_view(), name="student-access-log"),
+    path("students/<id:pk>/anonymise/", privacy.StudentAnonymiseView.as_view(), name="student-anonymise"),
     path("threads/", people.ThreadsView.as_view(), name="threads"),
     path("threads/<id:pk>/", people.ThreadView.as_view(), name="thread"),
     path("threads/<id:pk>/messages/", people.ThreadMessagesView.as_view(), name="thread-messages"),

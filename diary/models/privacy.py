@@ -29,6 +29,9 @@ class StudentAccessLog(SchoolOwned):
     )
     what = models.CharField(_("what"), max_length=20, choices=What.choices)
 
+    # One INSERT per view: Wagtail's reference index would add its own queries to every logged request.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         verbose_name = _("student record view")
         verbose_name_plural = _("student records access log")
