@@ -1,10 +1,14 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import auth, home
+from diary.views import auth, family, home, homeroom, mail, journal
 
 app_name = "diary"
 
 urlpatterns = [
     *auth.urlpatterns,
     *home.urlpatterns,
+    *homeroom.urlpatterns,
+    *family.urlpatterns,
+    *mail.urlpatterns,
+    *journal.urlpatterns,
 ]
