@@ -8,6 +8,7 @@
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -42,6 +43,12 @@ def staff_member_of(user: User, school: School | None = None) -> StaffMember | N
             staff = staff.filter(school=school)
         return staff.first()
 
+    if school is not None:
+        # An account has one staff record per school: the unscoped answer, when already known and of this
+        # school, is also the scoped one (a page asks both and spends one query).
+        known = user.__dict__.get("_mektep_access", {}).get(("staff", None))
+        if known is not None and known.school_id == school.pk:
+            return known
     return _cached(user, ("staff", school.pk if school else None), compute)
 
 
@@ -255,3 +262,67 @@ def may_export_student(user: User, student: Student) -> bool:
 def may_administer_privacy(user: User, student: Student) -> bool:
     """Personal data: the school's administration reads the access log and anonymises students who left."""
     return is_administration(user, student.school)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """D15: the part of a report one viewer may see. `whole` for the administration; otherwise the viewer's own
+    journals (as a subject teacher), their own classes (as a homeroom teacher) and their own compliance row."""
+
+    whole: bool
+    staff_id: int | None = None
+    journal_ids: frozenset[int] = frozenset()
+    class_codes: frozenset[str] = frozenset()
+
+
+def report_scope(user: User, run) -> ReportScope | None:
+    """D14, D15: who may read a report and its files. Administration: every report of the school. A teacher or
+    homeroom teacher: the progress and compliance reports, cut down to their journals and classes. Nobody else."""
+    staff = staff_member_of(user, run.school)
+    if staff is None:
+        return None
+    if staff.is_administration:
+        return ReportScope(whole=True, staff_id=staff.pk)
+    if run.kind == "activity":
+        return None
+    journals = Journal.objects.filter(school=run.school, teacher=staff).values_list("pk", flat=True)
+    classes = SchoolClass.objects.filter(school=run.school, homeroom_teacher=staff)
+    if run.period_id:
+        classes = classes.filter(year_id=run.period.year_id)
+    return ReportScope(
+        whole=False,
+        staff_id=staff.pk,
+        journal_ids=frozenset(journals),
+        class_codes=frozenset(classes.values_list("code", flat=True)),
+    )
+
+
+@dataclass(frozen=True)
+class GridAccess:
+    """Which cells of a journal's grid open for entry (D6, D15): every lesson for the journal's teacher, the
+    covered days for a substitute. Everyone else who sees the journal (its class's homeroom teacher, the
+    administration inspecting it, D12) reads it; the administration corrects through the audited services."""
+
+    own: bool
+    covered: tuple[tuple[dt.date, dt.date], ...] = ()
+
+    def may_enter(self, day: dt.date) -> bool:
+        return self.own or any(start <= day <= end for start, end in self.covered)
+
+    @property
+    def writable(self) -> bool:
+        return self.own or bool(self.covered)
+
+    @property
+    def may_set_finals(self) -> bool:
+        """D7: final grades are the journal's teacher's, not a substitute's."""
+        return self.own
+
+
+def grid_access(user: User, journal: Journal) -> GridAccess:
+    staff = staff_member_of(user, journal.school)
+    if staff is None:
+        return GridAccess(own=False)
+    if staff.pk == journal.teacher_id:
+        return GridAccess(own=True)
+    return GridAccess(own=False, covered=tuple(covered_dates(user, journal)))

@@ -1,4 +1,4 @@
-"""Students' diaries (D3, D15), internal mail (D11, D13) and report runs (D14)."""
+"""Students' diaries (D3, D15) and internal mail (D11, D13); report runs are in diary/api/reports.py."""
 
 import datetime as dt
 
@@ -10,16 +10,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from diary.api.base import ACCEPTED, CREATED, DiaryAPIView
+from diary.api.base import CREATED, DiaryAPIView
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
-from diary.api.serializers import AnyObject, MessageInput, ReportInput, ThreadInput, final_value
-from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
-from diary.models import Message, ReportRun, SchoolClass, Thread, ThreadParticipant
-from diary.permissions import school_of, staff_member_of, students_visible_to
+from diary.api.serializers import AnyObject, MessageInput, ThreadInput, final_value
+from diary.exceptions import DiaryValidationError
+from diary.models import Message, SchoolClass, Thread, ThreadParticipant
+from diary.permissions import school_of, students_visible_to
 from diary.selectors import student_period, student_week
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
-from diary.services.reports import report_request
 
 
 def visible_student(request, pk):
@@ -171,49 +170,3 @@ class ThreadMessagesView(DiaryAPIView):
             {"id": message.pk, "sender": request.user.username, "body": message.body, "sent_at": message.created_at},
             status=CREATED,
         )
-
-
-def report_data(run: ReportRun) -> dict:
-    return {
-        "id": run.pk,
-        "kind": run.kind,
-        "period": run.period.key if run.period_id else None,
-        "month": run.month or None,
-        "status": run.status,
-        "summary": run.summary,
-        "files": {"xlsx": run.xlsx.url if run.xlsx else None, "pdf": run.pdf.url if run.pdf else None},
-    }
-
-
-class ReportsView(DiaryAPIView):
-    @extend_schema(operation_id="reports_list", responses={200: AnyObject(many=True)})
-    def get(self, request):
-        staff = staff_member_of(request.user)
-        runs = (
-            ReportRun.objects.filter(school=staff.school).select_related("period")
-            if staff
-            else ReportRun.objects.none()
-        )
-        return Response([report_data(run) for run in runs])
-
-    @extend_schema(request=ReportInput, responses={202: OpenApiTypes.OBJECT})
-    def post(self, request):
-        data = ReportInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        school = school_of(request.user)
-        if school is None:
-            raise DiaryPermissionDenied(_("Only the school's staff may ask for reports."))
-        kind = data.validated_data["kind"]
-        period = period_or_400(school, data.validated_data.get("period")) if kind != "activity" else None
-        run = report_request(
-            actor=request.user, school=school, kind=kind, period=period, month=data.validated_data.get("month", "")
-        )
-        return Response({"id": run.pk, "status": run.status}, status=ACCEPTED)
-
-
-class ReportView(DiaryAPIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
-    def get(self, request, pk: int):
-        staff = staff_member_of(request.user)
-        runs = ReportRun.objects.filter(school=staff.school) if staff else ReportRun.objects.none()
-        return Response(report_data(get_object_or_404(runs, pk=pk)))

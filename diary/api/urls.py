@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from diary.api import auth, journals, people, privacy
+from diary.api import auth, journals, people, privacy, reports
 from diary.api.serializers import MAX_ID
 
 
@@ -48,6 +48,7 @@ urlpatterns = [
     path("threads/", people.ThreadsView.as_view(), name="threads"),
     path("threads/<id:pk>/", people.ThreadView.as_view(), name="thread"),
     path("threads/<id:pk>/messages/", people.ThreadMessagesView.as_view(), name="thread-messages"),
-    path("reports/", people.ReportsView.as_view(), name="reports"),
-    path("reports/<id:pk>/", people.ReportView.as_view(), name="report"),
+    path("reports/", reports.ReportsView.as_view(), name="reports"),
+    path("reports/<id:pk>/", reports.ReportView.as_view(), name="report"),
+    path("reports/<id:pk>/files/<str:file_format>/", reports.ReportFileView.as_view(), name="report-file"),
 ]

@@ -114,3 +114,41 @@ def class_guardians_message(*, sender, school_class, subject: str, body: str) ->
             _("The message was not sent."), fields={"to_class": [_("No guardian of this class has an account yet.")]}
         )
     return thread_start(sender=sender, recipient_ids=sorted(recipients), subject=subject, body=body)
+
+
+def system_account(school):
+    """The school's system sender of reminders: an account that cannot log in and that nobody can write to."""
+    from django.contrib.auth import get_user_model
+
+    account, created = get_user_model().objects.get_or_create(
+        username=f"system.{school.code}", defaults={"is_active": False, "first_name": str(school.name)[:150]}
+    )
+    if created:
+        account.set_unusable_password()
+        account.save(update_fields=["password"])
+    return account
+
+
+@transaction.atomic
+def notice_send(*, school, user, subject: str, body: str, email: str = "") -> Thread:
+    """A reminder from the school's system account into one person's diary mail (D5, D7, D11), and the same text
+    by e-mail when an address is given. The e-mail goes after the commit and never undoes the message."""
+    sender = system_account(school)
+    thread = Thread.objects.create(school=school, subject=subject[:SUBJECT_MAX_LENGTH], created_by=sender)
+    ThreadParticipant.objects.bulk_create(
+        [
+            ThreadParticipant(thread=thread, user=sender, last_read_at=timezone.now()),
+            ThreadParticipant(thread=thread, user=user),
+        ]
+    )
+    Message.objects.create(school=school, thread=thread, sender=sender, body=body)
+    if email:
+        transaction.on_commit(lambda: _email_notice(email, subject, body))
+    return thread
+
+
+def _email_notice(address: str, subject: str, body: str) -> None:
+    try:
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[address])
+    except OSError:
+        logger.exception("Could not send a reminder e-mail")

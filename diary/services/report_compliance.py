@@ -50,7 +50,7 @@ def _enrolled_at(day: dt.date) -> Q:
     return Q(date_from__lte=day) & (Q(date_to__isnull=True) | Q(date_to__gte=day))
 
 
-def _finals_missing(period: Period, journal_ids: list[int]) -> dict[int, int]:
+def finals_missing_by_journal(period: Period, journal_ids: list[int]) -> dict[int, int]:
     """D7: per journal, students enrolled at the period's end (in the subgroup, if any) who have no final."""
     journals = Journal.objects.filter(pk__in=journal_ids).exclude(
         school_class__grade__in=period.school.no_marks_grades or []
@@ -116,7 +116,7 @@ def compliance_summary(*, period: Period) -> dict:
     journal_ids = list(lessons.values_list("journal_id", flat=True).distinct())
     teacher_of = dict(Journal.objects.filter(pk__in=journal_ids).values_list("pk", "teacher_id"))
     finals_missing: dict[int, int] = {}
-    for journal_id, count in _finals_missing(period, journal_ids).items():
+    for journal_id, count in finals_missing_by_journal(period, journal_ids).items():
         finals_missing[teacher_of[journal_id]] = finals_missing.get(teacher_of[journal_id], 0) + count
     inspected = dict(
         Inspection.objects.filter(school=school, at__date__gte=period.start, at__date__lte=period.end)

@@ -11,13 +11,13 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
+from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AcademicYear, Period, ReportRun, School
-from diary.permissions import is_administration, staff_member_of
+from diary.permissions import ReportScope, is_administration, staff_member_of
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import compliance_summary
 from diary.services.report_files import report_pdf, report_xlsx
-from diary.services.report_progress import progress_summary
+from diary.services.report_progress import COUNTS, progress_summary, rates
 
 MONTH_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
@@ -192,3 +192,62 @@ def due_report_runs(*, school: School, today: dt.date | None = None) -> list[Rep
             runs.append(_due_run(school, ReportRun.Kind.ACTIVITY, month=month.strftime("%Y-%m")))
             month = (month + dt.timedelta(days=32)).replace(day=1)
     return [run for run in runs if run.status != ReportRun.Status.DONE]
+
+
+def report_summary_scoped(*, run: ReportRun, scope: ReportScope) -> dict | None:
+    """D15: the summary cut down to what one viewer may see (see `report_scope`); whole for the administration."""
+    summary = run.summary
+    if summary is None or scope.whole:
+        return summary
+    if run.kind == ReportRun.Kind.COMPLIANCE:
+        return {**summary, "rows": [row for row in summary["rows"] if row.get("teacher_id") == scope.staff_id]}
+    rows = [
+        row
+        for row in summary.get("rows", [])
+        if row.get("journal_id") in scope.journal_ids or row["class"] in scope.class_codes
+    ]
+    subjects = {(row["class"], row["subject"]) for row in rows}
+    counts = {key: sum(row[key] for row in rows) for key in COUNTS}
+    attendance = summary.get("attendance") or {"classes": []}
+    classes_attendance = [row for row in attendance["classes"] if row["class"] in scope.class_codes]
+    return {
+        "rows": rows,
+        "classes": [row for row in summary.get("classes", []) if row["class"] in scope.class_codes],
+        "school": {**counts, **rates(counts), "average": None},
+        "attendance": {
+            "classes": classes_attendance,
+            "months": [],
+            **{key: sum(row[key] for row in classes_attendance) for key in ("missed", "excused", "unexcused")},
+        },
+        "students": [
+            row
+            for row in summary.get("students", [])
+            if row["class"] in scope.class_codes or (row["class"], row["subject"]) in subjects
+        ],
+    }
+
+
+FILE_FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def report_file(*, run: ReportRun, scope: ReportScope, file_format: str, language: str) -> tuple[bytes, str]:
+    """A report file for one viewer: the stored file for the administration in the school's language; otherwise
+    rendered now from the summary the viewer may see (D15), the PDF in the viewer's language."""
+    if file_format not in FILE_FORMATS:
+        raise DiaryNotFound(_("Unknown file format."), code="unknown_format")
+    if run.status != ReportRun.Status.DONE:
+        raise DiaryConflict(_("The report is not built yet."), code="report_not_ready")
+    name = f"{run.key.split(':', 1)[1].replace(':', '-')}.{file_format}"
+    stored = getattr(run, file_format)
+    if scope.whole and stored and language == settings.LANGUAGE_CODE:
+        with stored.open("rb") as handle:
+            return handle.read(), name
+    summary = report_summary_scoped(run=run, scope=scope)
+    with translation.override(language):
+        title = report_title(run)
+    if file_format == "xlsx":
+        return report_xlsx(kind=run.kind, summary=summary, title=title, language=language), name
+    return report_pdf(kind=run.kind, summary=summary, title=title, language=language), name

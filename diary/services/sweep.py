@@ -21,8 +21,15 @@ def reports_due_queue(school: School) -> list[str]:
     return [run.key for run in runs]
 
 
-# Each finder takes a School and returns the names of the work items it queued for it.
-DUE_WORK_FINDERS: list[Callable[[School], list[str]]] = [reports_due_queue]
+def reminders_send(school: School) -> list[str]:
+    """D5, D7, D11: the reminders that are due now, each sent once."""
+    from diary.services.reminders import data_check_remind, finals_remind, weekly_entries_remind
+
+    return weekly_entries_remind(school) + finals_remind(school) + data_check_remind(school)
+
+
+# Each finder takes a School and returns the names of the work items it queued (or sent) for it.
+DUE_WORK_FINDERS: list[Callable[[School], list[str]]] = [reports_due_queue, reminders_send]
 
 
 @transaction.atomic
