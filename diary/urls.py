@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import auth, family, home, homeroom, mail, journal
+from diary.views import auth, home, homeroom
 
 app_name = "diary"
 
@@ -8,7 +8,4 @@ urlpatterns = [
     *auth.urlpatterns,
     *home.urlpatterns,
     *homeroom.urlpatterns,
-    *family.urlpatterns,
-    *mail.urlpatterns,
-    *journal.urlpatterns,
 ]
