@@ -52,7 +52,13 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
 
 
 @transaction.atomic
-def demo_activity_build(*, school: School, today: dt.date, seed: int = 2026) -> dict:
+def demo_activity_build(
+    *, school: School, today: dt.date, seed: int = 2026, grade_rate: float = 0.35, second_grade_rate: float = 0.0
+) -> dict:
+    """`grade_rate`: the chance a present student gets a grade in a lesson; `second_grade_rate`: a second one too.
+
+    The demo keeps the defaults (a calm diary); the benchmark school asks for about three marks a subject a week.
+    """
     if Mark.objects.filter(school=school).exists():
         return {"skipped": True}
     rng = random.Random(seed)
@@ -101,8 +107,10 @@ def demo_activity_build(*, school: School, today: dt.date, seed: int = 2026) -> 
                     roll = rng.random()
                     attendance = "sick" if roll < 0.03 else "absent" if roll < 0.05 else "late" if roll < 0.07 else None
                     grades = None
-                    if has_marks and attendance is None and rng.random() < 0.35:
+                    if has_marks and attendance is None and rng.random() < grade_rate:
                         grades = [rng.choices([5, 4, 3, 2], weights=[35, 40, 20, 5])[0]]
+                        if second_grade_rate and rng.random() < second_grade_rate:
+                            grades.append(rng.choices([5, 4, 3, 2], weights=[35, 40, 20, 5])[0])
                     if attendance or grades:
                         changes.append(CellChange(lesson.pk, student.pk, None, grades=grades, attendance=attendance))
             if records:

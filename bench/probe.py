@@ -1,0 +1,310 @@
+"""In-process parts of the benchmark, run in a child process against one database (DATABASE_URL, production settings).
+
+`python -m bench.probe TASK [JSON arguments]` prints one JSON object on its last line:
+
+- `to_postgres`: migrates the configured PostgreSQL database and copies a built SQLite database into it;
+- `prepare`: picks the journal, period, parent and student of the scenarios, logs people in, writes B5's bodies;
+- `queries`: the exact number of queries of one request to each scenario's address;
+- `report`: B7, the quarterly progress report of the whole school against one GROUP BY, with peak memory;
+- `import`: B8, `import_school` of a workbook against reading it with openpyxl alone.
+"""
+
+import json
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+HOST = "localhost"
+PERIOD_KEY = "quarter-2"
+WEEK = "2026-W47"
+B5_CELLS = 30
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def to_postgres(source: str) -> dict:
+    """The same data in PostgreSQL: migrate, then copy every table of the SQLite file with COPY."""
+    import sqlite3
+
+    started = time.perf_counter()
+    call_command("migrate", "--noinput", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    lite = sqlite3.connect(source)
+    lite_tables = {row[0] for row in lite.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    rows_copied = 0
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = sorted(name for (name,) in cursor.fetchall() if name in lite_tables)
+        with transaction.atomic():
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+            cursor.execute("TRUNCATE " + ", ".join(f'"{name}"' for name in tables) + " CASCADE")
+            for name in tables:
+                cursor.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND table_schema = "
+                    "'public'",
+                    [name],
+                )
+                pg_columns = {column for (column,) in cursor.fetchall()}
+                lite_columns = [row[1] for row in lite.execute(f'PRAGMA table_info("{name}")')]
+                columns = [column for column in lite_columns if column in pg_columns]
+                quoted = ", ".join(f'"{column}"' for column in columns)
+                with raw.cursor().copy(f'COPY "{name}" ({quoted}) FROM STDIN') as copy:
+                    for row in lite.execute(f'SELECT {quoted} FROM "{name}"'):  # noqa: S608 (the schema's own names)
+                        copy.write_row(row)
+                        rows_copied += 1
+            for name in tables:
+                cursor.execute(
+                    "SELECT data_type FROM information_schema.columns WHERE table_name = %s AND column_name = 'id'",
+                    [name],
+                )
+                kind = cursor.fetchone()
+                if kind and kind[0] in ("integer", "bigint"):
+                    sequence = f"pg_get_serial_sequence('\"{name}\"', 'id')"
+                    highest = f'(SELECT MAX(id) FROM "{name}")'  # noqa: S608 (the schema's own names)
+                    cursor.execute(f"SELECT setval({sequence}, COALESCE({highest}, 0) + 1, false)")
+        cursor.execute("ANALYZE")
+    return {"rows": rows_copied, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def prepare(bodies_file: str) -> dict:
+    """The addresses, headers and bodies of every scenario, and the people they act as."""
+    from diary.models import Enrolment, Guardian, Journal, Lesson, Mark, School, StaffMember
+    from diary.selectors import period_by_key
+    from diary.services.access import api_token_issue
+
+    school = School.objects.order_by("pk").first()
+    period = period_by_key(school, PERIOD_KEY)
+    # B3/B4: the largest whole-class journal of the quarter (students × lessons).
+    class_sizes = dict(
+        Enrolment.objects.filter(school_class__school=school, date_to__isnull=True)
+        .values_list("school_class_id")
+        .annotate(n=Count("pk"))
+    )
+    lessons = (
+        Journal.objects.filter(school=school, subgroup__isnull=True, school_class__grade__gte=2)
+        .annotate(n=Count("lessons", filter=Q(lessons__date__gte=period.start, lessons__date__lte=period.end)))
+        .values_list("pk", "school_class_id", "n")
+    )
+    journal_id = max(lessons, key=lambda row: (row[2] * class_sizes.get(row[1], 0), -row[0]))[0]
+    journal = Journal.objects.select_related("teacher__user").get(pk=journal_id)
+    grid_size = {
+        "students": class_sizes[journal.school_class_id],
+        "lessons": Lesson.objects.filter(journal=journal, date__gte=period.start, date__lte=period.end).count(),
+    }
+    teacher = journal.teacher.user
+    director = next(
+        s for s in StaffMember.objects.filter(school=school).select_related("user") if s.has_role("director")
+    )
+    guardian = Guardian.objects.filter(school=school, user__isnull=False).order_by("pk").first()
+    student = guardian.students.order_by("pk").first()
+
+    teacher_token = api_token_issue(user=teacher, valid_days=2).key
+    director_token = api_token_issue(user=director.user, valid_days=2).key
+    parent_token = api_token_issue(user=guardian.user, valid_days=2).key
+
+    # B5: bodies of 30 graded cells of one journal each, every cell used once, with its current version, so that
+    # every POST is a valid save of 30 changed cells whatever the order wrk sends them in.
+    rng = random.Random(5)
+    marks = list(
+        Mark.objects.filter(school=school, grade_1__isnull=False, lesson__journal__school_class__grade__gte=2)
+        .values_list("lesson__journal_id", "lesson_id", "student_id", "version", "grade_1")
+        .order_by("lesson__journal_id", "lesson__date", "student_id")
+    )
+    by_journal: dict[int, list] = {}
+    for row in marks:
+        by_journal.setdefault(row[0], []).append(row)
+    bodies = []
+    for journal_pk, cells in by_journal.items():
+        for start in range(0, len(cells) - B5_CELLS + 1, B5_CELLS):
+            chunk = cells[start : start + B5_CELLS]
+            changes = [
+                {"lesson": lesson, "student": pupil, "version": version, "grades": [5 if grade != 5 else 4]}
+                for _journal, lesson, pupil, version, grade in chunk
+            ]
+            bodies.append((f"/api/diary/v1/journals/{journal_pk}/marks/", json.dumps({"changes": changes})))
+    rng.shuffle(bodies)
+    bodies = bodies[:20000]
+    with open(bodies_file, "w") as handle:
+        for address, body in bodies[2:]:
+            handle.write(f"{address}\t{body}\n")
+
+    def auth(token: str) -> dict:
+        return {"Authorization": f"Bearer {token}"}
+
+    span = {"journal": journal.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
+    cells_reference = "/bench/cells/?" + "&".join(f"{key}={value}" for key, value in span.items())
+    insert_body = json.dumps({"school": school.pk, "journal": journal.pk})
+    return {
+        "school": school.pk,
+        "students": Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count(),
+        "staff": StaffMember.objects.filter(school=school).count(),
+        "marks": Mark.objects.filter(school=school).count(),
+        "journal": journal.pk,
+        "grid": grid_size,
+        "b5_bodies": len(bodies) - 2,
+        "b5_probe": [bodies[0], bodies[1]],
+        "requests": {
+            "ceiling": {"path": "/bench/ceiling/"},
+            "B1": {"paths": ["/ky/", "/ky/info/staff/"]},
+            "B2": {"paths": ["/ky/?nocache=1", "/ky/info/staff/?nocache=1"]},
+            "B3": {"path": f"/api/diary/v1/journals/{journal.pk}/?period={PERIOD_KEY}", "headers": auth(teacher_token)},
+            "B3ref": {"path": cells_reference},
+            "B4": {
+                "path": f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}",
+                "headers": {"Cookie": _session_cookie(teacher)},
+            },
+            "B5": {"method": "POST", "bodies": bodies_file, "headers": auth(director_token)},
+            "B5ref": {"method": "POST", "path": "/bench/insert/", "body": insert_body},
+            "B6": {"path": f"/api/diary/v1/students/{student.pk}/diary/?week={WEEK}", "headers": auth(parent_token)},
+            "B6html": {
+                "path": f"/ky/diary/students/{student.pk}/week/?week={WEEK}",
+                "headers": {"Cookie": _session_cookie(guardian.user)},
+            },
+        },
+    }
+
+
+def _request(client: Client, spec: dict, path: str, body: str | None):
+    headers = {key.lower(): value for key, value in spec.get("headers", {}).items()}
+    cookie = headers.pop("cookie", None)
+    client.cookies.clear()
+    if cookie:
+        name, value = cookie.split("=", 1)
+        client.cookies[name] = value
+    if spec.get("method") == "POST":
+        return client.post(path, data=body, content_type="application/json", headers=headers)
+    return client.get(path, headers=headers)
+
+
+def queries(prepared: dict) -> dict:
+    """One warm-up request, then the exact queries of one more, per scenario; status codes too."""
+    client = Client(HTTP_HOST=HOST)
+    result = {}
+    for name, spec in prepared["requests"].items():
+        paths = spec.get("paths") or [spec.get("path")]
+        counts, statuses = [], []
+        for index, path in enumerate(paths):
+            bodies = [spec.get("body")] * 2
+            if name == "B5":
+                bodies = [body for _address, body in prepared["b5_probe"]]
+                path = prepared["b5_probe"][0][0]
+                paths_pair = [address for address, _body in prepared["b5_probe"]]
+            else:
+                paths_pair = [path, path]
+            _request(client, spec, paths_pair[0], bodies[0])
+            with CaptureQueriesContext(connection) as captured:
+                response = _request(client, spec, paths_pair[1], bodies[1])
+            counts.append(len(captured))
+            statuses.append(response.status_code)
+            if index == 0 and name in ("B1", "B2"):
+                result[f"{name}:size"] = len(response.content)
+        result[name] = {"queries": max(counts), "status": max(statuses), "each": counts}
+    return result
+
+
+def _quarter(school):
+    from diary.selectors import period_by_key
+
+    return period_by_key(school, PERIOD_KEY)
+
+
+def report(repeat: int) -> dict:
+    """B7: progress_summary of a quarter for the whole school against the one-GROUP-BY floor (best of `repeat`)."""
+    from bench.reference_views import quarter_marks_floor
+    from diary.models import Enrolment, School
+    from diary.services.report_progress import progress_summary
+
+    school = School.objects.order_by("pk").first()
+    period = _quarter(school)
+    students = Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count()
+    before = peak_rss_mb()
+
+    def best(function) -> float:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            function()
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    with CaptureQueriesContext(connection) as captured:
+        summary = progress_summary(period=period)
+    report_queries = len(captured)
+    ours = best(lambda: progress_summary(period=period))
+    floor = best(lambda: quarter_marks_floor(school_id=school.pk, start=period.start, end=period.end))
+    return {
+        "students": students,
+        "rows": len(summary["rows"]),
+        "seconds": ours,
+        "floor": floor,
+        "queries": report_queries,
+        "per_student_ms": ours * 1000 / students,
+        "rss_mb": peak_rss_mb(),
+        "rss_before_mb": before,
+        "median_check": statistics.median([ours, floor]),
+    }
+
+
+def workbook_import(xlsx: str, repeat: int) -> dict:
+    """B8: `import_school` of the workbook into this database against openpyxl reading every cell of it."""
+    import openpyxl
+
+    def read_alone() -> int:
+        book = openpyxl.load_workbook(xlsx, read_only=True, data_only=True)
+        cells = sum(len(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True))
+        book.close()
+        return cells
+
+    reads = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        read_alone()
+        reads.append(time.perf_counter() - started)
+    started = time.perf_counter()
+    call_command("import_school", xlsx, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    ours = time.perf_counter() - started
+    return {"seconds": ours, "reference": min(reads), "rss_mb": peak_rss_mb()}
+
+
+def main() -> None:
+    task, arguments = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    if task == "to_postgres":
+        result = to_postgres(arguments["source"])
+    elif task == "prepare":
+        result = prepare(arguments["bodies"])
+    elif task == "queries":
+        result = queries(json.loads(Path(arguments["prepared"]).read_text()))
+    elif task == "report":
+        result = report(arguments.get("repeat", 3))
+    elif task == "import":
+        result = workbook_import(arguments["xlsx"], arguments.get("repeat", 3))
+    else:
+        raise SystemExit(f"unknown task {task}")
+    sys.stdout.write("\n" + json.dumps(result, default=str) + "\n")
+
+
+if __name__ == "__main__":
+    main()

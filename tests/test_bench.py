@@ -1,0 +1,42 @@
+"""The benchmark's school generator is deterministic and shaped as BENCHMARKS.md says; its command line starts."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bench.school import classes_for, code_version, workbook_write
+
+BASE_DIR = Path(__file__).resolve().parents[1]
+
+
+def test_the_same_size_gives_byte_identical_workbooks(tmp_path):
+    first = workbook_write(tmp_path / "a", 250)
+    second = workbook_write(tmp_path / "b", 250)
+    assert first == second
+    for sheet in first:
+        assert (tmp_path / "a" / f"{sheet}.csv").read_bytes() == (tmp_path / "b" / f"{sheet}.csv").read_bytes()
+
+
+def test_the_school_is_shaped_like_the_benchmark_school(tmp_path):
+    counts = workbook_write(tmp_path, 250)
+    assert counts["students"] == 250
+    assert counts["classes"] == classes_for(250) == 11  # grades 1–11 need at least one class each
+    assert classes_for(1000) == 40
+    assert classes_for(4000) == 160
+    assert counts["subjects"] >= 15
+    assert counts["timetable"] > 0
+    assert counts["assignments"] > 0
+
+
+def test_the_cache_key_is_stable():
+    assert code_version() == code_version()
+    assert len(code_version()) == 10
+
+
+def test_python_m_bench_help_describes_the_options():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--help"], cwd=BASE_DIR, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert "--quick" in result.stdout
+    assert "--students" in result.stdout
