@@ -52,6 +52,8 @@ def missing_system_packages() -> list[str]:
         "postgresql": find_initdb(),
         "chromium": shutil.which("chromium") or (Path("/usr/bin/chromium").exists() or None),
         "gettext": shutil.which("msgfmt"),
+        # `make bench` loads gunicorn with wrk.
+        "wrk": shutil.which("wrk"),
         # WeasyPrint renders PDF reports with Pango.
         "libpango-1.0-0": ctypes.util.find_library("pango-1.0"),
         "libpangoft2-1.0-0": ctypes.util.find_library("pangoft2-1.0"),
