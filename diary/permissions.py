@@ -297,6 +297,18 @@ def report_scope(user: User, run) -> ReportScope | None:
     )
 
 
+def report_runs_visible_to(user: User, school: School):
+    """D14, D15: the report runs listed to a viewer, as `report_scope` decides them: every run of the school for
+    the administration, the progress and compliance runs for the school's other staff, nothing for anyone else."""
+    from diary.models import ReportRun
+
+    staff = staff_member_of(user, school)
+    if staff is None:
+        return ReportRun.objects.none()
+    runs = ReportRun.objects.filter(school=school)
+    return runs if staff.is_administration else runs.exclude(kind=ReportRun.Kind.ACTIVITY)
+
+
 @dataclass(frozen=True)
 class GridAccess:
     """Which cells of a journal's grid open for entry (D6, D15): every lesson for the journal's teacher, the
