@@ -62,28 +62,35 @@ def _row_text(value) -> str:
     return str(value)
 
 
-def table_checksums(exclude: tuple[str, ...] = ()) -> dict[str, tuple[int, str]]:
+def table_checksums(exclude: tuple[str, ...] = (), apps_only: tuple[str, ...] = ()) -> dict[str, tuple[int, str]]:
     """{table: (row count, sha256 of all rows ordered by primary key)} for every table of the project.
 
     Engine-independent: rows are read through the ORM and every value is turned into text the same way, so the
     same data gives the same checksums on SQLite and on PostgreSQL. `exclude` names tables whose changes are
-    intended side effects of a refused request (e.g. django-axes' record of a failed login).
+    intended side effects of a refused request (e.g. django-axes' record of a failed login); `apps_only` limits the
+    tables to those of some apps, for checks run thousands of times.
     """
     from django.apps import apps
+    from django.conf import settings
+    from django.utils import translation
 
     result: dict[str, tuple[int, str]] = {}
-    for model in apps.get_models():
-        meta = model._meta
-        if not meta.managed or meta.proxy or meta.db_table in exclude or meta.db_table in result:
-            continue
-        columns = [field.attname for field in meta.concrete_fields]
-        digest = hashlib.sha256()
-        count = 0
-        for row in model._base_manager.order_by("pk").values_list(*columns).iterator(chunk_size=2000):
-            digest.update("\x1f".join(_row_text(value) for value in row).encode())
-            digest.update(b"\x1e")
-            count += 1
-        result[meta.db_table] = (count, digest.hexdigest())
+    # django-modeltranslation reads a translated field in the active language: read every row in one language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for model in apps.get_models():
+            meta = model._meta
+            if not meta.managed or meta.proxy or meta.db_table in exclude or meta.db_table in result:
+                continue
+            if apps_only and meta.app_label not in apps_only:
+                continue
+            columns = [field.attname for field in meta.concrete_fields]
+            digest = hashlib.sha256()
+            count = 0
+            for row in model._base_manager.order_by("pk").values_list(*columns).iterator(chunk_size=2000):
+                digest.update("\x1f".join(_row_text(value) for value in row).encode())
+                digest.update(b"\x1e")
+                count += 1
+            result[meta.db_table] = (count, digest.hexdigest())
     return result
 
 

@@ -1,5 +1,6 @@
 """The diary API's plumbing: bearer tokens, the contract's error shape, and a base view."""
 
+import json
 import logging
 
 from django.http import Http404
@@ -7,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -72,10 +74,22 @@ def exception_handler(exc, context):
     return None
 
 
+class DiaryJSONRenderer(JSONRenderer):
+    """JSON in UTF-8; a lone surrogate echoed from a request (JSON lets a client send `"\\ud800"`) is written escaped
+    instead of failing to encode."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        try:
+            return super().render(data, accepted_media_type, renderer_context)
+        except UnicodeEncodeError:
+            return json.dumps(data, cls=self.encoder_class, ensure_ascii=True, allow_nan=False).encode()
+
+
 class DiaryAPIView(APIView):
     """Authenticated, JSON, never cached: every diary response may hold a minor's personal data."""
 
     authentication_classes = [BearerTokenAuthentication, SessionAuthentication]
+    renderer_classes = [DiaryJSONRenderer]
     permission_classes = [IsAuthenticated]
 
     def finalize_response(self, request, response, *args, **kwargs):
