@@ -10,8 +10,9 @@ import zoneinfo
 from django.conf import settings
 from django.db.models import Count, Q
 
-from diary.models import AuditEntry, Guardian, LoginEvent, Message, School, StaffMember, Student
+from diary.models import Attendance, AuditEntry, Guardian, LoginEvent, Message, School, StaffMember, Student
 from diary.permissions import school_of
+from diary.services.report_compliance import late_entries_by_user
 
 ROLES = ("administration", "teacher", "student", "guardian")
 COUNTS = ("logins", "marks", "attendance", "topics", "late_entries", "messages")
@@ -65,11 +66,12 @@ def activity_summary(*, school: School, month: str) -> dict:
         .values("by_id")
         .annotate(
             marks=Count("pk", filter=Q(field=AuditEntry.Field.GRADES)),
-            attendance=Count("pk", filter=Q(field=AuditEntry.Field.ATTENDANCE)),
+            # A new cell records "present" by default; only attendance someone actually marked counts.
+            attendance=Count("pk", filter=Q(field=AuditEntry.Field.ATTENDANCE) & ~Q(new=Attendance.PRESENT)),
             topics=Count("pk", filter=Q(field=AuditEntry.Field.TOPIC)),
-            late_entries=Count("pk", filter=Q(is_late=True)),
         )
     }
+    late = late_entries_by_user(AuditEntry.objects.filter(school=school, at__gte=start, at__lt=end))
     messages = dict(
         Message.objects.filter(school=school, created_at__gte=start, created_at__lt=end)
         .values("sender_id")
@@ -86,7 +88,7 @@ def activity_summary(*, school: School, month: str) -> dict:
             "marks": made.get("marks", 0),
             "attendance": made.get("attendance", 0),
             "topics": made.get("topics", 0),
-            "late_entries": made.get("late_entries", 0),
+            "late_entries": late.get(user_id, 0),
             "messages": messages.get(user_id, 0),
         }
         rows.append(row)

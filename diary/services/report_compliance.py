@@ -12,8 +12,8 @@ One row per teacher and homeroom teacher of the school, over the period's dates:
 
 import datetime as dt
 
-from django.db.models import Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat, TruncMonth
 
 from diary.models import (
     AuditEntry,
@@ -86,6 +86,21 @@ def finals_missing_by_journal(period: Period, journal_ids: list[int]) -> dict[in
     return missing
 
 
+def late_entries_by_user(entries) -> dict[int, int]:
+    """D5: late entries per author — each journal cell (a student at a lesson) and each lesson topic entered late
+    counts once, however many of its fields changed."""
+    cell = Concat(Cast("lesson_id", CharField()), Value(":"), Cast("student_id", CharField()), output_field=CharField())
+    rows = (
+        entries.filter(is_late=True, field__in=ENTRY_FIELDS, by__isnull=False)
+        .values("by_id")
+        .annotate(
+            cells=Count(cell, distinct=True, filter=~Q(field=AuditEntry.Field.TOPIC)),
+            topics=Count("lesson_id", distinct=True, filter=Q(field=AuditEntry.Field.TOPIC)),
+        )
+    )
+    return {row["by_id"]: row["cells"] + row["topics"] for row in rows}
+
+
 def _by(queryset, key: str) -> dict:
     return dict(queryset.values(key).annotate(n=Count("pk")).values_list(key, "n"))
 
@@ -102,15 +117,8 @@ def compliance_summary(*, period: Period) -> dict:
             lessons=Count("pk"), without_topic=Count("pk", filter=Q(topic="")), journals=Count("journal", distinct=True)
         )
     }
-    late = _by(
-        AuditEntry.objects.filter(
-            school=school,
-            is_late=True,
-            field__in=ENTRY_FIELDS,
-            lesson__date__gte=period.start,
-            lesson__date__lte=period.end,
-        ),
-        "by_id",
+    late = late_entries_by_user(
+        AuditEntry.objects.filter(school=school, lesson__date__gte=period.start, lesson__date__lte=period.end)
     )
     finals_late = _by(FinalGrade.objects.filter(period=period, is_late=True), "journal__teacher_id")
     journal_ids = list(lessons.values_list("journal_id", flat=True).distinct())
