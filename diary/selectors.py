@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
 from diary.models import (
@@ -15,6 +15,7 @@ from diary.models import (
     Enrolment,
     FinalGrade,
     Guardian,
+    GuardianLink,
     Inspection,
     Journal,
     Lesson,
@@ -227,27 +228,44 @@ def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
 PERIOD_KEY = re.compile(r"^(quarter|half)-([1-4])$|^year$")
 
 
-def period_by_key(school, key: str | None, *, today: dt.date | None = None) -> Period | None:
-    """`quarter-2`, `half-1` or `year` of the school's current academic year; no key = today's quarter."""
+def year_periods(school, *, today: dt.date | None = None) -> list[Period]:
+    """The periods of the school's academic year containing today (else its latest year), in one query: pages
+    need both the chosen period and its siblings for a period switcher."""
     today = today or timezone.localdate()
-    years = AcademicYear.objects.filter(school=school).order_by("-start")
-    year = years.filter(start__lte=today, end__gte=today).first() or years.first()
-    if year is None:
-        return None
-    periods = Period.objects.filter(year=year)
+    year = (
+        AcademicYear.objects.filter(school=school)
+        .annotate(current=Case(When(start__lte=today, end__gte=today, then=Value(0)), default=Value(1)))
+        .order_by("current", "-start")
+        .values("pk")[:1]
+    )
+    return list(Period.objects.filter(year_id=Subquery(year)))
+
+
+def period_pick(periods: list[Period], key: str | None, *, today: dt.date | None = None) -> Period | None:
+    """`quarter-2`, `half-1` or `year` among a year's periods; no key = today's quarter (or half-year, or year)."""
+    today = today or timezone.localdate()
     if not key:
         for kind in (Period.Kind.QUARTER, Period.Kind.HALF, Period.Kind.YEAR):
-            current = periods.filter(kind=kind, start__lte=today, end__gte=today).first()
-            if current is not None:
-                return current
+            for period in periods:
+                if period.kind == kind and period.start <= today <= period.end:
+                    return period
         # Between quarters (a holiday): the one that ended last.
-        return periods.filter(kind=Period.Kind.QUARTER, start__lte=today).order_by("-end").first() or periods.first()
-    match = PERIOD_KEY.match(key)
+        ended = [p for p in periods if p.kind == Period.Kind.QUARTER and p.start <= today]
+        if ended:
+            return max(ended, key=lambda period: period.end)
+        return periods[0] if periods else None
+    match = PERIOD_KEY.match(str(key))
     if match is None:
         return None
     if key == "year":
-        return periods.filter(kind=Period.Kind.YEAR).first()
-    return periods.filter(kind=match.group(1), number=int(match.group(2))).first()
+        return next((p for p in periods if p.kind == Period.Kind.YEAR), None)
+    kind, number = match.group(1), int(match.group(2))
+    return next((p for p in periods if p.kind == kind and p.number == number), None)
+
+
+def period_by_key(school, key: str | None, *, today: dt.date | None = None) -> Period | None:
+    """`quarter-2`, `half-1` or `year` of the school's current academic year; no key = today's quarter."""
+    return period_pick(year_periods(school, today=today), key, today=today)
 
 
 def class_students(school_class, on: dt.date | None = None) -> list[Student]:
@@ -473,3 +491,177 @@ def school_overview(school, today: dt.date | None = None) -> SchoolOverview:
         "journals": Journal.objects.filter(school=school, archived_at__isnull=True).count(),
     }
     return SchoolOverview(year=year, periods=periods, classes=classes, staff=staff, counts=counts)
+
+
+def inbox_threads(user):
+    """The conversations `user` takes part in, newest first, each with `unread` (messages from others since the
+    user last read it) and its participants' accounts: a constant number of queries per page."""
+    from diary.models import Thread, ThreadParticipant
+
+    my_last_read = ThreadParticipant.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    unread = ~Q(messages__sender=user) & (Q(my_last_read__isnull=True) | Q(messages__created_at__gt=F("my_last_read")))
+    return (
+        Thread.objects.filter(participants__user=user)
+        .annotate(my_last_read=Subquery(my_last_read))
+        .annotate(unread=Count("messages", filter=unread, distinct=True))
+        .prefetch_related("participants__user")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def account_names(user_ids) -> dict[int, str]:
+    """The name of the person behind each account (staff, guardian or student), in 3 queries; accounts of nobody
+    in a school are left out (callers show the username)."""
+    ids = set(user_ids)
+    names: dict[int, str] = {}
+    for model in (StaffMember, Guardian, Student):
+        for person in model.objects.filter(user_id__in=ids - set(names)).only(
+            "user_id", "last_name", "first_name", "patronymic"
+        ):
+            names.setdefault(person.user_id, person.full_name)
+    return names
+
+
+@dataclass
+class RecipientGroup:
+    """One `<optgroup>` of the compose form: a role, or a role within a class."""
+
+    kind: str
+    class_code: str
+    options: list[tuple[int, str]]
+
+
+def _current_class_code(student_ref: str, today: dt.date):
+    return Subquery(
+        Enrolment.objects.filter(student_id=OuterRef(student_ref), date_from__lte=today)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=today))
+        .order_by("-date_from")
+        .values("school_class__code")[:1]
+    )
+
+
+def message_recipient_groups(user, *, search: str = "", today: dt.date | None = None) -> list[RecipientGroup]:
+    """Whom `user` may write to (D15, decided by `message_recipients`), grouped for the compose form:
+    administration, teachers, then students and guardians by class. `search` keeps the people whose name (or
+    child's name, or class) contains it. Five queries, whatever the school's size."""
+    from diary.permissions import message_recipients
+
+    today = today or timezone.localdate()
+    allowed = message_recipients(user).values("pk")
+    groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    seen: set[tuple[str, str, int]] = set()
+
+    def add(kind: str, class_code: str, user_id: int, label: str) -> None:
+        if search and search.casefold() not in f"{label} {class_code}".casefold():
+            return
+        if (kind, class_code, user_id) not in seen:
+            seen.add((kind, class_code, user_id))
+            groups[(kind, class_code)].append((user_id, label))
+
+    for staff in StaffMember.objects.filter(user_id__in=allowed, archived_at__isnull=True).order_by(
+        "last_name", "first_name"
+    ):
+        add("administration" if staff.is_administration else "teachers", "", staff.user_id, staff.full_name)
+    students = (
+        Student.objects.filter(user_id__in=allowed, archived_at__isnull=True)
+        .annotate(class_code=_current_class_code("pk", today))
+        .order_by("last_name", "first_name")
+    )
+    for student in students:
+        add("students", student.class_code or "", student.user_id, student.full_name)
+    links = (
+        GuardianLink.objects.filter(guardian__user_id__in=allowed, guardian__archived_at__isnull=True)
+        .select_related("guardian", "student")
+        .annotate(class_code=_current_class_code("student_id", today))
+        .order_by("guardian__last_name", "guardian__first_name")
+    )
+    for link in links:
+        label = f"{link.guardian.full_name} ({link.student.short_name})"
+        add("guardians", link.class_code or "", link.guardian.user_id, label)
+    order = {"administration": 0, "teachers": 1, "students": 2, "guardians": 3}
+    return [
+        RecipientGroup(kind=kind, class_code=code, options=options)
+        for (kind, code), options in sorted(groups.items(), key=lambda item: (item[0][1], order[item[0][0]]))
+    ]
+
+
+def last_overdue_day(today: dt.date) -> dt.date:
+    """D5: the last lesson date whose Monday deadline has passed by `today` (always a Sunday): lessons up to it
+    that still lack marks or a topic are late."""
+    return week_start(today - dt.timedelta(days=8)) + dt.timedelta(days=6)
+
+
+@dataclass
+class MissingEntries:
+    """D5, D8: one journal's lessons in a date range that have no topic, or no mark or attendance at all."""
+
+    journal: Journal
+    without_topic: list[Lesson] = field(default_factory=list)
+    without_marks: list[Lesson] = field(default_factory=list)
+
+
+def missing_entries(*, journals, date_from: dt.date, date_to: dt.date) -> dict[int, MissingEntries]:
+    """D5, D8: per journal (a queryset or ids), the lessons of [date_from, date_to] missing a topic or every mark,
+    in 1 query whatever the number of journals."""
+    marked = Mark.objects.filter(lesson=OuterRef("pk"))
+    lessons = (
+        Lesson.objects.filter(
+            journal__in=journals, date__gte=date_from, date__lte=date_to, archived_at__isnull=True,
+            journal__archived_at__isnull=True,
+        )
+        .annotate(marked=Exists(marked))
+        .filter(Q(topic="") | Q(marked=False))
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup", "journal__teacher")
+        .order_by("journal__school_class__grade", "journal__school_class__code", "journal_id", "date", "lesson_no")
+    )  # fmt: skip
+    missing: dict[int, MissingEntries] = {}
+    for lesson in lessons:
+        entry = missing.setdefault(lesson.journal_id, MissingEntries(journal=lesson.journal))
+        if not lesson.topic:
+            entry.without_topic.append(lesson)
+        if not lesson.marked:
+            entry.without_marks.append(lesson)
+    return missing
+
+
+@dataclass
+class TeacherWeek:
+    """A teacher's week: their own lessons and the ones they cover as a substitute (D6), and those covers."""
+
+    monday: dt.date
+    lessons: list[Lesson]
+    substitutions: list[Substitution]
+    covered_lesson_ids: set[int] = field(default_factory=set)
+
+    def on(self, day: dt.date) -> list[Lesson]:
+        return [lesson for lesson in self.lessons if lesson.date == day]
+
+
+def teacher_week(*, staff: StaffMember, day: dt.date) -> TeacherWeek:
+    """The Monday–Sunday week of `day` for a teacher, in 2 queries: current and coming substitutions (D6), then
+    the lessons of their journals plus the covered journals' lessons on the covered days."""
+    monday = week_start(day)
+    sunday = monday + dt.timedelta(days=6)
+    substitutions = list(
+        Substitution.objects.filter(teacher=staff, cancelled_at__isnull=True, date_to__gte=monday)
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup", "journal__teacher")
+        .order_by("date_from", "pk")
+    )
+    covered = Q(pk__in=[])
+    for substitution in substitutions:
+        covered |= Q(journal_id=substitution.journal_id, date__gte=substitution.date_from,
+                     date__lte=substitution.date_to)  # fmt: skip
+    lessons = list(
+        Lesson.objects.filter(date__gte=monday, date__lte=sunday, archived_at__isnull=True,
+                              journal__archived_at__isnull=True)
+        .filter(Q(journal__teacher=staff) | covered)
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup")
+        .order_by("date", "lesson_no")
+    )  # fmt: skip
+    own = {lesson.pk for lesson in lessons if lesson.journal.teacher_id == staff.pk}
+    return TeacherWeek(
+        monday=monday,
+        lessons=lessons,
+        substitutions=substitutions,
+        covered_lesson_ids={lesson.pk for lesson in lessons} - own,
+    )

@@ -17,3 +17,25 @@ def is_late_entry(lesson_date: dt.date, at: dt.datetime) -> bool:
 
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def iso_week_start(text: str) -> dt.date:
+    """The Monday of an ISO week written `2026-W47` (how pages and the API name a week); anything else is a
+    DiaryValidationError, never a 500."""
+    from django.utils.translation import gettext as _
+
+    from diary.exceptions import DiaryValidationError
+
+    try:
+        year, number = str(text).strip().upper().split("-W")
+        return dt.date.fromisocalendar(int(year), int(number), 1)
+    except ValueError:
+        raise DiaryValidationError(
+            _("Unknown week."), fields={"week": [_("Write the week as YYYY-Www, e.g. 2026-W47.")]}
+        ) from None
+
+
+def iso_week_name(day: dt.date) -> str:
+    """`2026-W47` for any day of that week."""
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"

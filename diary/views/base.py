@@ -30,7 +30,8 @@ class DiaryView(View):
         if not user.is_authenticated or not user.is_active:
             return login_redirect(request)
         self.school = school_of(user)
-        self.staff = staff_member_of(user, self.school) if self.school else None
+        # school_of answers from the staff record first, so that record is the staff member in self.school.
+        self.staff = staff_member_of(user) if self.school else None
         try:
             return super().dispatch(request, *args, **kwargs)
         except DiaryError as error:

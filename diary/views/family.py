@@ -1,0 +1,102 @@
+"""The student's and the guardian's diary: the week (lessons, topics, homework, grades, attendance) and the
+period (marks per subject, averages, finals). Light pages for phones: no scripts, days stacked vertically."""
+
+import datetime as dt
+
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.api.serializers import MAX_ID
+from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
+from diary.models import FinalGrade, Student, StudentAccessLog
+from diary.permissions import children_of, student_of
+from diary.permissions import visible_student as visible_student_of
+from diary.selectors import period_pick, student_period, student_week, year_periods
+from diary.services.calendar import iso_week_name, iso_week_start
+from diary.services.privacy import student_view_log
+from diary.views.base import DiaryView
+
+
+def visible_student(view: DiaryView, pk: int) -> Student:
+    """The student `pk` if D15 lets the viewer see them; someone of the viewer's school they may not see is
+    refused (403), anyone else is not found (404)."""
+    if pk > MAX_ID:
+        raise DiaryNotFound()
+    student = visible_student_of(view.request.user, pk)
+    if student is not None:
+        return student
+    if view.school is not None and Student.objects.filter(pk=pk, school=view.school).exists():
+        raise DiaryPermissionDenied(_("You may not see this student's diary."))
+    raise DiaryNotFound()
+
+
+def switcher(view: DiaryView, student: Student) -> list[Student]:
+    """A guardian's children (each links to their own page); nothing to switch between for one child."""
+    children = children_of(view.request.user)
+    return children if len(children) > 1 and any(child.pk == student.pk for child in children) else []
+
+
+class StudentWeekView(DiaryView):
+    def get(self, request, pk: int):
+        student = visible_student(self, pk)
+        week = request.GET.get("week")
+        today = timezone.localdate()
+        day = iso_week_start(week) if week else today
+        days = student_week(student=student, day=day)
+        student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
+        monday = days[0].date
+        context = {
+            "student": student,
+            "children": switcher(self, student),
+            "days": days,
+            "today": today,
+            "week": iso_week_name(monday),
+            "week_end": days[-1].date,
+            "previous_week": iso_week_name(monday - dt.timedelta(days=7)),
+            "next_week": iso_week_name(monday + dt.timedelta(days=7)),
+            "this_week": iso_week_name(today),
+            "has_lessons": any(entry.lessons for entry in days),
+            "is_self": student_of(request.user) == student,
+        }
+        return render(request, "diary/family/week.html", context)
+
+
+class StudentPeriodView(DiaryView):
+    def get(self, request, pk: int):
+        student = visible_student(self, pk)
+        periods = year_periods(student.school)
+        period = period_pick(periods, request.GET.get("period"))
+        if period is None and request.GET.get("period"):
+            raise DiaryValidationError(
+                _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
+            )
+        results = student_period(student=student, period=period) if period else []
+        student_view_log(user=request.user, student=student, what=StudentAccessLog.What.GRADES)
+        context = {
+            "student": student,
+            "children": switcher(self, student),
+            "periods": periods,
+            "period": period,
+            "results": results,
+            "not_assessed": FinalGrade.NOT_ASSESSED,
+            "exempt": FinalGrade.EXEMPT,
+            "is_self": student_of(request.user) == student,
+        }
+        return render(request, "diary/family/period.html", context)
+
+
+class ChildrenView(DiaryView):
+    """A guardian's children, each with a link to their week and period; says plainly when none is linked yet."""
+
+    def get(self, request):
+        context = {"children": children_of(request.user), "own": student_of(request.user)}
+        return render(request, "diary/family/children.html", context)
+
+
+urlpatterns = [
+    path("children/", ChildrenView.as_view(), name="children"),
+    path("students/<int:pk>/week/", StudentWeekView.as_view(), name="student_week"),
+    path("students/<int:pk>/period/", StudentPeriodView.as_view(), name="student_period"),
+]

@@ -1,0 +1,250 @@
+"""The student's and the guardian's diary pages: the week and the period, by persona (D15), with query budgets (B6)."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.test import Client
+
+from diary.models import GuardianLink, StudentAccessLog
+from diary.services.finals import FinalChange, finals_set
+from diary.services.lessons import lesson_update
+from diary.services.marks import CellChange, marks_save
+from tests import factories
+
+WEEK = "2026-W37"  # 7–12 September 2026: lessons[0] on Monday, lessons[1] on Wednesday
+WEDNESDAY = dt.datetime(2026, 9, 9, 10, 0, tzinfo=dt.UTC)
+# Budget (B6: 8, plus the access-log row): session, account, the viewer's roles (staff, student, children; the
+# student comes from them), the week's 3 reads and the access-log row. The period: its year's periods and 3 reads.
+WEEK_QUERIES = 9
+PERIOD_QUERIES = 10
+
+
+@pytest.fixture
+def diary(small_school):
+    """A mark, an absence, a topic and homework entered by the teacher through the services."""
+    school = small_school
+    teacher = school.teacher.user
+    at = dt.datetime(2026, 9, 9, 15, 0, tzinfo=dt.UTC)
+    lesson_update(actor=teacher, lesson=school.lessons[0], topic="Бөлчөктөр", homework="№ 12, 14 бет", at=at)
+    marks_save(
+        actor=teacher,
+        journal=school.journal,
+        changes=[
+            CellChange(school.lessons[0].pk, school.students[0].pk, None, grades=[5, 4]),
+            CellChange(school.lessons[1].pk, school.students[0].pk, None, attendance="absent"),
+            CellChange(school.lessons[0].pk, school.students[1].pk, None, grades=[2]),
+        ],
+        at=at,
+    )
+    return school
+
+
+def client_for(small_school, persona: str) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="ky")
+    client.force_login(small_school.user(persona))
+    return client
+
+
+def week_url(student, week=WEEK) -> str:
+    return f"/ky/diary/students/{student.pk}/week/?week={week}"
+
+
+def test_a_parent_sees_the_childs_week_with_marks_topic_homework_and_absence(diary):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = client_for(diary, "parent").get(week_url(diary.students[0]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert diary.students[0].full_name in html
+    assert 'data-grade="5"' in html and 'data-grade="4"' in html
+    assert 'data-grade="2"' not in html  # another student's mark
+    assert "Бөлчөктөр" in html and "№ 12, 14 бет" in html
+    assert 'data-attendance="absent"' in html
+    # Six days, Monday to Saturday; Wednesday is today.
+    assert re.findall(r'data-date="([\d-]+)"', html) == [f"2026-09-{day:02d}" for day in range(7, 13)]
+    assert re.search(r'class="day today" data-date="2026-09-09"', html)
+    assert 'data-week="2026-W36"' in html and 'data-week="2026-W38"' in html
+    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+
+
+def test_the_week_is_logged_in_the_students_access_log(diary):
+    client_for(diary, "parent").get(week_url(diary.students[0]))
+    entry = StudentAccessLog.objects.get(student=diary.students[0])
+    assert entry.viewer == diary.parent.user
+    assert entry.what == StudentAccessLog.What.DIARY
+
+
+def test_without_a_week_the_current_week_is_shown(diary):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = client_for(diary, "student").get(f"/ky/diary/students/{diary.students[0].pk}/week/")
+    assert response.status_code == 200
+    assert 'data-week="2026-W37"' in response.content.decode()
+    assert 'data-grade="5"' in response.content.decode()
+
+
+def test_a_week_without_lessons_says_so(diary):
+    response = client_for(diary, "parent").get(week_url(diary.students[0], "2026-W50"))
+    assert response.status_code == 200
+    assert 'id="week-empty"' in response.content.decode()
+    assert 'class="lesson"' not in response.content.decode()
+
+
+@pytest.mark.parametrize("week", ["2026-W99", "junk", "2026-47", "9999999999-W01"])
+def test_a_malformed_week_is_a_400_page_not_a_500(diary, week):
+    response = client_for(diary, "parent").get(week_url(diary.students[0], week))
+    assert response.status_code == 400
+    assert b'data-code="invalid"' in response.content
+
+
+def test_another_parent_is_refused_and_an_unknown_student_is_not_found(diary):
+    client = client_for(diary, "other_parent")
+    assert client.get(week_url(diary.students[0])).status_code == 403
+    assert client.get(f"/ky/diary/students/{diary.students[0].pk}/period/").status_code == 403
+    assert client.get(week_url(diary.students[1])).status_code == 200
+    assert client.get("/ky/diary/students/999999/week/").status_code == 404
+    assert client.get("/ky/diary/students/99999999999999/week/").status_code == 404
+    assert not StudentAccessLog.objects.filter(student=diary.students[0]).exists()
+
+
+def test_a_student_sees_only_their_own_diary(diary):
+    client = client_for(diary, "student")
+    own = client.get(week_url(diary.students[0]))
+    assert own.status_code == 200
+    assert 'data-grade="5"' in own.content.decode()
+    assert client.get(week_url(diary.students[1])).status_code == 403
+    assert client.get(week_url(diary.first_grader)).status_code == 403
+
+
+@pytest.mark.parametrize(("persona", "status"), [("teacher", 200), ("homeroom", 200), ("director", 200),
+                                                  ("other_teacher", 403), ("stranger", 404)])  # fmt: skip
+def test_staff_see_the_week_of_students_they_teach_or_lead(diary, persona, status):
+    assert client_for(diary, persona).get(week_url(diary.students[0])).status_code == status
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(diary):
+    response = Client().get(week_url(diary.students[0]))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ky/diary/login/")
+
+
+def test_a_guardian_of_two_children_switches_between_them(diary):
+    GuardianLink.objects.create(school=diary.school, guardian=diary.parent, student=diary.students[2], relation="")
+    html = client_for(diary, "parent").get(week_url(diary.students[0])).content.decode()
+    assert (
+        f'href="/ky/diary/students/{diary.students[2].pk}/week/?week={WEEK}" data-child="{diary.students[2].pk}"'
+        in html
+    )
+    assert f'data-child="{diary.students[0].pk}" aria-current="page"' in html
+    other = client_for(diary, "parent").get(week_url(diary.students[2]))
+    assert other.status_code == 200
+    assert diary.students[2].full_name in other.content.decode()
+
+
+def test_a_guardian_of_one_child_has_no_switcher(diary):
+    html = client_for(diary, "parent").get(week_url(diary.students[0])).content.decode()
+    assert "data-child=" not in html
+
+
+def test_a_guardian_without_children_sees_a_clear_empty_state(diary):
+    lonely = factories.GuardianFactory(school=diary.school, user=factories.UserFactory(username="lonely"))
+    client = Client()
+    client.force_login(lonely.user)
+    response = client.get("/ky/diary/children/")
+    assert response.status_code == 200
+    assert 'id="children-empty"' in response.content.decode()
+    assert client.get(week_url(diary.students[0])).status_code == 404
+    listed = client_for(diary, "parent").get("/ky/diary/children/").content.decode()
+    assert f'data-child="{diary.students[0].pk}"' in listed
+
+
+def test_the_week_page_takes_a_constant_number_of_queries(diary, django_assert_max_num_queries):
+    client = client_for(diary, "parent")
+    client.get(week_url(diary.students[0]))  # the menu is cached after the first page
+    with django_assert_max_num_queries(WEEK_QUERIES):
+        response = client.get(week_url(diary.students[0]))
+    assert response.status_code == 200
+    # More lessons and marks in the week do not add queries.
+    for number in range(3, 8):
+        lesson = factories.LessonFactory(journal=diary.journal, date=dt.date(2026, 9, 8), lesson_no=number)
+        marks_save(
+            actor=diary.teacher.user, journal=diary.journal,
+            changes=[CellChange(lesson.pk, diary.students[0].pk, None, grades=[4])],
+            at=dt.datetime(2026, 9, 9, 15, 0, tzinfo=dt.UTC),
+        )  # fmt: skip
+    with django_assert_max_num_queries(WEEK_QUERIES):
+        response = client.get(week_url(diary.students[0]))
+    assert response.content.decode().count('data-grade="4"') == 6
+
+
+def test_the_week_fits_a_phone_without_scripts(diary):
+    html = client_for(diary, "parent").get(week_url(diary.students[0])).content.decode()
+    assert 'name="viewport" content="width=device-width' in html
+    assert "<script" not in html
+    assert len(html.encode()) < 30_000
+
+
+@pytest.fixture
+def finals(diary):
+    """Final grades of the first quarter: a 5, not assessed (n/a) and exempt."""
+    window = dt.datetime(2026, 10, 29, 12, 0, tzinfo=dt.UTC)
+    marks_save(
+        actor=diary.teacher.user, journal=diary.journal,
+        changes=[CellChange(diary.lessons[2].pk, diary.students[0].pk, None, grades=[3])], at=window,
+    )  # fmt: skip
+    changes = [FinalChange(diary.students[0].pk, 5), FinalChange(diary.students[1].pk, "na")]
+    finals_set(actor=diary.teacher.user, journal=diary.journal, period=diary.q1, finals=changes, at=window)
+    return diary
+
+
+def test_the_period_shows_marks_average_and_final(finals):
+    response = client_for(finals, "parent").get(f"/ky/diary/students/{finals.students[0].pk}/period/?period=quarter-1")
+    assert response.status_code == 200
+    html = response.content.decode()
+    result = html[html.index(f'data-subject="{finals.journal.subject_id}"') :]
+    assert [int(grade) for grade in re.findall(r'class="grade g\d" data-grade="(\d)"', result)] == [5, 4, 3]
+    assert 'data-average="4.00"' in result
+    assert 'data-final="5"' in result
+    assert 'aria-current="page">' in html and 'data-period="quarter-1" aria-current="page"' in html
+    assert 'data-period="quarter-2"' in html
+    log = StudentAccessLog.objects.get(student=finals.students[0])
+    assert log.what == StudentAccessLog.What.GRADES
+
+
+def test_the_period_shows_not_assessed_and_exempt(finals):
+    response = client_for(finals, "other_parent").get(
+        f"/ky/diary/students/{finals.students[1].pk}/period/?period=quarter-1"
+    )
+    assert 'data-final="na"' in response.content.decode()
+    assert "<abbr" in response.content.decode()
+    finals_set(
+        actor=finals.teacher.user, journal=finals.journal, period=finals.q1,
+        finals=[FinalChange(finals.students[1].pk, "exempt")], at=dt.datetime(2026, 10, 30, 9, tzinfo=dt.UTC),
+    )  # fmt: skip
+    response = client_for(finals, "other_parent").get(
+        f"/ky/diary/students/{finals.students[1].pk}/period/?period=quarter-1"
+    )
+    assert 'data-final="exempt"' in response.content.decode()
+
+
+def test_without_a_period_the_current_one_is_shown(finals):
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False):
+        response = client_for(finals, "parent").get(f"/ky/diary/students/{finals.students[0].pk}/period/")
+    html = response.content.decode()
+    assert 'data-period="quarter-2" aria-current="page"' in html
+    # The subject is listed, with no marks and no final yet.
+    assert f'data-subject="{finals.journal.subject_id}"' in html
+    assert "data-grade=" not in html and 'data-final=""' in html
+
+
+def test_an_unknown_period_is_a_400_page(finals):
+    response = client_for(finals, "parent").get(f"/ky/diary/students/{finals.students[0].pk}/period/?period=x")
+    assert response.status_code == 400
+
+
+def test_the_period_page_takes_a_constant_number_of_queries(finals, django_assert_max_num_queries):
+    client = client_for(finals, "parent")
+    url = f"/ky/diary/students/{finals.students[0].pk}/period/?period=quarter-1"
+    client.get(url)
+    with django_assert_max_num_queries(PERIOD_QUERIES):
+        assert client.get(url).status_code == 200
