@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import auth, home, homeroom
+from diary.views import administration, auth, home, homeroom
 
 app_name = "diary"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *auth.urlpatterns,
     *home.urlpatterns,
     *homeroom.urlpatterns,
+    *administration.urlpatterns,
 ]

@@ -1,0 +1,398 @@
+"""The administration's screens (D6, D7, D12, D14, D16): the school's setup, substitutions, journal inspection,
+reopening a closed final-grade window, the audit trail of a journal, and reports."""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
+from diary.models import AuditEntry, FinalWindowReopening, Journal, Period, ReportRun, StaffMember, StaffRole
+from diary.permissions import is_administration, is_inspector, report_runs_visible_to
+from diary.selectors import (
+    inspections_recent,
+    journal_enrolment,
+    journal_history,
+    journal_history_authors,
+    journals_not_inspected,
+    school_journals,
+    school_overview,
+    substitutions_list,
+)
+from diary.services.finals import final_window_reopen
+from diary.services.inspections import inspection_record
+from diary.services.reports import report_request
+from diary.services.staffing import substitution_create
+from diary.views.base import DiaryView, form_add_domain_error
+
+HISTORY_PAGE_SIZE = 50
+
+
+def journal_label(journal: Journal) -> str:
+    return f"{journal} — {journal.teacher.short_name}"
+
+
+def journal_page_urls(journals) -> None:
+    """Each journal gets `page_url`, the teacher's journal page, where that page is installed."""
+    for journal in journals:
+        try:
+            journal.page_url = reverse("diary:journal", args=[journal.pk])
+        except NoReverseMatch:
+            journal.page_url = ""
+
+
+class AdministrationView(DiaryView):
+    """A page of the school's administration (D1, D15): everyone else is refused with 403."""
+
+    def check_administration(self) -> None:
+        if self.school is None or not is_administration(self.request.user, self.school):
+            raise DiaryPermissionDenied(_("Only the school's administration opens this page."))
+
+    def get(self, request, *args, **kwargs):
+        self.check_administration()
+        return self.render_page(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_administration()
+        return self.handle_post(request, *args, **kwargs)
+
+    def render_page(self, request, *args, **kwargs):
+        raise NotImplementedError
+
+    def handle_post(self, request, *args, **kwargs):
+        raise NotImplementedError
+
+
+class OverviewView(AdministrationView):
+    """The school's setup at a glance: academic year, periods with their D7 windows, classes, staff, totals."""
+
+    http_method_names = ["get"]
+
+    def render_page(self, request):
+        overview = school_overview(self.school)
+        labels = dict(StaffRole.choices)
+        for member in overview.staff:
+            member.role_labels = [str(labels.get(role, role)) for role in member.roles]
+        return render(
+            request,
+            "diary/administration/overview.html",
+            {"overview": overview, "today": timezone.localdate(), "school": self.school},
+        )
+
+
+class JournalChoiceField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, **kwargs)
+
+
+class SubstitutionForm(forms.Form):
+    journal = JournalChoiceField(label=gettext_lazy("journal"))
+    teacher = forms.TypedChoiceField(label=gettext_lazy("substitute teacher"), coerce=int)
+    date_from = forms.DateField(label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=gettext_lazy("to"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, journals, teachers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].choices = [(journal.pk, journal_label(journal)) for journal in journals]
+        self.fields["teacher"].choices = [(teacher.pk, teacher.full_name) for teacher in teachers]
+
+
+class SubstitutionsView(AdministrationView):
+    """D6: who substitutes in which journal and when; the administration assigns a substitute."""
+
+    template_name = "diary/administration/substitutions.html"
+
+    def choices(self):
+        journals = school_journals(self.school)
+        staff = StaffMember.objects.filter(school=self.school, archived_at__isnull=True)
+        return journals, [member for member in staff if member.has_role("teacher")]
+
+    def render_page(self, request, form=None, status=200):
+        journals, teachers = self.choices()
+        form = form or SubstitutionForm(journals=journals, teachers=teachers)
+        context = {"form": form, "substitutions": substitutions_list(self.school)}
+        return render(request, self.template_name, context, status=status)
+
+    def handle_post(self, request):
+        journals, teachers = self.choices()
+        form = SubstitutionForm(request.POST, journals=journals, teachers=teachers)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                substitution_create(
+                    actor=request.user, journal=next(j for j in journals if j.pk == data["journal"]),
+                    teacher=next(t for t in teachers if t.pk == data["teacher"]),
+                    date_from=data["date_from"], date_to=data["date_to"],
+                )  # fmt: skip
+            except DiaryPermissionDenied:
+                raise
+            except DiaryError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("The substitution is saved."))
+                return redirect("diary:substitutions")
+        return self.render_page(request, form=form, status=400)
+
+
+class InspectionForm(forms.Form):
+    journal = JournalChoiceField(label=gettext_lazy("journal"))
+    remarks = forms.CharField(label=gettext_lazy("remarks"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, journals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].choices = [(journal.pk, journal_label(journal)) for journal in journals]
+
+
+class InspectionsView(AdministrationView):
+    """D12: journals not inspected this month, recent inspections; the director and deputies record one."""
+
+    template_name = "diary/administration/inspections.html"
+
+    def render_page(self, request, form=None, status=200):
+        today = timezone.localdate()
+        pending = journals_not_inspected(self.school, today)
+        journal_page_urls(pending)
+        inspector = is_inspector(request.user, self.school)
+        if inspector and form is None:
+            initial = {"journal": request.GET.get("journal")} if request.GET.get("journal") else None
+            form = InspectionForm(journals=school_journals(self.school), initial=initial)
+        context = {
+            "pending": pending,
+            "recent": inspections_recent(self.school),
+            "form": form if inspector else None,
+            "inspector": inspector,
+            "today": today,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def handle_post(self, request):
+        journals = school_journals(self.school)
+        form = InspectionForm(request.POST, journals=journals)
+        if form.is_valid():
+            journal = next(j for j in journals if j.pk == form.cleaned_data["journal"])
+            try:
+                inspection_record(actor=request.user, journal=journal, remarks=form.cleaned_data["remarks"])
+            except DiaryPermissionDenied:
+                raise
+            except DiaryError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(request, _("The inspection of %(journal)s is recorded.") % {"journal": journal})
+                return redirect("diary:inspections")
+        return self.render_page(request, form=form, status=400)
+
+
+class ReopenForm(forms.Form):
+    journal = JournalChoiceField(label=gettext_lazy("journal"))
+    period = forms.TypedChoiceField(label=gettext_lazy("period"), coerce=int)
+    until = forms.DateField(label=gettext_lazy("open until"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=gettext_lazy("reason"), max_length=300, required=False)
+
+    def __init__(self, *args, journals, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["journal"].choices = [(journal.pk, journal_label(journal)) for journal in journals]
+        self.fields["period"].choices = [(period.pk, f"{period} ({period.year})") for period in periods]
+
+
+class FinalWindowsView(AdministrationView):
+    """D7: a closed final-grade window reopened for one journal and period until a date, with a reason; audited."""
+
+    template_name = "diary/administration/final_windows.html"
+
+    def choices(self):
+        periods = list(Period.objects.filter(school=self.school).select_related("year").order_by("-start"))
+        return school_journals(self.school), periods
+
+    def render_page(self, request, form=None, status=200):
+        journals, periods = self.choices()
+        if form is None:
+            initial = {"until": timezone.localdate() + dt.timedelta(days=3)}
+            form = ReopenForm(journals=journals, periods=periods, initial=initial)
+        reopenings = (
+            FinalWindowReopening.objects.filter(school=self.school)
+            .select_related("journal__school_class", "journal__subject", "journal__subgroup", "period", "created_by")
+            .order_by("-created_at")[:50]
+        )
+        context = {"form": form, "reopenings": reopenings, "today": timezone.localdate()}
+        return render(request, self.template_name, context, status=status)
+
+    def handle_post(self, request):
+        journals, periods = self.choices()
+        form = ReopenForm(request.POST, journals=journals, periods=periods)
+        if form.is_valid():
+            data = form.cleaned_data
+            journal = next(j for j in journals if j.pk == data["journal"])
+            try:
+                final_window_reopen(
+                    actor=request.user, journal=journal, period=next(p for p in periods if p.pk == data["period"]),
+                    until=data["until"], reason=data["reason"],
+                )  # fmt: skip
+            except DiaryPermissionDenied:
+                raise
+            except DiaryError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Final grades of %(journal)s may be set until %(date)s.")
+                    % {"journal": journal, "date": data["until"].strftime("%d.%m.%Y")},
+                )
+                return redirect("diary:final_windows")
+        return self.render_page(request, form=form, status=400)
+
+
+class HistoryFilterForm(forms.Form):
+    student = forms.TypedChoiceField(label=gettext_lazy("student"), coerce=int, required=False, empty_value=None)
+    field = forms.ChoiceField(label=gettext_lazy("field"), required=False)
+    by = forms.TypedChoiceField(label=gettext_lazy("changed by"), coerce=int, required=False, empty_value=None)
+    date_from = forms.DateField(
+        label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, students, authors, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone = [("", "—")]
+        self.fields["student"].choices = everyone + [(student.pk, student.full_name) for student in students]
+        self.fields["field"].choices = everyone + list(AuditEntry.Field.choices)
+        self.fields["by"].choices = everyone + authors
+
+
+def audit_value(value) -> str:
+    """An audited value as a person reads it: grades `5, 4`, contacts `phone: …`, nothing as a dash."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items())
+    return str(value)
+
+
+class JournalHistoryView(AdministrationView):
+    """D16: every change to a journal — who, when, old, new, why, late — filtered and paginated."""
+
+    http_method_names = ["get"]
+
+    def render_page(self, request, pk: int):
+        journal = (
+            Journal.objects.select_related("school_class__year", "subject", "subgroup", "teacher", "school")
+            .filter(pk=pk, school=self.school)
+            .first()
+        )
+        if journal is None:
+            raise DiaryNotFound(_("There is no such journal in your school."))
+        year = journal.school_class.year
+        students = journal_enrolment(journal, year.start, year.end).ever_enrolled()
+        form = HistoryFilterForm(request.GET or None, students=students, authors=journal_history_authors(journal))
+        filters = {}
+        status = 200
+        if form.is_bound:
+            if form.is_valid():
+                data = form.cleaned_data
+                filters = {
+                    "student_id": data["student"], "field": data["field"], "date_from": data["date_from"],
+                    "date_to": data["date_to"], "by_id": data["by"],
+                }  # fmt: skip
+            else:
+                status = 400
+        entries = journal_history(journal, **filters) if status == 200 else journal_history(journal).none()
+        page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        for entry in page.object_list:
+            entry.old_display, entry.new_display = audit_value(entry.old), audit_value(entry.new)
+        query = request.GET.copy()
+        query.pop("page", None)
+        journal_page_urls([journal])
+        context = {"journal": journal, "form": form, "page": page, "query": query.urlencode()}
+        return render(request, "diary/administration/journal_history.html", context, status=status)
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("report"), choices=ReportRun.Kind.choices)
+    period = forms.TypedChoiceField(label=gettext_lazy("period"), coerce=int, required=False, empty_value=None)
+    month = forms.CharField(
+        label=gettext_lazy("month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    def __init__(self, *args, periods, administration: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [("", "—")] + [(p.pk, f"{p} ({p.year})") for p in periods]
+        if not administration:
+            # D14: the activity report is the administration's; the service refuses it to anyone else.
+            self.fields["kind"].choices = [c for c in ReportRun.Kind.choices if c[0] != ReportRun.Kind.ACTIVITY]
+
+
+def report_file_urls(run: ReportRun) -> dict[str, str]:
+    """Download addresses of a finished report's files; the download itself checks what the viewer may see."""
+    if run.status != ReportRun.Status.DONE:
+        return {}
+    return {fmt: reverse("diary_api:report-file", args=[run.pk, fmt]) for fmt in ("xlsx", "pdf")}
+
+
+class ReportsView(AdministrationView):
+    """D14: the report runs a member of staff may see (status, how long they took, what went wrong), their files
+    (cut down to the viewer's journals and classes outside the administration, D15) and asking for a report."""
+
+    template_name = "diary/administration/reports.html"
+
+    def check_administration(self) -> None:
+        if self.staff is None:
+            raise DiaryPermissionDenied(_("Only the school's staff see reports."))
+
+    def periods(self):
+        return list(Period.objects.filter(school=self.school).select_related("year").order_by("-start"))
+
+    def render_page(self, request, form=None, status=200):
+        runs = list(
+            report_runs_visible_to(request.user, self.school)
+            .select_related("period__year", "requested_by")
+            .order_by("-created_at")[:100]
+        )
+        for run in runs:
+            run.file_urls = report_file_urls(run)
+        administration = is_administration(request.user, self.school)
+        form = form or ReportForm(
+            periods=self.periods(), administration=administration,
+            initial={"month": timezone.localdate().strftime("%Y-%m")},
+        )  # fmt: skip
+        context = {"runs": runs, "form": form, "administration": administration}
+        return render(request, self.template_name, context, status=status)
+
+    def handle_post(self, request):
+        periods = self.periods()
+        administration = is_administration(request.user, self.school)
+        form = ReportForm(request.POST, periods=periods, administration=administration)
+        if form.is_valid():
+            data = form.cleaned_data
+            period = next((p for p in periods if p.pk == data["period"]), None)
+            try:
+                run = report_request(
+                    actor=request.user, school=self.school, kind=data["kind"], period=period, month=data["month"]
+                )
+            except DiaryPermissionDenied:
+                raise
+            except DiaryError as error:
+                form_add_domain_error(form, error)
+            else:
+                messages.success(
+                    request, _("The report is asked for: %(report)s (%(status)s).")
+                    % {"report": run, "status": run.get_status_display()},
+                )  # fmt: skip
+                return redirect("diary:reports")
+        return self.render_page(request, form=form, status=400)
+
+
+urlpatterns = [
+    path("administration/", OverviewView.as_view(), name="administration"),
+    path("administration/substitutions/", SubstitutionsView.as_view(), name="substitutions"),
+    path("administration/inspections/", InspectionsView.as_view(), name="inspections"),
+    path("administration/final-windows/", FinalWindowsView.as_view(), name="final_windows"),
+    path("journals/<int:pk>/history/", JournalHistoryView.as_view(), name="journal_history"),
+    path("reports/", ReportsView.as_view(), name="reports"),
+]
