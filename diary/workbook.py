@@ -9,6 +9,7 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,6 +114,12 @@ def _rows(sheet: str, raw_rows, problems: list[Problem]) -> list[Row]:
             if len(text) > MAX_CELL_LENGTH:
                 problems.append(Problem(sheet, offset, column, _("The value is too long.")))
                 text = text[:MAX_CELL_LENGTH]
+            if "\x00" in text:
+                problems.append(Problem(sheet, offset, column, _("The value contains a NUL character.")))
+                text = text.replace("\x00", "")
+            if text.startswith("="):
+                # A formula kept as text would run in every spreadsheet the value is later exported to.
+                problems.append(Problem(sheet, offset, column, _("A formula is not a value: type the value itself.")))
             values[column] = text
         if any(values.values()):
             rows.append(Row(sheet, offset, values))
@@ -146,13 +153,16 @@ def workbook_read(path: Path) -> tuple[dict[str, list[Row]], list[Problem]]:
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, ParseError) as error:
         raise WorkbookUnreadable(_("The file is not a readable .xlsx workbook.")) from error
     try:
         for worksheet in book.worksheets:
             name = worksheet.title.strip().lower()
             if name in SHEETS:
                 sheets[name] = _rows(name, worksheet.iter_rows(values_only=True), problems)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, ParseError) as error:
+        # A zip whose sheets are damaged opens, and fails only while its rows are read.
+        raise WorkbookUnreadable(_("The file is not a readable .xlsx workbook.")) from error
     finally:
         book.close()
     return sheets, problems
