@@ -12,7 +12,8 @@ SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="mektep-test-media-"))
+# A worker started by a test shares that test's media folder through MEKTEP_TEST_MEDIA_ROOT.
+MEDIA_ROOT = Path(env_str("MEKTEP_TEST_MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="mektep-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that need a real worker switch this off for themselves (tests/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
@@ -24,3 +25,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "mektep-test.sqlite3")}
 # Static files come from the app folders here (runserver / live server); whitenoise is for production.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.")]
+
+# The crash test of the report worker (tests/test_report_crash.py) slows a build down and shortens the time after
+# which a run left "running" by a dead worker is taken over, and after which Redis redelivers an unacked task.
+REPORT_TEST_DELAY_SECONDS = float(env_str("REPORT_TEST_DELAY_SECONDS", "0"))
+if env_str("REPORT_ABANDONED_SECONDS", ""):
+    REPORT_ABANDONED_SECONDS = int(env_str("REPORT_ABANDONED_SECONDS", ""))
+if env_str("CELERY_VISIBILITY_TIMEOUT", ""):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", ""))}
