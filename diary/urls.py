@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, home, homeroom
+from diary.views import administration, auth, home, homeroom, journal
 
 app_name = "diary"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *home.urlpatterns,
     *homeroom.urlpatterns,
     *administration.urlpatterns,
+    *journal.urlpatterns,
 ]

@@ -1,0 +1,513 @@
+/* The journal grid as a keyboard editor (D2, D5–D8).
+ *
+ * The page is a server-rendered table; this file only adds editing. One listener per event type on the table
+ * (event delegation), cells found through a matrix built once, and no layout reads while writing, so that a
+ * 35 × 60 grid stays fluid on a slow phone. Edits are kept in memory and sent in ONE bulk request to the
+ * diary API (button, Ctrl+S, or a few seconds after the last edit); the server's versions come back and a
+ * stale version is shown as a conflict, never silently overwritten. No framework, no build, no inline code.
+ */
+(function () {
+  "use strict";
+
+  var root = document.getElementById("journal");
+  var table = document.getElementById("grid");
+  if (!root || !table || !table.tBodies.length) return;
+
+  var config = JSON.parse(root.getAttribute("data-config"));
+  var messages = config.messages || {};
+  var csrf = root.getAttribute("data-csrf");
+  var statusLine = document.getElementById("grid-status");
+  var saveButton = document.getElementById("grid-save");
+  var pendingLabel = document.getElementById("grid-pending");
+  var conflictBox = document.getElementById("grid-conflict");
+  var conflictList = document.getElementById("grid-conflict-list");
+  var AUTOSAVE_MS = 3000;
+
+  var matrix = [];            // matrix[row][column] = td.c
+  var byKey = new Map();      // "lesson:student" -> td
+  var changes = new Map();    // td -> {grades: [int], attendance: str}
+  var appendTo = null;        // the cell waiting for a second grade after "/"
+  var inFlight = false;
+  var saveAgain = false;
+  var blocked = false;        // a conflict is shown: no autosave until the teacher reloads
+  var autosaveTimer = null;
+  var focused = null;
+
+  Array.prototype.forEach.call(table.tBodies[0].rows, function (tr, r) {
+    var line = [];
+    Array.prototype.forEach.call(tr.cells, function (td) {
+      if (!td.classList.contains("c")) return;
+      td._r = r;
+      td._c = line.length;
+      line.push(td);
+      byKey.set(td.getAttribute("data-lesson") + ":" + td.getAttribute("data-student"), td);
+    });
+    matrix.push(line);
+  });
+  if (!matrix.length || !matrix[0].length) return;
+
+  function fmt(text, values) {
+    return String(text || "").replace(/%\((\w+)\)s/g, function (_m, name) {
+      return values && values[name] !== undefined ? values[name] : "";
+    });
+  }
+
+  function say(text, tone) {
+    statusLine.textContent = text;
+    statusLine.className = "grid-status" + (tone ? " " + tone : "");
+  }
+
+  function parseGrades(text) {
+    return text ? text.split(",").map(Number) : [];
+  }
+
+  function serverState(td) {
+    return {
+      grades: parseGrades(td.getAttribute("data-grades")),
+      attendance: td.getAttribute("data-att") || "present",
+    };
+  }
+
+  function current(td) {
+    return changes.get(td) || serverState(td);
+  }
+
+  function cellText(grades, attendance) {
+    var letter = attendance && attendance !== "present" ? config.labels[attendance] || "" : "";
+    var text = grades.join("/");
+    return text && letter ? text + " " + letter : text || letter;
+  }
+
+  function sameGrades(a, b) {
+    return a.length === b.length && a.every(function (value, index) { return value === b[index]; });
+  }
+
+  function writable(td) {
+    return td.classList.contains("w");
+  }
+
+  function updatePending() {
+    var count = changes.size;
+    if (saveButton) saveButton.disabled = count === 0;
+    if (pendingLabel) {
+      pendingLabel.setAttribute("data-count", String(count));
+      pendingLabel.textContent = count ? fmt(messages.pending, { n: count }) : "";
+    }
+  }
+
+  function scheduleAutosave() {
+    clearTimeout(autosaveTimer);
+    if (!blocked) autosaveTimer = setTimeout(save, AUTOSAVE_MS);
+  }
+
+  function setCell(td, grades, attendance) {
+    var server = serverState(td);
+    td.classList.remove("invalid");
+    td.removeAttribute("title");
+    if (sameGrades(grades, server.grades) && attendance === server.attendance) {
+      changes.delete(td);
+      td.classList.remove("changed");
+    } else {
+      changes.set(td, { grades: grades, attendance: attendance });
+      td.classList.add("changed");
+    }
+    td.textContent = cellText(grades, attendance);
+    updatePending();
+    scheduleAutosave();
+  }
+
+  function focusCell(td) {
+    if (!td) return;
+    if (focused && focused !== td) focused.setAttribute("tabindex", "-1");
+    td.setAttribute("tabindex", "0");
+    focused = td;
+    td.focus();
+  }
+
+  function cellAt(r, c) {
+    return matrix[r] ? matrix[r][c] : undefined;
+  }
+
+  function move(td, dr, dc) {
+    var r = td._r + dr;
+    var c = td._c + dc;
+    if (c >= matrix[0].length) { c = 0; r += 1; }
+    if (c < 0) { c = matrix[0].length - 1; r -= 1; }
+    return cellAt(r, c);
+  }
+
+  function next(td) {
+    // After typing, down the lesson's column; from the last student to the top of the next lesson.
+    if (td._r + 1 < matrix.length) return cellAt(td._r + 1, td._c);
+    return cellAt(0, td._c + 1) || td;
+  }
+
+  // The first cell a keyboard user reaches: the first one open for entry.
+  var start = table.querySelector("td.c.w") || matrix[0][0];
+  start.setAttribute("tabindex", "0");
+  focused = start;
+
+  function typeKey(td, event) {
+    var key = event.key;
+    var scale = config.scale;
+    if (/^[0-9]$/.test(key)) {
+      var grade = Number(key);
+      if (!scale.length || grade < scale[0] || grade > scale[1]) {
+        say(scale.length ? fmt(messages.scale, { low: scale[0], high: scale[1] }) : messages.noMarks, "bad");
+        return true;
+      }
+      var state = current(td);
+      var grades = appendTo === td && state.grades.length === 1 ? [state.grades[0], grade] : [grade];
+      appendTo = null;
+      setCell(td, grades, state.attendance);
+      focusCell(next(td));
+      return true;
+    }
+    if (key === "/" || key === ",") {
+      if (current(td).grades.length === 1) {
+        appendTo = td;
+        say(messages.second);
+      }
+      return true;
+    }
+    if (key === "+" || key === "=") {
+      setCell(td, current(td).grades, "present");
+      focusCell(next(td));
+      return true;
+    }
+    var code = config.letters[key.toLowerCase()];
+    if (code) {
+      setCell(td, current(td).grades, code);
+      focusCell(next(td));
+      return true;
+    }
+    if (key === "Backspace" || key === "Delete") {
+      setCell(td, [], "present");
+      return true;
+    }
+    if (key === "Escape" && changes.has(td)) {
+      var server = serverState(td);
+      setCell(td, server.grades, server.attendance);
+      return true;
+    }
+    return false;
+  }
+
+  table.addEventListener("keydown", function (event) {
+    var td = event.target.closest ? event.target.closest("td.c") : null;
+    if (!td || event.altKey || event.metaKey || (event.ctrlKey && event.key !== "Enter")) return;
+    var target = null;
+    switch (event.key) {
+      case "ArrowUp": target = cellAt(td._r - 1, td._c); break;
+      case "ArrowDown": target = cellAt(td._r + 1, td._c); break;
+      case "ArrowLeft": target = cellAt(td._r, td._c - 1); break;
+      case "ArrowRight": target = cellAt(td._r, td._c + 1); break;
+      case "Enter": target = cellAt(td._r + (event.shiftKey ? -1 : 1), td._c); break;
+      case "Tab":
+        target = move(td, 0, event.shiftKey ? -1 : 1);
+        if (!target) return; // leave the grid at either end
+        break;
+      case "F2":
+        event.preventDefault();
+        openLessonEditor(td.getAttribute("data-lesson"), td);
+        return;
+      default:
+        if (writable(td)) {
+          if (typeKey(td, event)) event.preventDefault();
+        } else if (event.key.length === 1 || event.key === "Backspace" || event.key === "Delete") {
+          say(messages.readonly, "bad");
+          event.preventDefault();
+        }
+        return;
+    }
+    event.preventDefault();
+    if (target) focusCell(target);
+  });
+
+  table.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest(".lesson-edit") : null;
+    if (button) {
+      openLessonEditor(button.getAttribute("data-lesson"), button);
+      return;
+    }
+    var td = event.target.closest ? event.target.closest("td.c") : null;
+    if (td) focusCell(td);
+  });
+
+  table.addEventListener("focusin", function (event) {
+    var td = event.target.closest ? event.target.closest("td.c") : null;
+    if (td && td !== focused) {
+      if (focused) focused.setAttribute("tabindex", "-1");
+      td.setAttribute("tabindex", "0");
+      focused = td;
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+      event.preventDefault();
+      save();
+    }
+  });
+
+  if (saveButton) saveButton.addEventListener("click", function () { save(); });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (changes.size || inFlight) {
+      event.preventDefault();
+      event.returnValue = messages.unsaved || "";
+      return messages.unsaved;
+    }
+  });
+
+  function request(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: {
+        "Content-Type": "application/json",
+        "Accept": "application/json",
+        "Accept-Language": config.language,
+        "X-CSRFToken": csrf,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
+    });
+  }
+
+  function errorText(data) {
+    var error = (data && data.error) || {};
+    return error.message || messages.failed;
+  }
+
+  function applyCell(cell) {
+    var td = byKey.get(cell.lesson + ":" + cell.student);
+    if (!td) return null;
+    td.setAttribute("data-version", String(cell.version));
+    td.setAttribute("data-grades", (cell.grades || []).join(","));
+    td.setAttribute("data-att", cell.attendance || "present");
+    td.classList.toggle("late-entry", !!cell.late);
+    return td;
+  }
+
+  function save() {
+    clearTimeout(autosaveTimer);
+    if (inFlight) { saveAgain = true; return; }
+    if (!changes.size) return;
+    var sent = [];
+    var batch = [];
+    changes.forEach(function (value, td) {
+      var version = td.getAttribute("data-version");
+      sent.push({ td: td, value: value });
+      batch.push({
+        lesson: Number(td.getAttribute("data-lesson")),
+        student: Number(td.getAttribute("data-student")),
+        grades: value.grades,
+        attendance: value.attendance,
+        version: version ? Number(version) : null,
+      });
+      td.classList.add("saving");
+    });
+    inFlight = true;
+    say(messages.saving);
+    request("POST", config.marks, { changes: batch }).then(function (answer) {
+      sent.forEach(function (item) { item.td.classList.remove("saving"); });
+      if (answer.status === 200) {
+        (answer.data.cells || []).forEach(applyCell);
+        sent.forEach(function (item) {
+          item.td.classList.remove("invalid", "conflict");
+          if (changes.get(item.td) === item.value) {
+            changes.delete(item.td);
+            item.td.classList.remove("changed");
+          }
+        });
+        say(fmt(messages.saved, { n: answer.data.saved }), "ok");
+      } else if (answer.status === 400) {
+        var fields = (answer.data.error && answer.data.error.fields) || {};
+        var lines = [];
+        Object.keys(fields).forEach(function (index) {
+          var item = sent[Number(index)];
+          var text = [].concat(fields[index]).join(" ");
+          if (item) {
+            item.td.classList.add("invalid");
+            item.td.setAttribute("title", text);
+          }
+          lines.push(text);
+        });
+        say(errorText(answer.data) + (lines.length ? " " + lines[0] : ""), "bad");
+      } else if (answer.status === 409) {
+        showConflict(sent, answer.data);
+      } else {
+        say(errorText(answer.data), "bad");
+      }
+    }, function () {
+      sent.forEach(function (item) { item.td.classList.remove("saving"); });
+      say(messages.network, "bad");
+    }).then(function () {
+      inFlight = false;
+      updatePending();
+      if (saveAgain) { saveAgain = false; save(); }
+    });
+  }
+
+  function showConflict(sent, data) {
+    blocked = true;
+    clearTimeout(autosaveTimer);
+    var stale = [];
+    var theirs = ((data.error && data.error.cells) || []);
+    theirs.forEach(function (cell) {
+      var td = byKey.get(cell.lesson + ":" + cell.student);
+      if (td) { td.classList.add("conflict"); stale.push({ td: td, cell: cell }); }
+    });
+    if (!stale.length) sent.forEach(function (item) { item.td.classList.add("conflict"); });
+    say(errorText(data), "bad");
+    conflictList.textContent = "";
+    stale.forEach(function (item) {
+      var li = document.createElement("li");
+      li.setAttribute("data-lesson", String(item.cell.lesson));
+      li.setAttribute("data-student", String(item.cell.student));
+      li.textContent = describeCell(item.td) + ": " + cellText(item.cell.grades || [], item.cell.attendance);
+      conflictList.appendChild(li);
+    });
+    conflictBox.hidden = false;
+    request("GET", config.history).then(function (answer) {
+      if (answer.status !== 200 || !Array.isArray(answer.data)) return;
+      stale.forEach(function (item, index) {
+        var latest = null;
+        answer.data.forEach(function (entry) {
+          if (entry.lesson === item.cell.lesson && entry.student === item.cell.student) latest = entry;
+        });
+        if (!latest) return;
+        var li = conflictList.children[index];
+        var when = new Date(latest.at);
+        li.textContent = fmt(messages.changedBy, {
+          cell: describeCell(item.td),
+          by: latest.by || "?",
+          at: isNaN(when) ? latest.at : when.toLocaleString(config.language),
+          value: cellText(item.cell.grades || [], item.cell.attendance),
+        });
+        li.setAttribute("data-by", latest.by || "");
+      });
+    });
+  }
+
+  function describeCell(td) {
+    var th = td.parentNode.querySelector("th");
+    var head = table.tHead.querySelector('th[data-lesson="' + td.getAttribute("data-lesson") + '"] .d');
+    return (th ? th.textContent.trim() : "") + ", " + (head ? head.textContent : "");
+  }
+
+  var reloadButton = document.getElementById("grid-reload");
+  if (reloadButton) {
+    reloadButton.addEventListener("click", function () {
+      changes.clear();
+      window.location.reload();
+    });
+  }
+
+  /* Lesson topic and homework (D8), edited from the column header (the ✎ button, or F2 in a cell). */
+  var editor = document.getElementById("lesson-editor");
+  var editorLesson = null;
+  var editorReturn = null;
+
+  function openLessonEditor(lessonId, returnTo) {
+    if (!editor) return;
+    var th = table.tHead.querySelector('th[data-lesson="' + lessonId + '"]');
+    if (!th || !th.querySelector(".lesson-edit")) { say(messages.readonly, "bad"); return; }
+    editorLesson = lessonId;
+    editorReturn = returnTo;
+    document.getElementById("lesson-editor-title").textContent = th.querySelector(".d").textContent;
+    document.getElementById("lesson-topic").value = th.querySelector(".topic").textContent;
+    document.getElementById("lesson-homework").value = th.querySelector(".hw").textContent;
+    document.getElementById("lesson-editor-error").textContent = "";
+    editor.hidden = false;
+    document.getElementById("lesson-topic").focus();
+  }
+
+  function closeLessonEditor() {
+    editor.hidden = true;
+    if (editorReturn) editorReturn.focus();
+    editorLesson = null;
+  }
+
+  if (editor) {
+    editor.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var lessonId = editorLesson;
+      var body = {
+        topic: document.getElementById("lesson-topic").value,
+        homework: document.getElementById("lesson-homework").value,
+      };
+      request("PATCH", config.lesson.replace("{id}", lessonId), body).then(function (answer) {
+        if (answer.status !== 200) {
+          var error = answer.data.error || {};
+          var details = [];
+          Object.keys(error.fields || {}).forEach(function (key) { details = details.concat(error.fields[key]); });
+          document.getElementById("lesson-editor-error").textContent = errorText(answer.data) + " " + details.join(" ");
+          return;
+        }
+        var th = table.tHead.querySelector('th[data-lesson="' + lessonId + '"]');
+        var topic = answer.data.topic || "";
+        var homework = answer.data.homework || "";
+        th.querySelector(".topic").textContent = topic;
+        th.querySelector(".topic").setAttribute("title", topic);
+        th.querySelector(".hw").textContent = homework;
+        th.querySelector(".hw").setAttribute("title", homework);
+        var marker = th.querySelector(".marker.missing");
+        if (topic && marker) marker.remove();
+        th.classList.toggle("missing-topic", !topic && th.classList.contains("missing-topic"));
+        var item = root.querySelector('.lesson-list li[data-lesson="' + lessonId + '"] .topic');
+        if (item) item.textContent = topic || "—";
+        say(messages.lessonSaved, "ok");
+        closeLessonEditor();
+      }, function () {
+        document.getElementById("lesson-editor-error").textContent = messages.network;
+      });
+    });
+    document.getElementById("lesson-cancel").addEventListener("click", closeLessonEditor);
+    editor.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); closeLessonEditor(); }
+      if (event.key === "Enter" && event.ctrlKey) { event.preventDefault(); editor.requestSubmit(); }
+    });
+  }
+
+  /* Final grades (D7): sent together through the finals endpoint; the window is checked by the server. */
+  var finalsButton = document.getElementById("finals-save");
+  if (finalsButton) {
+    finalsButton.addEventListener("click", function () {
+      var selects = table.querySelectorAll("select.final-select");
+      var finals = [];
+      var chosen = [];
+      Array.prototype.forEach.call(selects, function (select) {
+        var cell = select.parentNode;
+        select.removeAttribute("aria-invalid");
+        if (select.value && select.value !== cell.getAttribute("data-final")) {
+          finals.push({ student: Number(select.getAttribute("data-final-student")), value: select.value });
+          chosen.push(select);
+        }
+      });
+      if (!finals.length) { say(messages.nothing); return; }
+      request("POST", config.finals, { period: config.period, finals: finals }).then(function (answer) {
+        if (answer.status === 200) {
+          chosen.forEach(function (select) { select.parentNode.setAttribute("data-final", select.value); });
+          say(fmt(messages.finalsSaved, { n: answer.data.saved }), "ok");
+          return;
+        }
+        var fields = (answer.data.error && answer.data.error.fields) || {};
+        Object.keys(fields).forEach(function (index) {
+          var select = chosen[Number(index)];
+          if (select) {
+            select.setAttribute("aria-invalid", "true");
+            select.setAttribute("title", [].concat(fields[index]).join(" "));
+          }
+        });
+        say(errorText(answer.data), "bad");
+      }, function () { say(messages.network, "bad"); });
+    });
+  }
+
+  updatePending();
+})();

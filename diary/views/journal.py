@@ -1,0 +1,343 @@
+"""The teacher's screens: the journals list, the journal grid (D2, D5–D9), its printable copy, and today's page.
+
+The grid is a server-rendered table that reads without JavaScript; `grid.js` turns it into a keyboard editor
+that saves through the diary API (bulk marks, lesson topics, finals), so every write goes through the same
+services and permission checks as any other client.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Q, Subquery
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
+
+from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
+from diary.models import Attendance, FinalGrade, FinalWindowReopening, Journal, Period
+from diary.permissions import GridAccess, grid_access, journals_visible_to
+from diary.selectors import (
+    JournalGrid,
+    journal_grid,
+    last_overdue_day,
+    missing_entries,
+    period_pick,
+    teacher_week,
+    year_periods,
+)
+from diary.services.calendar import entry_deadline, week_start
+from diary.services.finals import FinalWindow, final_window
+from diary.views.base import DiaryView
+
+# One letter per attendance mark, typed in the grid and shown in its legend; each language has its own.
+ATTENDANCE_LETTERS = {
+    Attendance.ABSENT: pgettext_lazy("attendance letter (absent)", "A"),
+    Attendance.LATE: pgettext_lazy("attendance letter (late)", "L"),
+    Attendance.EXCUSED: pgettext_lazy("attendance letter (excused)", "E"),
+    Attendance.SICK: pgettext_lazy("attendance letter (sick)", "S"),
+}
+
+
+def attendance_letters() -> dict[str, str]:
+    return {code: str(letter) for code, letter in ATTENDANCE_LETTERS.items()}
+
+
+def period_of(school, key: str | None, today: dt.date) -> tuple[Period, list[Period]]:
+    """The asked period (default: the current one) and its year's periods for the switcher; unknown → 404."""
+    periods = year_periods(school, today=today) if school else []
+    period = period_pick(periods, key, today=today)
+    if period is None:
+        raise DiaryNotFound(_("This period does not exist in the school's academic year."))
+    order = {Period.Kind.QUARTER: 0, Period.Kind.HALF: 1, Period.Kind.YEAR: 2}
+    return period, sorted(periods, key=lambda p: (order.get(p.kind, 3), p.number))
+
+
+def visible_journal(user, school, pk: int, period: Period | None = None) -> Journal:
+    """D15: a journal the user may see; another journal of the school is 403, anything else 404. With a period,
+    the journal carries `reopened_until`, the D7 window's reopening in that period (read in the same query)."""
+    journals = journals_visible_to(user).select_related("school", "school_class", "subject", "subgroup", "teacher")
+    if period is not None:
+        reopenings = FinalWindowReopening.objects.filter(journal=OuterRef("pk"), period=period).order_by("-until")
+        journals = journals.annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
+    journal = journals.filter(pk=pk).first()
+    if journal is not None:
+        return journal
+    if school is not None and Journal.objects.filter(pk=pk, school=school).exists():
+        raise DiaryPermissionDenied(_("This journal is not one of yours."))
+    raise DiaryNotFound(_("There is no such journal."))
+
+
+def cell_text(grades: list[int], attendance: str, letters: dict[str, str]) -> str:
+    text = "/".join(str(grade) for grade in grades)
+    letter = letters.get(attendance, "")
+    return f"{text} {letter}".strip() if text and letter else text or letter
+
+
+def print_cell(mark, letters: dict[str, str]) -> str:
+    return cell_text(mark.grades, mark.attendance, letters) if mark is not None else ""
+
+
+@dataclass
+class GridRow:
+    student: object
+    cells_html: str
+    average: object
+    suggested: int | None
+    final: FinalGrade | None
+
+
+def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str], today: dt.date) -> list[GridRow]:
+    """The table's body, its cells rendered in Python: a 35 × 60 grid is 2,100 cells, too many for template
+    tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance."""
+    enterable = {lesson.pk: access.may_enter(lesson.date) for lesson in grid.lessons}
+    late_title = escape(_("Entered after the Monday deadline (D5)"))
+    rows = []
+    for student in grid.students:
+        parts = []
+        for lesson in grid.lessons:
+            mark = grid.cells.get((lesson.pk, student.pk))
+            grades = mark.grades if mark else []
+            attendance = mark.attendance if mark else ""
+            classes = "c"
+            if mark is not None and mark.is_late:
+                classes += " late-entry"
+            attrs = ""
+            if enterable[lesson.pk]:
+                classes += " w"
+                attrs = ' tabindex="-1"'
+            else:
+                attrs = ' aria-readonly="true"'
+            title = f' title="{late_title}"' if mark is not None and mark.is_late else ""
+            parts.append(
+                f'<td class="{classes}" data-lesson="{lesson.pk}" data-student="{student.pk}" '
+                f'data-version="{mark.version if mark else ""}" data-grades="{",".join(map(str, grades))}" '
+                f'data-att="{attendance}"{attrs}{title}>{escape(cell_text(grades, attendance, letters))}</td>'
+            )
+        rows.append(
+            GridRow(
+                student=student,
+                cells_html=mark_safe("".join(parts)),  # noqa: S308 (every value above is escaped or a number)
+                average=grid.averages.get(student.pk),
+                suggested=grid.suggested_finals.get(student.pk),
+                final=grid.finals.get(student.pk),
+            )
+        )
+    return rows
+
+
+@dataclass
+class LessonColumn:
+    lesson: object
+    writable: bool
+    missing_topic: bool
+    overdue: bool
+
+
+def lesson_columns(grid: JournalGrid, access: GridAccess, today: dt.date) -> list[LessonColumn]:
+    """Header cells with the D8 missing-topic marker and the D5 marker for a past deadline with nothing entered."""
+    marked = {lesson_id for lesson_id, _student in grid.cells}
+    return [
+        LessonColumn(
+            lesson=lesson,
+            writable=access.may_enter(lesson.date),
+            missing_topic=lesson.date <= today and not lesson.topic,
+            overdue=entry_deadline(lesson.date) < today and lesson.pk not in marked,
+        )
+        for lesson in grid.lessons
+    ]
+
+
+def final_choices(school) -> list[tuple[str, str]]:
+    return [(str(grade), str(grade)) for grade in school.scale] + [
+        (FinalGrade.NOT_ASSESSED, _("n/a")),
+        (FinalGrade.EXEMPT, _("exempt")),
+    ]
+
+
+def final_display(final: FinalGrade | None) -> str:
+    if final is None:
+        return ""
+    if final.value == FinalGrade.NOT_ASSESSED:
+        return _("n/a")
+    if final.value == FinalGrade.EXEMPT:
+        return _("exempt")
+    return final.value
+
+
+class JournalContextMixin:
+    """What the grid and its printable copy share: the journal, the period, the grid and the D7 window."""
+
+    def journal_context(self, request, pk: int) -> dict:
+        today = timezone.localdate()
+        period, periods = period_of(self.school, request.GET.get("period"), today)
+        journal = visible_journal(request.user, self.school, pk, period)
+        grid = journal_grid(journal=journal, period=period)
+        access = grid_access(request.user, journal)
+        window: FinalWindow = final_window(
+            journal=journal, period=period, lessons=grid.lessons, reopened_until=journal.reopened_until
+        )
+        letters = attendance_letters()
+        has_marks = journal.school.grade_has_marks(journal.school_class.grade)
+        return {
+            "journal": journal,
+            "period": period,
+            "periods": periods,
+            "grid": grid,
+            "access": access,
+            "window": window,
+            "window_state": window.state(today),
+            "today": today,
+            "letters": letters,
+            "legend": [(code, Attendance(code).label, letter) for code, letter in letters.items()],
+            "has_marks": has_marks,
+            "columns": lesson_columns(grid, access, today),
+        }
+
+
+class JournalView(JournalContextMixin, DiaryView):
+    """The grid: students × lessons for a period, editable where the viewer may enter (D6), read-only otherwise."""
+
+    def get(self, request, pk: int):
+        context = self.journal_context(request, pk)
+        journal, period, access = context["journal"], context["period"], context["access"]
+        finals_open = access.may_set_finals and context["window_state"] == "open"
+        context.update(
+            rows=grid_rows(context["grid"], access, context["letters"], context["today"]),
+            finals_open=finals_open,
+            final_choices=final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
+            config=json.dumps(
+                {
+                    "journal": journal.pk,
+                    "period": period.key,
+                    "marks": reverse("diary_api:journal-marks", args=[journal.pk]),
+                    "finals": reverse("diary_api:journal-finals", args=[journal.pk]),
+                    "history": reverse("diary_api:journal-history", args=[journal.pk]),
+                    "lesson": reverse("diary_api:lesson", args=[0]).replace("/0/", "/{id}/"),
+                    "letters": {letter.lower(): code for code, letter in context["letters"].items()},
+                    "labels": context["letters"],
+                    "scale": [journal.school.scale_min, journal.school.scale_max] if context["has_marks"] else [],
+                    "language": request.LANGUAGE_CODE,
+                    "messages": grid_messages(),
+                }
+            ),
+        )
+        return render(request, "diary/journal/grid.html", context)
+
+
+def grid_messages() -> dict[str, str]:
+    """The words grid.js shows, translated here: the page has no JavaScript catalogue."""
+    return {
+        "pending": _("Unsaved changes: %(n)s"),
+        "saving": _("Saving…"),
+        "saved": _("Saved: %(n)s"),
+        "failed": _("Not saved."),
+        "network": _("Not saved: no connection to the server. Your edits are kept; try again."),
+        "readonly": _("This lesson is not open for your entries."),
+        "scale": _("A grade is from %(low)s to %(high)s."),
+        "noMarks": _("This grade level gets no marks; only attendance is kept (D9)."),
+        "second": _("Type the second grade."),
+        "changedBy": _("%(cell)s: changed by %(by)s at %(at)s, now %(value)s"),
+        "unsaved": _("There are unsaved changes in the journal."),
+        "lessonSaved": _("The lesson is saved."),
+        "finalsSaved": _("Final grades saved: %(n)s"),
+        "nothing": _("Nothing has changed."),
+    }
+
+
+def final_choices_no_marks() -> list[tuple[str, str]]:
+    """D9: a grade level without marks gets no numeric final grades."""
+    return [(FinalGrade.NOT_ASSESSED, _("n/a")), (FinalGrade.EXEMPT, _("exempt"))]
+
+
+class JournalPrintView(JournalContextMixin, DiaryView):
+    """The journal on A4 landscape paper: grades, attendance, topics, homework and finals."""
+
+    def get(self, request, pk: int):
+        context = self.journal_context(request, pk)
+        grid, letters = context["grid"], context["letters"]
+        context["rows"] = [
+            {
+                "student": student,
+                "cells": [print_cell(grid.cells.get((lesson.pk, student.pk)), letters) for lesson in grid.lessons],
+                "average": grid.averages.get(student.pk),
+                "final": final_display(grid.finals.get(student.pk)),
+            }
+            for student in grid.students
+        ]
+        context["printed_at"] = timezone.localtime()
+        return render(request, "diary/journal/print.html", context)
+
+
+class JournalListView(DiaryView):
+    """The journals a person may see (D15), each marked when last weeks' lessons lack marks or topics (D5, D8)."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        journals = journals_visible_to(request.user).select_related("school_class", "subject", "subgroup", "teacher")
+        classes = sorted({journal.school_class for journal in journals}, key=lambda c: (c.grade, c.code))
+        chosen = request.GET.get("class", "")
+        shown = [journal for journal in journals if not chosen or journal.school_class.code == chosen]
+        period_start = None
+        periods = year_periods(self.school, today=today) if self.school else []
+        current = period_pick(periods, None, today=today)
+        if current is not None:
+            period_start = current.start
+        until = last_overdue_day(today)
+        missing = {}
+        if shown and period_start is not None and period_start <= until:
+            missing = missing_entries(journals=[j.pk for j in shown], date_from=period_start, date_to=until)
+        return render(
+            request,
+            "diary/journal/list.html",
+            {
+                "journals": [(journal, missing.get(journal.pk)) for journal in shown],
+                "classes": classes if self.staff is not None and self.staff.is_administration else [],
+                "chosen": chosen,
+                "overdue_until": until,
+            },
+        )
+
+
+class TodayView(DiaryView):
+    """A teacher's day: today's and this week's lessons, last week's gaps (D5, D8), the substitutions they cover."""
+
+    def get(self, request):
+        if self.staff is None:
+            raise DiaryPermissionDenied(_("This page is for teachers."))
+        today = timezone.localdate()
+        week = teacher_week(staff=self.staff, day=today)
+        last_monday = week_start(today) - dt.timedelta(days=7)
+        last_sunday = last_monday + dt.timedelta(days=6)
+        covered_journals = [substitution.journal_id for substitution in week.substitutions]
+        mine = journals_visible_to(request.user).filter(Q(teacher=self.staff) | Q(pk__in=covered_journals))
+        missing = missing_entries(journals=mine.values("pk"), date_from=last_monday, date_to=last_sunday)
+        days = [week.monday + dt.timedelta(days=offset) for offset in range(7)]
+        return render(
+            request,
+            "diary/journal/today.html",
+            {
+                "today": today,
+                "today_lessons": week.on(today),
+                "week": [(day, week.on(day)) for day in days if week.on(day)],
+                "covered_lesson_ids": week.covered_lesson_ids,
+                "substitutions": week.substitutions,
+                "missing": list(missing.values()),
+                "last_monday": last_monday,
+                "last_sunday": last_sunday,
+                "deadline": entry_deadline(last_monday),
+                "deadline_passed": today > entry_deadline(last_monday),
+            },
+        )
+
+
+urlpatterns = [
+    path("today/", TodayView.as_view(), name="today"),
+    path("journals/", JournalListView.as_view(), name="journals"),
+    path("journals/<int:pk>/", JournalView.as_view(), name="journal"),
+    path("journals/<int:pk>/print/", JournalPrintView.as_view(), name="journal_print"),
+]
