@@ -1,11 +1,7 @@
 """Students' diaries (D3, D15) and internal mail (D11, D13); report runs are in diary/api/reports.py."""
 
-import datetime as dt
-
-from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
@@ -13,10 +9,10 @@ from rest_framework.response import Response
 from diary.api.base import CREATED, DiaryAPIView
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
 from diary.api.serializers import AnyObject, MessageInput, ThreadInput, final_value
-from diary.exceptions import DiaryValidationError
-from diary.models import Message, SchoolClass, Thread, ThreadParticipant
+from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of, students_visible_to
-from diary.selectors import student_period, student_week
+from diary.selectors import inbox_threads, student_period, student_week
+from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
 
@@ -33,23 +29,13 @@ class StudentDiaryView(DiaryAPIView):
     def get(self, request, pk: int):
         student = visible_student(request, pk)
         week = request.query_params.get("week")
-        if week:
-            try:
-                year, number = week.upper().split("-W")
-                day = dt.date.fromisocalendar(int(year), int(number), 1)
-            except ValueError:
-                raise DiaryValidationError(
-                    _("Unknown week."), fields={"week": [_("Write the week as YYYY-Www, e.g. 2026-W47.")]}
-                ) from None
-        else:
-            day = timezone.localdate()
+        day = iso_week_start(week) if week else timezone.localdate()
         days = student_week(student=student, day=day)
         student_view_log(user=request.user, student=student, what="diary")
-        iso = days[0].date.isocalendar()
         return Response(
             {
                 "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-                "week": f"{iso.year}-W{iso.week:02d}",
+                "week": iso_week_name(days[0].date),
                 "days": [
                     {
                         "date": entry.date.isoformat(),
@@ -108,19 +94,7 @@ def thread_summary(thread: Thread) -> dict:
 class ThreadsView(DiaryAPIView):
     @extend_schema(operation_id="threads_list", responses={200: AnyObject(many=True)})
     def get(self, request):
-        my_last_read = ThreadParticipant.objects.filter(thread=OuterRef("pk"), user=request.user).values(
-            "last_read_at"
-        )[:1]
-        unread = ~Q(messages__sender=request.user) & (
-            Q(my_last_read__isnull=True) | Q(messages__created_at__gt=F("my_last_read"))
-        )
-        threads = (
-            Thread.objects.filter(participants__user=request.user)
-            .annotate(my_last_read=Subquery(my_last_read))
-            .annotate(unread=Count("messages", filter=unread, distinct=True))
-            .prefetch_related("participants__user")
-            .order_by("-updated_at")
-        )
+        threads = inbox_threads(request.user)
         return Response([thread_summary(thread) for thread in threads])
 
     @extend_schema(request=ThreadInput, responses={201: OpenApiTypes.OBJECT})
