@@ -154,6 +154,14 @@ class DiaryViewSetGroup(ModelViewSetGroup):
         viewset(
             models.AuditEntry, "history", ["at", "by", "journal", "field", "old", "new", "is_late"], read_only=True
         ),
+        # D14: report runs with their status, how long the build took and why it failed.
+        viewset(
+            models.ReportRun,
+            "doc-full-inverse",
+            ["__str__", "status", "started_at", "finished_at", "duration", "attempts", "error"],
+            read_only=True,
+            list_filter=["kind", "status"],
+        ),
         viewset(
             models.StudentAccessLog,
             "view",
