@@ -27,6 +27,7 @@
   var byKey = new Map();      // "lesson:student" -> td
   var changes = new Map();    // td -> {grades: [int], attendance: str}
   var appendTo = null;        // the cell waiting for a second grade after "/"
+  var lastTyped = null;       // the cell a grade was just typed into
   var inFlight = false;
   var saveAgain = false;
   var blocked = false;        // a conflict is shown: no autosave until the teacher reloads
@@ -160,16 +161,22 @@
       var grades = appendTo === td && state.grades.length === 1 ? [state.grades[0], grade] : [grade];
       appendTo = null;
       setCell(td, grades, state.attendance);
+      lastTyped = td;
       focusCell(next(td));
       return true;
     }
     if (key === "/" || key === ",") {
-      if (current(td).grades.length === 1) {
-        appendTo = td;
+      // A second grade: for the cell just typed into (typing has already moved on), else for this one.
+      var target = lastTyped && lastTyped !== td && current(lastTyped).grades.length === 1 ? lastTyped : td;
+      if (current(target).grades.length === 1) {
+        appendTo = target;
+        if (target !== td) focusCell(target);
         say(messages.second);
       }
+      lastTyped = null;
       return true;
     }
+    lastTyped = null;
     if (key === "+" || key === "=") {
       setCell(td, current(td).grades, "present");
       focusCell(next(td));
@@ -221,6 +228,8 @@
         return;
     }
     event.preventDefault();
+    lastTyped = null;
+    appendTo = null;
     if (target) focusCell(target);
   });
 

@@ -1,0 +1,143 @@
+"""The journal grid in a real browser: a teacher fills a week of marks and topics with the keyboard alone and
+they survive a reload; a save made from a stale grid shows a conflict instead of overwriting (D2, D8, D16)."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from diary.models import Lesson, Mark
+from diary.services.marks import CellChange, marks_save
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "correct horse battery staple"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def phone_screenshot(page, request):
+    """On failure, the grid as a 360 px phone shows it too (the page fixture keeps the 1280 px one)."""
+    yield
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.set_viewport_size({"width": 360, "height": 740})
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-360.png"), full_page=True)
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/ky/diary/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/ky/diary/(?!login).*"))
+
+
+def cell(page, lesson, student):
+    return page.locator(f'td.c[data-lesson="{lesson.pk}"][data-student="{student.pk}"]')
+
+
+def tab_into_grid(page) -> None:
+    """Reach the grid the way a keyboard user does: Tab until a cell has the focus."""
+    for _press in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('td.c')"):
+            return
+    raise AssertionError("the grid cannot be reached with Tab")
+
+
+def test_a_teacher_fills_a_week_with_the_keyboard_and_it_survives_a_reload(live_server, small_school, page):
+    base = live_server.url
+    monday, wednesday = small_school.lessons[0], small_school.lessons[1]
+    students = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))
+    log_in(page, base, "teacher")
+    page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+    absent = page.locator('#grid-legend [data-attendance="absent"] .letter').text_content().strip()
+
+    tab_into_grid(page)
+    expect(cell(page, monday, students[0])).to_be_focused()
+    # Monday's column: 5, 4, absent; typing moves down, then to the top of Wednesday's column.
+    page.keyboard.type("54")
+    page.keyboard.type(absent)
+    expect(cell(page, wednesday, students[0])).to_be_focused()
+    # Wednesday: 3 and a second grade 5 for the first student, 4 for the second, then Backspace on a mistake.
+    page.keyboard.type("3/5")
+    page.keyboard.type("4")
+    page.keyboard.type("2")
+    # Typing went on to the top of the next lesson: back to Wednesday's last student, and clear the mistake.
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Backspace")
+    expect(cell(page, wednesday, students[2])).to_have_text("")
+    expect(page.locator("td.c.changed")).to_have_count(5)
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "5")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
+    expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bok\b"))
+    expect(page.locator("td.c.changed")).to_have_count(0)
+
+    # Topics and homework (D8): F2 in a cell opens its lesson, Ctrl+Enter saves, focus returns to the cell.
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("F2")
+    expect(page.locator("#lesson-topic")).to_be_focused()
+    page.keyboard.type("Натуралдык сандар")
+    page.keyboard.press("Tab")
+    page.keyboard.type("№ 12, 14")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#lesson-editor")).to_be_hidden()
+    expect(page.locator(f'th[data-lesson="{monday.pk}"] .topic')).to_have_text("Натуралдык сандар")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("F2")
+    page.keyboard.type("Бөлчөктөр")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f'th[data-lesson="{wednesday.pk}"] .topic')).to_have_text("Бөлчөктөр")
+    expect(page.locator(f'th[data-lesson="{wednesday.pk}"] .marker.missing')).to_have_count(0)
+
+    page.reload()
+    expect(cell(page, monday, students[0])).to_have_text("5")
+    expect(cell(page, monday, students[1])).to_have_text("4")
+    expect(cell(page, monday, students[2])).to_have_text(absent)
+    expect(cell(page, wednesday, students[0])).to_have_text("3/5")
+    expect(cell(page, wednesday, students[1])).to_have_text("4")
+    expect(cell(page, wednesday, students[2])).to_have_text("")
+    expect(page.locator(f'th[data-lesson="{monday.pk}"] .hw')).to_have_text("№ 12, 14")
+    marks = {(m.lesson_id, m.student_id): m for m in Mark.objects.all()}
+    assert marks[(monday.pk, students[2].pk)].attendance == "absent"
+    assert marks[(wednesday.pk, students[0].pk)].grades == [3, 5]
+    assert (wednesday.pk, students[2].pk) not in marks or marks[(wednesday.pk, students[2].pk)].grades == []
+    assert Lesson.objects.get(pk=wednesday.pk).topic == "Бөлчөктөр"
+
+
+def test_a_stale_edit_shows_a_conflict_and_overwrites_nothing(live_server, small_school, page):
+    base = live_server.url
+    lesson = small_school.lessons[0]
+    student = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))[0]
+    log_in(page, base, "teacher")
+    page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+    expect(cell(page, lesson, student)).to_have_attribute("data-version", "")
+
+    # Meanwhile the substitute, who covers that day (D6), enters the same cell.
+    marks_save(
+        actor=small_school.substitute.user,
+        journal=small_school.journal,
+        changes=[CellChange(lesson.pk, student.pk, None, grades=[5])],
+    )
+
+    tab_into_grid(page)
+    expect(cell(page, lesson, student)).to_be_focused()
+    page.keyboard.type("2")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#grid-conflict")).to_be_visible()
+    expect(cell(page, lesson, student)).to_have_class(re.compile(r"\bconflict\b"))
+    expect(cell(page, lesson, student)).to_have_text("2")  # the teacher's edit is kept on screen
+    item = page.locator(f'#grid-conflict-list li[data-lesson="{lesson.pk}"][data-student="{student.pk}"]')
+    expect(item).to_have_attribute("data-by", "substitute")
+    expect(item).to_contain_text("substitute")
+    expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bbad\b"))
+    assert Mark.objects.get(lesson=lesson, student=student).grades == [5]
+
+    page.locator("#grid-reload").click()
+    expect(cell(page, lesson, student)).to_have_text("5")
+    expect(cell(page, lesson, student)).to_have_attribute("data-version", "1")
