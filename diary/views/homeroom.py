@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
 from diary.models import DataCheck, Guardian, Journal, Period, SchoolClass, StaffMember
@@ -36,7 +36,7 @@ class ContactsForm(forms.Form):
 
 
 class ClassMessageForm(forms.Form):
-    subject = forms.CharField(label=gettext_lazy("subject"), max_length=200)
+    subject = forms.CharField(label=pgettext_lazy("message", "subject"), max_length=200)
     body = forms.CharField(label=gettext_lazy("message"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
