@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, home, homeroom, journal
+from diary.views import administration, auth, family, home, homeroom, journal, mail
 
 app_name = "diary"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     *home.urlpatterns,
     *homeroom.urlpatterns,
     *administration.urlpatterns,
+    *family.urlpatterns,
+    *mail.urlpatterns,
     *journal.urlpatterns,
 ]
