@@ -94,8 +94,12 @@ class JournalChoiceField(forms.TypedChoiceField):
 class SubstitutionForm(forms.Form):
     journal = JournalChoiceField(label=gettext_lazy("journal"))
     teacher = forms.TypedChoiceField(label=gettext_lazy("substitute teacher"), coerce=int)
-    date_from = forms.DateField(label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=gettext_lazy("from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=gettext_lazy("to"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, journals, teachers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,7 +195,9 @@ class InspectionsView(AdministrationView):
 class ReopenForm(forms.Form):
     journal = JournalChoiceField(label=gettext_lazy("journal"))
     period = forms.TypedChoiceField(label=gettext_lazy("period"), coerce=int)
-    until = forms.DateField(label=gettext_lazy("open until"), widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(
+        label=gettext_lazy("open until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=gettext_lazy("reason"), max_length=300, required=False)
 
     def __init__(self, *args, journals, periods, **kwargs):
@@ -252,9 +258,11 @@ class HistoryFilterForm(forms.Form):
     field = forms.ChoiceField(label=gettext_lazy("field"), required=False)
     by = forms.TypedChoiceField(label=gettext_lazy("changed by"), coerce=int, required=False, empty_value=None)
     date_from = forms.DateField(
-        label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
-    date_to = forms.DateField(label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args, students, authors, **kwargs):
         super().__init__(*args, **kwargs)

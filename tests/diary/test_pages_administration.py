@@ -343,3 +343,34 @@ def test_report_without_its_period_is_refused_beside_the_field(small_school, cli
     assert response.status_code == 400
     assert b'data-field-errors="period"' in response.content
     assert not ReportRun.objects.exists()
+
+
+def test_too_long_inspection_remarks_are_refused_beside_the_field(small_school, client_for):
+    response = client_for("director").post(
+        "/ky/diary/administration/inspections/", {"journal": small_school.journal.pk, "remarks": "x" * 5001}
+    )
+    assert response.status_code == 400
+    assert b'data-field-errors="remarks"' in response.content
+    assert not Inspection.objects.exists()
+
+
+def test_inspection_of_a_journal_of_another_school_is_refused(small_school, client_for):
+    elsewhere = factories.JournalFactory()
+    response = client_for("director").post(
+        "/ky/diary/administration/inspections/", {"journal": elsewhere.pk, "remarks": ""}
+    )
+    assert response.status_code == 400
+    assert b'data-field-errors="journal"' in response.content
+    assert not Inspection.objects.exists()
+
+
+def test_reports_form_garbage_is_refused_without_a_crash(small_school, client_for):
+    response = client_for("director").post("/ky/diary/reports/", {"kind": "salary", "period": "x", "month": "2026-13"})
+    assert response.status_code == 400
+    assert b'data-field-errors="kind"' in response.content
+    assert not ReportRun.objects.exists()
+
+
+def test_reopen_form_shows_a_date_the_browser_understands(small_school, client_for):
+    page = client_for("director").get("/ky/diary/administration/final-windows/").content.decode()
+    assert 'value="2026-11-15"' in page

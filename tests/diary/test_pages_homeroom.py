@@ -238,3 +238,33 @@ def test_class_page_costs_the_same_queries_for_a_bigger_class(small_school, clie
         GuardianLink.objects.create(school=small_school.school, guardian=guardian, student=student)
     with django_assert_max_num_queries(22):
         assert client.get(class_url(small_school)).status_code == 200
+
+
+def test_split_form_garbage_is_refused_without_a_crash_and_changes_nothing(small_school, client_for):
+    journals_before = Journal.objects.count()
+    response = client_for("homeroom").post(
+        class_url(small_school, "subgroups/"), {"subject": "abc", "period": "-1", "teacher_1": "999999"}
+    )
+    assert response.status_code == 400
+    assert b'data-field="subject"' in response.content
+    assert Journal.objects.count() == journals_before
+    assert not Subgroup.objects.exists()
+
+
+def test_unknown_period_in_the_summary_shows_the_empty_state(small_school, client_for):
+    response = client_for("homeroom").get(class_url(small_school) + "?period=quarter-9")
+    assert response.status_code == 200
+    assert b'id="no-summary"' in response.content
+
+
+def test_unknown_class_or_guardian_is_not_found(small_school, client_for):
+    client = client_for("homeroom")
+    assert client.get("/ky/diary/classes/999999/").status_code == 404
+    url = class_url(small_school, "guardians/999999/contacts/")
+    assert client.post(url, {"phone": "", "email": ""}).status_code == 404
+
+
+def test_forms_only_accept_post(small_school, client_for):
+    client = client_for("homeroom")
+    for suffix in ("data-check/", "code-slips/", "message/", "subgroups/"):
+        assert client.get(class_url(small_school, suffix)).status_code == 405
