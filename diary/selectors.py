@@ -12,6 +12,7 @@ from django.utils import timezone
 from diary.models import (
     AcademicYear,
     AuditEntry,
+    DataCheck,
     Enrolment,
     FinalGrade,
     Guardian,
@@ -664,4 +665,62 @@ def teacher_week(*, staff: StaffMember, day: dt.date) -> TeacherWeek:
         lessons=lessons,
         substitutions=substitutions,
         covered_lesson_ids={lesson.pk for lesson in lessons} - own,
+    )
+
+
+@dataclass
+class ClassPage:
+    """What the homeroom teacher's page of a class shows (D4, D10, D11)."""
+
+    students: list[Student]
+    guardians_count: int
+    guardians_with_accounts: int
+    last_check: DataCheck | None
+    check_due: bool
+    periods: list[Period]
+    period: Period | None
+    summary: ClassSummary | None
+    subgroups: list[Subgroup]
+
+
+@dataclass
+class SplitChoices:
+    """D10: what a class may be split by: the subjects of its class journals, its year's periods, the teachers."""
+
+    subjects: list
+    periods: list[Period]
+    teachers: list[StaffMember]
+
+
+def class_split_choices(school_class: SchoolClass) -> SplitChoices:
+    """3 queries."""
+    journals = Journal.objects.filter(school_class=school_class, archived_at__isnull=True, subgroup__isnull=True)
+    staff = StaffMember.objects.filter(school_id=school_class.school_id, archived_at__isnull=True)
+    return SplitChoices(
+        subjects=[journal.subject for journal in journals.select_related("subject").order_by("subject__name")],
+        periods=list(Period.objects.filter(year_id=school_class.year_id)),
+        teachers=[member for member in staff if member.has_role("teacher")],
+    )
+
+
+def class_page(
+    *, school_class: SchoolClass, periods: list[Period], period_key: str | None, today: dt.date
+) -> ClassPage:
+    """The class list with guardians, the last data check and whether one is due, the period's summary and the
+    subgroups, in a constant number of queries whatever the class's size."""
+    from diary.services.data_checks import data_check_due
+
+    students = class_students(school_class, today)
+    guardians = {guardian.pk: guardian for student in students for guardian in student.guardians.all()}
+    period = period_pick(periods, period_key, today=today)
+    return ClassPage(
+        students=students,
+        guardians_count=len(guardians),
+        guardians_with_accounts=sum(1 for guardian in guardians.values() if guardian.user_id),
+        last_check=DataCheck.objects.filter(school_class=school_class).select_related("checked_by").first(),
+        check_due=data_check_due(school_class, today),
+        periods=periods,
+        period=period,
+        summary=class_summary(school_class=school_class, period=period, students=students) if period else None,
+        subgroups=class_subgroups(school_class),
     )

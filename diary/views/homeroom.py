@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
-from diary.models import DataCheck, Guardian, Journal, Period, SchoolClass, StaffMember
+from diary.models import Guardian, SchoolClass
 from diary.pdf import code_slips_pdf
 from diary.permissions import may_manage_class
-from diary.selectors import class_students, class_subgroups, class_summary, period_by_key
+from diary.selectors import class_page, class_split_choices, class_students
 from diary.services.access import class_code_slips_issue
-from diary.services.data_checks import data_check_due, data_check_record, guardian_contacts_update
+from diary.services.data_checks import data_check_record, guardian_contacts_update
 from diary.services.messaging import class_guardians_message
 from diary.services.staffing import SubgroupSpec, subgroups_split
 from diary.views.base import DiaryView, form_add_domain_error
@@ -83,12 +83,6 @@ def homeroom_class(view: DiaryView, pk: int) -> SchoolClass:
     return school_class
 
 
-def school_teachers(school_class: SchoolClass) -> list[StaffMember]:
-    """The school's active teachers, who may lead a subgroup (1 query)."""
-    staff = StaffMember.objects.filter(school=school_class.school, archived_at__isnull=True)
-    return [member for member in staff if member.has_role("teacher")]
-
-
 class MyClassView(DiaryView):
     """The classes I lead; a teacher with one class goes straight to it."""
 
@@ -114,33 +108,17 @@ class ClassView(DiaryView):
         return self.render_page(request, school_class)
 
     def render_page(self, request, school_class: SchoolClass, status: int = 200, **forms_given):
-        today = timezone.localdate()
-        students = class_students(school_class, today)
-        guardians = {guardian.pk: guardian for student in students for guardian in student.guardians.all()}
-        periods = list(Period.objects.filter(year_id=school_class.year_id))
-        period = period_by_key(school_class.school, request.GET.get("period"), today=today)
-        summary = class_summary(school_class=school_class, period=period, students=students) if period else None
-        journals = list(
-            Journal.objects.filter(school_class=school_class, archived_at__isnull=True, subgroup__isnull=True)
-            .select_related("subject")
-            .order_by("subject__name")
-        )
-        teachers = school_teachers(school_class)
+        choices = class_split_choices(school_class)
+        page = class_page(
+            school_class=school_class, periods=choices.periods, period_key=request.GET.get("period"),
+            today=timezone.localdate(),
+        )  # fmt: skip
         split_form = forms_given.get("split_form") or SubgroupSplitForm(
-            subjects=[journal.subject for journal in journals], periods=periods, teachers=teachers, students=students
+            subjects=choices.subjects, periods=choices.periods, teachers=choices.teachers, students=page.students
         )
         context = {
             "school_class": school_class,
-            "students": students,
-            "guardians_count": len(guardians),
-            "guardians_with_accounts": sum(1 for guardian in guardians.values() if guardian.user_id),
-            "last_check": DataCheck.objects.filter(school_class=school_class).select_related("checked_by").first(),
-            "check_due": data_check_due(school_class, today),
-            "today": today,
-            "subgroups": class_subgroups(school_class),
-            "periods": periods,
-            "period": period,
-            "summary": summary,
+            "page": page,
             "check_form": forms_given.get("check_form") or DataCheckForm(),
             "message_form": forms_given.get("message_form") or ClassMessageForm(),
             "split_form": split_form,
@@ -209,10 +187,8 @@ class SubgroupSplitView(ClassView):
     def post(self, request, pk: int):
         school_class = homeroom_class(self, pk)
         students = class_students(school_class)
-        journals = Journal.objects.filter(school_class=school_class, archived_at__isnull=True, subgroup__isnull=True)
-        subjects = [journal.subject for journal in journals.select_related("subject")]
-        periods = list(Period.objects.filter(year_id=school_class.year_id))
-        teachers = school_teachers(school_class)
+        choices = class_split_choices(school_class)
+        subjects, periods, teachers = choices.subjects, choices.periods, choices.teachers
         form = SubgroupSplitForm(request.POST, subjects=subjects, periods=periods, teachers=teachers, students=students)
         if form.is_valid():
             data = form.cleaned_data

@@ -172,13 +172,13 @@ def test_an_inspection_last_month_leaves_the_journal_pending(small_school, clien
 def test_inspections_page_queries_stay_constant(small_school, client_for, django_assert_max_num_queries):
     client = client_for("director")
     client.get("/ky/diary/administration/inspections/")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get("/ky/diary/administration/inspections/").status_code == 200
     for _index in range(10):
         journal = factories.JournalFactory(school_class=small_school.class_5a, teacher=small_school.teacher)
         inspection_record(actor=small_school.deputy.user, journal=journal, remarks="ok", at=NOW)
         factories.JournalFactory(school_class=small_school.class_1a, teacher=small_school.other_teacher)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get("/ky/diary/administration/inspections/").status_code == 200
 
 

@@ -230,13 +230,13 @@ def test_summary_counts_absences_and_averages_for_the_period(small_school, clien
 def test_class_page_costs_the_same_queries_for_a_bigger_class(small_school, client_for, django_assert_max_num_queries):
     client = client_for("homeroom")
     client.get(class_url(small_school))
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(18):
         assert client.get(class_url(small_school)).status_code == 200
     for _index in range(12):
         student = factories.EnrolmentFactory(school_class=small_school.class_5a).student
         guardian = factories.GuardianFactory(school=small_school.school)
         GuardianLink.objects.create(school=small_school.school, guardian=guardian, student=student)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(18):
         assert client.get(class_url(small_school)).status_code == 200
 
 
