@@ -254,20 +254,32 @@ def final_choices_no_marks() -> list[tuple[str, str]]:
     return [(FinalGrade.NOT_ASSESSED, _("n/a")), (FinalGrade.EXEMPT, _("exempt"))]
 
 
+PRINT_COLUMNS = 25  # lessons per A4 landscape sheet, so that a quarter's 60 lessons stay readable on paper
+
+
 class JournalPrintView(JournalContextMixin, DiaryView):
-    """The journal on A4 landscape paper: grades, attendance, topics, homework and finals."""
+    """The journal on A4 landscape paper: grades and attendance in sheets of at most PRINT_COLUMNS lessons (the
+    last one with averages and finals), then every lesson's topic and homework."""
 
     def get(self, request, pk: int):
         context = self.journal_context(request, pk)
         grid, letters = context["grid"], context["letters"]
-        context["rows"] = [
+        chunks = [grid.lessons[i : i + PRINT_COLUMNS] for i in range(0, len(grid.lessons), PRINT_COLUMNS)] or [[]]
+        context["sheets"] = [
             {
-                "student": student,
-                "cells": [print_cell(grid.cells.get((lesson.pk, student.pk)), letters) for lesson in grid.lessons],
-                "average": grid.averages.get(student.pk),
-                "final": final_display(grid.finals.get(student.pk)),
+                "lessons": lessons,
+                "last": index == len(chunks) - 1,
+                "rows": [
+                    {
+                        "student": student,
+                        "cells": [print_cell(grid.cells.get((lesson.pk, student.pk)), letters) for lesson in lessons],
+                        "average": grid.averages.get(student.pk),
+                        "final": final_display(grid.finals.get(student.pk)),
+                    }
+                    for student in grid.students
+                ],
             }
-            for student in grid.students
+            for index, lessons in enumerate(chunks)
         ]
         context["printed_at"] = timezone.localtime()
         return render(request, "diary/journal/print.html", context)
