@@ -13,16 +13,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
-from diary.models import AuditEntry, FinalWindowReopening, Journal, Period, ReportRun, StaffMember, StaffRole
-from diary.permissions import is_administration, is_inspector, report_runs_visible_to
+from diary.models import AuditEntry, Journal, ReportRun, StaffRole
+from diary.permissions import is_administration, is_inspector
 from diary.selectors import (
+    final_window_reopenings,
     inspections_recent,
     journal_enrolment,
     journal_history,
     journal_history_authors,
     journals_not_inspected,
+    report_runs_list,
     school_journals,
     school_overview,
+    school_periods,
+    school_teachers,
     substitutions_list,
 )
 from diary.services.finals import final_window_reopen
@@ -113,9 +117,7 @@ class SubstitutionsView(AdministrationView):
     template_name = "diary/administration/substitutions.html"
 
     def choices(self):
-        journals = school_journals(self.school)
-        staff = StaffMember.objects.filter(school=self.school, archived_at__isnull=True)
-        return journals, [member for member in staff if member.has_role("teacher")]
+        return school_journals(self.school), school_teachers(self.school)
 
     def render_page(self, request, form=None, status=200):
         journals, teachers = self.choices()
@@ -212,20 +214,14 @@ class FinalWindowsView(AdministrationView):
     template_name = "diary/administration/final_windows.html"
 
     def choices(self):
-        periods = list(Period.objects.filter(school=self.school).select_related("year").order_by("-start"))
-        return school_journals(self.school), periods
+        return school_journals(self.school), school_periods(self.school)
 
     def render_page(self, request, form=None, status=200):
         journals, periods = self.choices()
         if form is None:
             initial = {"until": timezone.localdate() + dt.timedelta(days=3)}
             form = ReopenForm(journals=journals, periods=periods, initial=initial)
-        reopenings = (
-            FinalWindowReopening.objects.filter(school=self.school)
-            .select_related("journal__school_class", "journal__subject", "journal__subgroup", "period", "created_by")
-            .order_by("-created_at")[:50]
-        )
-        context = {"form": form, "reopenings": reopenings, "today": timezone.localdate()}
+        context = {"form": form, "reopenings": final_window_reopenings(self.school), "today": timezone.localdate()}
         return render(request, self.template_name, context, status=status)
 
     def handle_post(self, request):
@@ -354,14 +350,10 @@ class ReportsView(AdministrationView):
             raise DiaryPermissionDenied(_("Only the school's staff see reports."))
 
     def periods(self):
-        return list(Period.objects.filter(school=self.school).select_related("year").order_by("-start"))
+        return school_periods(self.school)
 
     def render_page(self, request, form=None, status=200):
-        runs = list(
-            report_runs_visible_to(request.user, self.school)
-            .select_related("period__year", "requested_by")
-            .order_by("-created_at")[:100]
-        )
+        runs = report_runs_list(request.user, self.school)
         for run in runs:
             run.file_urls = report_file_urls(run)
         administration = is_administration(request.user, self.school)
