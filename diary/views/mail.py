@@ -45,7 +45,8 @@ class InboxView(DiaryView):
             }
             for thread in page
         ]
-        return render(request, "diary/mail/inbox.html", {"page": page, "rows": rows})
+        context = {"page": page, "rows": rows, "not_linked": self.school is None}
+        return render(request, "diary/mail/inbox.html", context)
 
 
 def my_thread(user, pk: int) -> Thread:
@@ -139,6 +140,7 @@ class ComposeView(DiaryView):
             "subject": subject,
             "body": body,
             "error": error,
+            "not_linked": self.school is None,
         }
         return render(request, "diary/mail/compose.html", context, status=400 if error else 200)
 

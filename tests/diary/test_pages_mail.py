@@ -203,3 +203,13 @@ def test_an_empty_inbox_says_so(small_school):
     assert response.status_code == 200
     assert 'id="inbox-empty"' in response.content.decode()
     assert not ThreadParticipant.objects.exists()
+
+
+def test_an_account_linked_to_nobody_is_told_how_to_get_linked(small_school):
+    lonely = factories.GuardianFactory(school=small_school.school, user=factories.UserFactory(username="lonely"))
+    client = Client()
+    client.force_login(lonely.user)
+    inbox = client.get("/ky/diary/mail/").content.decode()
+    assert 'id="not-linked"' in inbox and 'id="inbox-empty"' in inbox
+    compose = client.get("/ky/diary/mail/new/").content.decode()
+    assert 'id="not-linked"' in compose and "<option" not in compose
