@@ -280,3 +280,35 @@ def test_a_run_left_running_by_a_dead_worker_is_taken_over_after_the_timeout(qua
         assert report_build(run_id=run.pk).status == "done"
     run.refresh_from_db()
     assert (run.status, run.attempts) == ("done", 2)
+
+
+def sweep_at(moment: dt.datetime, capture) -> list[str]:
+    from diary.services.sweep import sweep_run
+
+    with time_machine.travel(moment, tick=False), capture(execute=True):
+        return sweep_run()["queued"]
+
+
+def test_the_sweep_queues_a_months_activity_report_once_the_month_ended_in_bishkek(
+    small_school, django_capture_on_commit_callbacks
+):
+    september = f"{small_school.school.pk}:activity:2026-09"
+    assert september not in sweep_at(
+        at("2026-09-30", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks
+    )
+    # 00:01 on 1 October in Bishkek is still 30 September in UTC.
+    assert september in sweep_at(at("2026-10-01", 0) + dt.timedelta(minutes=1), django_capture_on_commit_callbacks)
+    assert ReportRun.objects.get(key=september).status == "done"
+    assert september not in sweep_at(at("2026-10-01", 0) + dt.timedelta(minutes=16), django_capture_on_commit_callbacks)
+
+
+def test_the_sweep_queues_the_quarters_reports_once_the_final_grade_window_closed(
+    small_school, django_capture_on_commit_callbacks
+):
+    """Q1 ends on 31 October; finals may be set until 2 November (D7)."""
+    keys = {f"{small_school.school.pk}:{kind}:quarter-1" for kind in ("progress", "compliance")}
+    last_minute = sweep_at(at("2026-11-02", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks)
+    assert keys.isdisjoint(last_minute)
+    assert keys <= set(sweep_at(at("2026-11-03", 0) + dt.timedelta(minutes=1), django_capture_on_commit_callbacks))
+    assert set(ReportRun.objects.filter(key__in=keys).values_list("status", flat=True)) == {"done"}
+    assert keys.isdisjoint(sweep_at(at("2026-11-03", 6), django_capture_on_commit_callbacks))
