@@ -28,6 +28,8 @@ def iso_week_start(text: str) -> dt.date:
 
     try:
         year, number = str(text).strip().upper().split("-W")
+        if not dt.MINYEAR < int(year) < dt.MAXYEAR:  # the weeks before and after must exist too
+            raise ValueError(year)
         return dt.date.fromisocalendar(int(year), int(number), 1)
     except ValueError:
         raise DiaryValidationError(

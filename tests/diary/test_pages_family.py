@@ -90,7 +90,7 @@ def test_a_week_without_lessons_says_so(diary):
     assert 'class="lesson"' not in response.content.decode()
 
 
-@pytest.mark.parametrize("week", ["2026-W99", "junk", "2026-47", "9999999999-W01"])
+@pytest.mark.parametrize("week", ["2026-W99", "junk", "2026-47", "9999999999-W01", "9999-W52", "0001-W01", "-W"])
 def test_a_malformed_week_is_a_400_page_not_a_500(diary, week):
     response = client_for(diary, "parent").get(week_url(diary.students[0], week))
     assert response.status_code == 400
