@@ -219,7 +219,12 @@ class FinalWindowsView(AdministrationView):
     def render_page(self, request, form=None, status=200):
         journals, periods = self.choices()
         if form is None:
-            initial = {"until": timezone.localdate() + dt.timedelta(days=3)}
+            # A link from a journal (`?journal=&period=`) opens the form filled in for that journal and period.
+            initial = {
+                "until": timezone.localdate() + dt.timedelta(days=3),
+                "journal": request.GET.get("journal"),
+                "period": request.GET.get("period"),
+            }
             form = ReopenForm(journals=journals, periods=periods, initial=initial)
         context = {"form": form, "reopenings": final_window_reopenings(self.school), "today": timezone.localdate()}
         return render(request, self.template_name, context, status=status)

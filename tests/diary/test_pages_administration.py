@@ -374,3 +374,10 @@ def test_reports_form_garbage_is_refused_without_a_crash(small_school, client_fo
 def test_reopen_form_shows_a_date_the_browser_understands(small_school, client_for):
     page = client_for("director").get("/ky/diary/administration/final-windows/").content.decode()
     assert 'value="2026-11-15"' in page
+
+
+def test_reopen_form_opens_filled_in_for_a_journal_and_period(small_school, client_for):
+    url = f"/ky/diary/administration/final-windows/?journal={small_school.journal.pk}&period={small_school.q1.pk}"
+    page = client_for("director").get(url).content.decode()
+    assert f'<option value="{small_school.journal.pk}" selected>' in page
+    assert f'<option value="{small_school.q1.pk}" selected>' in page
