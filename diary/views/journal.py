@@ -91,10 +91,11 @@ class GridRow:
     final: FinalGrade | None
 
 
-def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str], today: dt.date) -> list[GridRow]:
+def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str]) -> list[GridRow]:
     """The table's body, its cells rendered in Python: a 35 × 60 grid is 2,100 cells, too many for template
     tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance."""
     enterable = {lesson.pk: access.may_enter(lesson.date) for lesson in grid.lessons}
+    enrolment = grid.enrolment
     late_title = escape(_("Entered after the Monday deadline (D5)"))
     rows = []
     for student in grid.students:
@@ -106,8 +107,11 @@ def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str], to
             classes = "c"
             if mark is not None and mark.is_late:
                 classes += " late-entry"
-            attrs = ""
-            if enterable[lesson.pk]:
+            if enrolment is not None and not enrolment.is_enrolled(student.pk, lesson.date):
+                # Not in this class or subgroup that day (moved in or out during the period): nothing to enter.
+                classes += " out"
+                attrs = ' aria-readonly="true"'
+            elif enterable[lesson.pk]:
                 classes += " w"
                 attrs = ' tabindex="-1"'
             else:
@@ -207,7 +211,7 @@ class JournalView(JournalContextMixin, DiaryView):
         journal, period, access = context["journal"], context["period"], context["access"]
         finals_open = access.may_set_finals and context["window_state"] == "open"
         context.update(
-            rows=grid_rows(context["grid"], access, context["letters"], context["today"]),
+            rows=grid_rows(context["grid"], access, context["letters"]),
             finals_open=finals_open,
             final_choices=final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
             config=json.dumps(

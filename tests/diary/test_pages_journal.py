@@ -390,3 +390,39 @@ def test_today_takes_a_constant_number_of_queries(small_school, django_assert_ma
 
 def test_today_is_for_staff(small_school):
     assert client_for(small_school, "parent").get("/ky/diary/today/").status_code == 403
+
+
+@time_machine.travel(IN_Q1)
+def test_a_student_who_left_the_class_has_closed_cells_after_leaving(small_school):
+    leaver = small_school.students[2]
+    leaver.enrolments.update(date_to=dt.date(2026, 9, 8))
+    html = client_for(small_school, "teacher").get(grid_url(small_school)).content.decode()
+    own = [c for c in cells(html) if f'data-student="{leaver.pk}"' in c]
+    before = [c for c in own if f'data-lesson="{small_school.lessons[0].pk}"' in c]
+    assert len(before) == 1 and ' w"' in before[0]
+    after = [c for c in own if c not in before]
+    assert len(after) == 3 and all(" out" in c and 'aria-readonly="true"' in c for c in after)
+
+
+@time_machine.travel(IN_Q1)
+def test_a_first_grade_journal_takes_attendance_but_offers_no_grades(small_school):
+    # D9: no marks in grade 1; the grid still opens for attendance, and finals offer only n/a and exempt.
+    url = f"/ky/diary/journals/{small_school.journal_1a.pk}/?period=quarter-1"
+    html = client_for(small_school, "teacher").get(url).content.decode()
+    config = json.loads(unescape(re.search(r'data-config="([^"]*)"', html).group(1)))
+    assert config["scale"] == []
+    assert set(config["letters"].values()) == {"absent", "late", "excused", "sick"}
+    assert len([c for c in cells(html) if ' w"' in c]) == 1
+    options = re.findall(
+        r'<option value="([^"]*)"', re.search(r'<select class="final-select".*?</select>', html, re.S).group(0)
+    )
+    assert options == ["", "na", "exempt"]
+
+
+@time_machine.travel(IN_Q1)
+def test_a_long_period_prints_in_sheets_of_at_most_25_lessons(small_school):
+    journal = big_journal(small_school, students=2, lessons=30)
+    html = client_for(small_school, "teacher").get(f"/ky/diary/journals/{journal.pk}/print/?period=quarter-1")
+    sheets = re.findall(r'<table class="print-grid".*?</table>', html.content.decode(), re.S)
+    assert [sheet.count('<th scope="col" data-lesson=') for sheet in sheets] == [25, 5]
+    assert 'class="final"' not in sheets[0] and 'class="final"' in sheets[1]

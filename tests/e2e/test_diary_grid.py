@@ -1,6 +1,7 @@
 """The journal grid in a real browser: a teacher fills a week of marks and topics with the keyboard alone and
 they survive a reload; a save made from a stale grid shows a conflict instead of overwriting (D2, D8, D16)."""
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -141,3 +142,35 @@ def test_a_stale_edit_shows_a_conflict_and_overwrites_nothing(live_server, small
     page.locator("#grid-reload").click()
     expect(cell(page, lesson, student)).to_have_text("5")
     expect(cell(page, lesson, student)).to_have_attribute("data-version", "1")
+
+
+def test_a_refused_save_keeps_the_edits_and_says_why_on_the_cell(live_server, small_school, page):
+    base = live_server.url
+    last = small_school.lessons[3]
+    students = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))
+    log_in(page, base, "teacher")
+    page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+    # While the page is open, the last student leaves the class before the quarter's last lesson.
+    students[2].enrolments.update(date_to=dt.date(2026, 10, 1))
+
+    tab_into_grid(page)
+    for _column in range(3):
+        page.keyboard.press("ArrowRight")
+    expect(cell(page, last, students[0])).to_be_focused()
+    page.keyboard.type("544")
+    page.keyboard.press("Control+s")
+    refused = cell(page, last, students[2])
+    expect(refused).to_have_class(re.compile(r"\binvalid\b"))
+    expect(refused).to_have_attribute("title", re.compile(r".+"))
+    expect(cell(page, last, students[0])).not_to_have_class(re.compile(r"\binvalid\b"))
+    expect(page.locator("td.c.changed")).to_have_count(3)  # nothing saved, every edit kept
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "3")
+    expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bbad\b"))
+    assert not Mark.objects.filter(lesson=last).exists()
+
+    # Clearing the refused cell lets the rest be saved.
+    refused.focus()
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
+    assert sorted(m.grades[0] for m in Mark.objects.filter(lesson=last)) == [4, 5]
