@@ -698,11 +698,10 @@ class SplitChoices:
 def class_split_choices(school_class: SchoolClass) -> SplitChoices:
     """3 queries."""
     journals = Journal.objects.filter(school_class=school_class, archived_at__isnull=True, subgroup__isnull=True)
-    staff = StaffMember.objects.filter(school_id=school_class.school_id, archived_at__isnull=True)
     return SplitChoices(
         subjects=[journal.subject for journal in journals.select_related("subject").order_by("subject__name")],
         periods=list(Period.objects.filter(year_id=school_class.year_id)),
-        teachers=[member for member in staff if member.has_role("teacher")],
+        teachers=school_teachers(school_class.school_id),
     )
 
 
@@ -726,4 +725,37 @@ def class_page(
         period=period,
         summary=class_summary(school_class=school_class, period=period, students=students) if period else None,
         subgroups=class_subgroups(school_class),
+    )
+
+
+def school_teachers(school) -> list[StaffMember]:
+    """The school's active teachers, for choosing a substitute or a subgroup's teacher (1 query)."""
+    staff = StaffMember.objects.filter(school=school, archived_at__isnull=True)
+    return [member for member in staff if member.has_role("teacher")]
+
+
+def school_periods(school) -> list[Period]:
+    """Every period of the school, the latest first, with its academic year (1 query)."""
+    return list(Period.objects.filter(school=school).select_related("year").order_by("-start", "kind"))
+
+
+def final_window_reopenings(school, limit: int = 50) -> list:
+    """D7: the latest reopened final-grade windows of the school (1 query)."""
+    from diary.models import FinalWindowReopening
+
+    return list(
+        FinalWindowReopening.objects.filter(school=school)
+        .select_related("journal__school_class", "journal__subject", "journal__subgroup", "period", "created_by")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def report_runs_list(user, school, limit: int = 100) -> list:
+    """D14: the report runs this viewer may see (D15), the latest first (1 query)."""
+    from diary.permissions import report_runs_visible_to
+
+    return list(
+        report_runs_visible_to(user, school)
+        .select_related("period__year", "requested_by")
+        .order_by("-created_at", "-pk")[:limit]
     )
