@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, family, home, homeroom, journal, mail
+from diary.views import administration, auth, family, home, homeroom, journal, mail, reports
 
 app_name = "diary"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *family.urlpatterns,
     *mail.urlpatterns,
     *journal.urlpatterns,
+    *reports.urlpatterns,
 ]

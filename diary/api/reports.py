@@ -1,11 +1,8 @@
 """Report runs (D14) over the API: ask for one, read its summary, download its files; D15 decides what each viewer
 sees (`diary.permissions.report_scope`)."""
 
-from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +14,14 @@ from diary.api.serializers import AnyObject, ReportInput
 from diary.exceptions import DiaryPermissionDenied
 from diary.models import ReportRun
 from diary.permissions import report_scope, school_of, staff_member_of
-from diary.services.reports import FILE_FORMATS, report_file, report_request, report_summary_scoped
+from diary.services.reports import (
+    FILE_FORMATS,
+    report_file,
+    report_language,
+    report_request,
+    report_run_visible,
+    report_summary_scoped,
+)
 
 
 def report_data(request, run: ReportRun, scope) -> dict:
@@ -43,14 +47,7 @@ def report_data(request, run: ReportRun, scope) -> dict:
 
 
 def visible_run(request, pk: int) -> tuple[ReportRun, object]:
-    """The run and the viewer's scope of it; 404 for another school's runs and the ones D15 hides."""
-    staff = staff_member_of(request.user)
-    runs = ReportRun.objects.filter(school=staff.school) if staff else ReportRun.objects.none()
-    run = get_object_or_404(runs.select_related("period", "school"), pk=pk)
-    scope = report_scope(request.user, run)
-    if scope is None:
-        raise DiaryPermissionDenied(_("You may not read this report."))
-    return run, scope
+    return report_run_visible(user=request.user, run_id=pk)
 
 
 class ReportsView(DiaryAPIView):
@@ -96,10 +93,7 @@ class ReportFileView(DiaryAPIView):
     @extend_schema(parameters=[LANGUAGE_PARAMETER], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, file_format: str):
         run, scope = visible_run(request, pk)
-        languages = {code for code, _name in settings.LANGUAGES}
-        language = request.query_params.get("lang")
-        if language not in languages:
-            language = get_language() if get_language() in languages else settings.LANGUAGE_CODE
+        language = report_language(request.query_params.get("lang"))
         content, name = report_file(run=run, scope=scope, file_format=file_format, language=language)
         response = HttpResponse(content, content_type=FILE_FORMATS[file_format])
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AcademicYear, Period, ReportRun, School
-from diary.permissions import ReportScope, is_administration, staff_member_of
+from diary.permissions import ReportScope, is_administration, report_scope, staff_member_of
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import compliance_summary
 from diary.services.report_files import report_pdf, report_xlsx
@@ -251,3 +251,29 @@ def report_file(*, run: ReportRun, scope: ReportScope, file_format: str, languag
     if file_format == "xlsx":
         return report_xlsx(kind=run.kind, summary=summary, title=title, language=language), name
     return report_pdf(kind=run.kind, summary=summary, title=title, language=language), name
+
+
+def report_run_visible(*, user, run_id: int) -> tuple[ReportRun, ReportScope]:
+    """D15: a run of the viewer's school and the part of it they may see; 404 for runs of other schools,
+    403 for a report their role does not get (the activity report for teachers)."""
+    staff = staff_member_of(user)
+    run = (
+        ReportRun.objects.filter(school=staff.school, pk=run_id).select_related("period", "school").first()
+        if staff is not None
+        else None
+    )
+    if run is None:
+        raise DiaryNotFound(_("Not found."))
+    scope = report_scope(user, run)
+    if scope is None:
+        raise DiaryPermissionDenied(_("You may not read this report."))
+    return run, scope
+
+
+def report_language(requested: str | None) -> str:
+    """The language of a report file: the one asked for (`?lang=`), else the active one, else the default (L1)."""
+    languages = {code for code, _name in settings.LANGUAGES}
+    if requested in languages:
+        return requested
+    active = translation.get_language()
+    return active if active in languages else settings.LANGUAGE_CODE

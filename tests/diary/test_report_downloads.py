@@ -114,3 +114,19 @@ def test_an_api_login_is_recorded_for_the_activity_report(small_school):
     )
     assert response.status_code == 200
     assert list(LoginEvent.objects.values_list("user", "channel")) == [(user.pk, "api")]
+
+
+def test_the_diary_download_follows_the_pages_language_and_d15(client, quarter):
+    run = built(quarter, "activity", month="2026-09")
+    assert client.get(f"/ky/diary/reports/{run.pk}/files/pdf/").status_code == 302  # to the login page
+    client.force_login(quarter.director.user)
+    for language in ("ky", "ru"):
+        response = client.get(f"/{language}/diary/reports/{run.pk}/files/pdf/")
+        assert (response.status_code, response["Content-Language"]) == (200, language)
+        assert response.content.startswith(b"%PDF")
+    xlsx = client.get(f"/ru/diary/reports/{run.pk}/files/xlsx/")
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames
+    client.force_login(quarter.teacher.user)
+    assert client.get(f"/ky/diary/reports/{run.pk}/files/pdf/").status_code == 403
+    client.force_login(quarter.stranger.user)
+    assert client.get(f"/ky/diary/reports/{run.pk}/files/pdf/").status_code == 404
