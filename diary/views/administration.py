@@ -338,10 +338,17 @@ class ReportForm(forms.Form):
 
 
 def report_file_urls(run: ReportRun) -> dict[str, str]:
-    """Download addresses of a finished report's files; the download itself checks what the viewer may see."""
+    """Download addresses of a finished report's files: the diary's own download page (the PDF in the page's
+    language), else the API's; either checks what the viewer may see (D15)."""
     if run.status != ReportRun.Status.DONE:
         return {}
-    return {fmt: reverse("diary_api:report-file", args=[run.pk, fmt]) for fmt in ("xlsx", "pdf")}
+    urls = {}
+    for fmt in ("xlsx", "pdf"):
+        try:
+            urls[fmt] = reverse("diary:report-file", args=[run.pk, fmt])
+        except NoReverseMatch:
+            urls[fmt] = reverse("diary_api:report-file", args=[run.pk, fmt])
+    return urls
 
 
 class ReportsView(AdministrationView):
