@@ -312,3 +312,47 @@ def test_the_sweep_queues_the_quarters_reports_once_the_final_grade_window_close
     assert keys <= set(sweep_at(at("2026-11-03", 0) + dt.timedelta(minutes=1), django_capture_on_commit_callbacks))
     assert set(ReportRun.objects.filter(key__in=keys).values_list("status", flat=True)) == {"done"}
     assert keys.isdisjoint(sweep_at(at("2026-11-03", 6), django_capture_on_commit_callbacks))
+
+
+def add_classes(small_school, count: int) -> None:
+    """More classes, each with a teacher, a journal, a lesson, a mark, a final and a data check."""
+    from diary.models import DataCheck, FinalGrade, Mark
+
+    for _ in range(count):
+        school_class = factories.SchoolClassFactory(year=small_school.q1.year, grade=6)
+        student = factories.EnrolmentFactory(school_class=school_class).student
+        journal = factories.JournalFactory(school_class=school_class)
+        lesson = factories.LessonFactory(journal=journal, date=dt.date(2026, 9, 8), lesson_no=1)
+        Mark.objects.create(school=lesson.school, lesson=lesson, student=student, grade_1=4, attendance="absent")
+        FinalGrade.objects.create(
+            school=lesson.school, student=student, subject=journal.subject, period=small_school.q1,
+            journal=journal, value="4", grade=4,
+        )  # fmt: skip
+        DataCheck.objects.create(
+            school=lesson.school, school_class=school_class, checked_by=school_class.homeroom_teacher,
+            checked_on=dt.date(2026, 9, 10),
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", ["progress", "compliance", "activity"])
+def test_a_summary_takes_the_same_number_of_queries_however_big_the_school(small_school, kind):
+    """B7: the summaries aggregate in the database; more classes, teachers and marks add no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diary.services.reports import BUILDERS
+
+    run = report_request(
+        actor=small_school.director.user,
+        school=small_school.school,
+        kind=kind,
+        **({"month": "2026-09"} if kind == "activity" else {"period": small_school.q1}),
+    )
+    counts = []
+    for more in (1, 4):
+        add_classes(small_school, more)
+        with CaptureQueriesContext(connection) as queries:
+            summary = BUILDERS[kind](run)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    assert summary["rows"]
