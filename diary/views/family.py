@@ -11,20 +11,19 @@ from django.utils.translation import gettext as _
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
-from diary.permissions import children_of, student_of
-from diary.permissions import visible_student as visible_student_of
+from diary.permissions import children_of, student_of, visible_student
 from diary.selectors import period_pick, student_period, student_week, year_periods
 from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.privacy import student_view_log
 from diary.views.base import DiaryView
 
 
-def visible_student(view: DiaryView, pk: int) -> Student:
+def student_shown(view: DiaryView, pk: int) -> Student:
     """The student `pk` if D15 lets the viewer see them; someone of the viewer's school they may not see is
     refused (403), anyone else is not found (404)."""
     if pk > MAX_ID:
         raise DiaryNotFound()
-    student = visible_student_of(view.request.user, pk)
+    student = visible_student(view.request.user, pk)
     if student is not None:
         return student
     if view.school is not None and Student.objects.filter(pk=pk, school=view.school).exists():
@@ -40,7 +39,7 @@ def switcher(view: DiaryView, student: Student) -> list[Student]:
 
 class StudentWeekView(DiaryView):
     def get(self, request, pk: int):
-        student = visible_student(self, pk)
+        student = student_shown(self, pk)
         week = request.GET.get("week")
         today = timezone.localdate()
         day = iso_week_start(week) if week else today
@@ -65,7 +64,7 @@ class StudentWeekView(DiaryView):
 
 class StudentPeriodView(DiaryView):
     def get(self, request, pk: int):
-        student = visible_student(self, pk)
+        student = student_shown(self, pk)
         periods = year_periods(student.school)
         period = period_pick(periods, request.GET.get("period"))
         if period is None and request.GET.get("period"):
