@@ -684,6 +684,7 @@ class ClassPage:
     period: Period | None
     summary: ClassSummary | None
     subgroups: list[Subgroup]
+    journals: list[Journal]
 
 
 @dataclass
@@ -725,6 +726,11 @@ def class_page(
         period=period,
         summary=class_summary(school_class=school_class, period=period, students=students) if period else None,
         subgroups=class_subgroups(school_class),
+        journals=list(
+            Journal.objects.filter(school_class=school_class, archived_at__isnull=True)
+            .select_related("subject", "subgroup", "teacher")
+            .order_by("subject__name", "subgroup__name")
+        ),
     )
 
 

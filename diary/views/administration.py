@@ -33,22 +33,13 @@ from diary.services.finals import final_window_reopen
 from diary.services.inspections import inspection_record
 from diary.services.reports import report_request
 from diary.services.staffing import substitution_create
-from diary.views.base import DiaryView, form_add_domain_error
+from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
 
 HISTORY_PAGE_SIZE = 50
 
 
 def journal_label(journal: Journal) -> str:
     return f"{journal} — {journal.teacher.short_name}"
-
-
-def journal_page_urls(journals) -> None:
-    """Each journal gets `page_url`, the teacher's journal page, where that page is installed."""
-    for journal in journals:
-        try:
-            journal.page_url = reverse("diary:journal", args=[journal.pk])
-        except NoReverseMatch:
-            journal.page_url = ""
 
 
 class AdministrationView(DiaryView):

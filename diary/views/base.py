@@ -60,3 +60,14 @@ def form_add_domain_error(form, error: DiaryError) -> None:
     for field, messages in error.fields.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def journal_page_urls(journals) -> None:
+    """Each journal gets `page_url`: its journal page, or "" where that page is not installed."""
+    from django.urls import NoReverseMatch
+
+    for journal in journals:
+        try:
+            journal.page_url = reverse("diary:journal", args=[journal.pk])
+        except NoReverseMatch:
+            journal.page_url = ""

@@ -19,7 +19,7 @@ from diary.services.access import class_code_slips_issue
 from diary.services.data_checks import data_check_record, guardian_contacts_update
 from diary.services.messaging import class_guardians_message
 from diary.services.staffing import SubgroupSpec, subgroups_split
-from diary.views.base import DiaryView, form_add_domain_error
+from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
 
 
 class DataCheckForm(forms.Form):
@@ -113,6 +113,7 @@ class ClassView(DiaryView):
             school_class=school_class, periods=choices.periods, period_key=request.GET.get("period"),
             today=timezone.localdate(),
         )  # fmt: skip
+        journal_page_urls(page.journals)
         split_form = forms_given.get("split_form") or SubgroupSplitForm(
             subjects=choices.subjects, periods=choices.periods, teachers=choices.teachers, students=page.students
         )

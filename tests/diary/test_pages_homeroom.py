@@ -268,3 +268,10 @@ def test_forms_only_accept_post(small_school, client_for):
     client = client_for("homeroom")
     for suffix in ("data-check/", "code-slips/", "message/", "subgroups/"):
         assert client.get(class_url(small_school, suffix)).status_code == 405
+
+
+def test_class_page_links_to_the_class_journals(small_school, client_for):
+    page = client_for("homeroom").get(class_url(small_school) + "?period=quarter-1").content.decode()
+    assert f'<li data-journal="{small_school.journal.pk}">' in page
+    assert f'href="/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"' in page
+    assert f'data-journal="{small_school.journal_1a.pk}"' not in page
