@@ -678,13 +678,17 @@ class ClassPage:
     students: list[Student]
     guardians_count: int
     guardians_with_accounts: int
-    last_check: DataCheck | None
+    checks: list[DataCheck]
     check_due: bool
     periods: list[Period]
     period: Period | None
     summary: ClassSummary | None
     subgroups: list[Subgroup]
     journals: list[Journal]
+
+    @property
+    def last_check(self) -> DataCheck | None:
+        return self.checks[0] if self.checks else None
 
 
 @dataclass
@@ -720,7 +724,7 @@ def class_page(
         students=students,
         guardians_count=len(guardians),
         guardians_with_accounts=sum(1 for guardian in guardians.values() if guardian.user_id),
-        last_check=DataCheck.objects.filter(school_class=school_class).select_related("checked_by").first(),
+        checks=list(DataCheck.objects.filter(school_class=school_class).select_related("checked_by")[:6]),
         check_due=data_check_due(school_class, today),
         periods=periods,
         period=period,

@@ -116,6 +116,7 @@ def test_a_check_last_month_leaves_this_month_due(small_school, client_for):
     page = client_for("homeroom").get(class_url(small_school)).content.decode()
     assert 'data-last-check="2026-10-30"' in page
     assert 'data-due="true"' in page
+    assert '<li data-check="2026-10-30">' in page
 
 
 def test_too_long_corrections_are_refused_next_to_the_form(small_school, client_for):
