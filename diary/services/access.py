@@ -227,6 +227,28 @@ def account_deactivate(*, actor, user) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user_sessions_end(user=user)
+
+
+def user_sessions_end(*, user) -> int:
+    """Ends every session of the account on the server, on every device, not only the one asking.
+
+    Django already refuses the session of an inactive account on its next request; deleting the sessions as well
+    means nothing of them is left to be reused should the account be reopened. Returns how many were ended.
+    """
+    from importlib import import_module
+
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500):
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+            store(session_key=session.session_key).delete()
+            ended += 1
+    logger.info("Ended %s session(s) of %s", ended, user.username)
+    return ended
 
 
 @dataclass
