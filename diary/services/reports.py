@@ -74,6 +74,9 @@ BUILDERS = {
 }
 
 
+MAX_ATTEMPTS = 5
+
+
 class ReportRunBusy(Exception):
     """Another worker holds this run and has not been gone long enough to take it over; try again later."""
 
@@ -139,12 +142,12 @@ def report_build(*, run_id: int) -> ReportRun | None:
         summary = BUILDERS[run.kind](run)
         _test_delay()
         xlsx, pdf = report_files_render(run=run, summary=summary, language=settings.LANGUAGE_CODE)
+        return _report_finish(run=run, attempt=attempt, summary=summary, xlsx=xlsx, pdf=pdf)
     except Exception as error:
-        ReportRun.objects.filter(pk=run.pk, attempts=attempt).update(
+        ReportRun.objects.filter(pk=run.pk, attempts=attempt, status=ReportRun.Status.RUNNING).update(
             status=ReportRun.Status.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
-    return _report_finish(run=run, attempt=attempt, summary=summary, xlsx=xlsx, pdf=pdf)
 
 
 @transaction.atomic
@@ -191,7 +194,13 @@ def due_report_runs(*, school: School, today: dt.date | None = None) -> list[Rep
         while month < this_month and month <= year.end:
             runs.append(_due_run(school, ReportRun.Kind.ACTIVITY, month=month.strftime("%Y-%m")))
             month = (month + dt.timedelta(days=32)).replace(day=1)
-    return [run for run in runs if run.status != ReportRun.Status.DONE]
+    # A run that failed MAX_ATTEMPTS times waits for someone to look at its error (admin) instead of failing again.
+    return [
+        run
+        for run in runs
+        if run.status != ReportRun.Status.DONE
+        and not (run.status == ReportRun.Status.FAILED and run.attempts >= MAX_ATTEMPTS)
+    ]
 
 
 def report_summary_scoped(*, run: ReportRun, scope: ReportScope) -> dict | None:

@@ -356,3 +356,22 @@ def test_a_summary_takes_the_same_number_of_queries_however_big_the_school(small
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert summary["rows"]
+
+
+def test_a_report_that_keeps_failing_is_no_longer_queued_by_the_sweep(small_school, monkeypatch):
+    from diary.services import reports
+
+    def broken(run):
+        raise RuntimeError("bad data")
+
+    monkeypatch.setitem(reports.BUILDERS, "compliance", broken)
+    key = f"{small_school.school.pk}:compliance:quarter-1"
+    for attempt in range(1, reports.MAX_ATTEMPTS + 1):
+        (run,) = [
+            r for r in reports.due_report_runs(school=small_school.school, today=dt.date(2026, 11, 20)) if r.key == key
+        ]
+        with pytest.raises(RuntimeError):
+            report_build(run_id=run.pk)
+        run.refresh_from_db()
+        assert (run.status, run.attempts) == ("failed", attempt)
+    assert key not in [r.key for r in reports.due_report_runs(school=small_school.school, today=dt.date(2026, 11, 20))]
