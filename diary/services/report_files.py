@@ -224,10 +224,11 @@ def bar_chart(
             f'<text x="{left + index * group + group / 2:.1f}" y="{top + plot_height + 14}" font-size="10" '
             f'text-anchor="middle">{escape(category)}</text>'
         )
-    for number, (label, _data, colour) in enumerate(series):
-        x = left + number * 160
+    x = left
+    for label, _data, colour in series:
         parts.append(f'<rect x="{x}" y="6" width="10" height="10" fill="{colour}"/>')
         parts.append(f'<text x="{x + 14}" y="15" font-size="11">{escape(label)}</text>')
+        x += 34 + 7 * len(str(label))  # the next legend entry starts after this one's text
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 -- every text part above is escaped, the rest are numbers
 
