@@ -604,16 +604,21 @@ class MissingEntries:
     without_marks: list[Lesson] = field(default_factory=list)
 
 
-def missing_entries(*, journals, date_from: dt.date, date_to: dt.date) -> dict[int, MissingEntries]:
-    """D5, D8: per journal (a queryset or ids), the lessons of [date_from, date_to] missing a topic or every mark,
-    in 1 query whatever the number of journals."""
+def missing_entries(
+    *, date_from: dt.date, date_to: dt.date, journals=None, lessons_of: Q | None = None
+) -> dict[int, MissingEntries]:
+    """D5, D8: per journal, the lessons of [date_from, date_to] missing a topic or every mark, in 1 query whatever
+    the number of journals. `journals` (a queryset or ids) and/or `lessons_of` (a condition on lessons) say whose."""
     marked = Mark.objects.filter(lesson=OuterRef("pk"))
+    lessons = Lesson.objects.filter(
+        date__gte=date_from, date__lte=date_to, archived_at__isnull=True, journal__archived_at__isnull=True
+    )
+    if journals is not None:
+        lessons = lessons.filter(journal__in=journals)
+    if lessons_of is not None:
+        lessons = lessons.filter(lessons_of)
     lessons = (
-        Lesson.objects.filter(
-            journal__in=journals, date__gte=date_from, date__lte=date_to, archived_at__isnull=True,
-            journal__archived_at__isnull=True,
-        )
-        .annotate(marked=Exists(marked))
+        lessons.annotate(marked=Exists(marked))
         .filter(Q(topic="") | Q(marked=False))
         .select_related("journal__school_class", "journal__subject", "journal__subgroup", "journal__teacher")
         .order_by("journal__school_class__grade", "journal__school_class__code", "journal_id", "date", "lesson_no")
@@ -641,6 +646,26 @@ class TeacherWeek:
         return [lesson for lesson in self.lessons if lesson.date == day]
 
 
+def covered_lessons(substitutions) -> Q:
+    """D6: a condition on lessons: those of the substituted journals on the substituted days."""
+    covered = Q(pk__in=[])
+    for substitution in substitutions:
+        covered |= Q(journal_id=substitution.journal_id, date__gte=substitution.date_from,
+                     date__lte=substitution.date_to)  # fmt: skip
+    return covered
+
+
+def teacher_missing_entries(*, staff: StaffMember, date_from: dt.date, date_to: dt.date) -> dict[int, MissingEntries]:
+    """D5, D6, D8: what a teacher has not entered for [date_from, date_to]: their own journals' lessons and the
+    lessons they covered as a substitute on those days (not the rest of the covered journal), in 2 queries."""
+    substitutions = Substitution.objects.filter(
+        teacher=staff, cancelled_at__isnull=True, date_from__lte=date_to, date_to__gte=date_from
+    )
+    return missing_entries(
+        date_from=date_from, date_to=date_to, lessons_of=Q(journal__teacher=staff) | covered_lessons(substitutions)
+    )
+
+
 def teacher_week(*, staff: StaffMember, day: dt.date) -> TeacherWeek:
     """The Monday–Sunday week of `day` for a teacher, in 2 queries: current and coming substitutions (D6), then
     the lessons of their journals plus the covered journals' lessons on the covered days."""
@@ -651,10 +676,7 @@ def teacher_week(*, staff: StaffMember, day: dt.date) -> TeacherWeek:
         .select_related("journal__school_class", "journal__subject", "journal__subgroup", "journal__teacher")
         .order_by("date_from", "pk")
     )
-    covered = Q(pk__in=[])
-    for substitution in substitutions:
-        covered |= Q(journal_id=substitution.journal_id, date__gte=substitution.date_from,
-                     date__lte=substitution.date_to)  # fmt: skip
+    covered = covered_lessons(substitutions)
     lessons = list(
         Lesson.objects.filter(date__gte=monday, date__lte=sunday, archived_at__isnull=True,
                               journal__archived_at__isnull=True)

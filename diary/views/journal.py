@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from diary.selectors import (
     last_overdue_day,
     missing_entries,
     period_pick,
+    teacher_missing_entries,
     teacher_week,
     year_periods,
 )
@@ -335,9 +336,7 @@ class TodayView(DiaryView):
         week = teacher_week(staff=self.staff, day=today)
         last_monday = week_start(today) - dt.timedelta(days=7)
         last_sunday = last_monday + dt.timedelta(days=6)
-        covered_journals = [substitution.journal_id for substitution in week.substitutions]
-        mine = journals_visible_to(request.user).filter(Q(teacher=self.staff) | Q(pk__in=covered_journals))
-        missing = missing_entries(journals=mine.values("pk"), date_from=last_monday, date_to=last_sunday)
+        missing = teacher_missing_entries(staff=self.staff, date_from=last_monday, date_to=last_sunday)
         days = [week.monday + dt.timedelta(days=offset) for offset in range(7)]
         return render(
             request,

@@ -426,3 +426,13 @@ def test_a_long_period_prints_in_sheets_of_at_most_25_lessons(small_school):
     sheets = re.findall(r'<table class="print-grid".*?</table>', html.content.decode(), re.S)
     assert [sheet.count('<th scope="col" data-lesson=') for sheet in sheets] == [25, 5]
     assert 'class="final"' not in sheets[0] and 'class="final"' in sheets[1]
+
+
+@time_machine.travel(dt.datetime(2026, 9, 15, 4, tzinfo=dt.UTC))
+def test_a_substitute_is_told_only_about_the_lessons_of_the_days_they_covered(small_school):
+    # The substitute covered Monday 7 September only (D6); Wednesday's missing lesson is the teacher's.
+    html = client_for(small_school, "substitute").get("/ky/diary/today/").content.decode()
+    missing = re.search(r'<section id="missing".*?</section>', html, re.S).group(0)
+    five_a = re.search(rf'<li data-journal="{small_school.journal.pk}">.*?</li>', missing, re.S).group(0)
+    assert 'data-missing-marks="1"' in five_a and 'data-missing-topics="1"' in five_a
+    assert "07.09" in five_a and "09.09" not in five_a
