@@ -45,16 +45,16 @@ def journal_label(journal: Journal) -> str:
 class AdministrationView(DiaryView):
     """A page of the school's administration (D1, D15): everyone else is refused with 403."""
 
-    def check_administration(self) -> None:
+    def check_access(self) -> None:
         if self.school is None or not is_administration(self.request.user, self.school):
             raise DiaryPermissionDenied(_("Only the school's administration opens this page."))
 
     def get(self, request, *args, **kwargs):
-        self.check_administration()
+        self.check_access()
         return self.render_page(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        self.check_administration()
+        self.check_access()
         return self.handle_post(request, *args, **kwargs)
 
     def render_page(self, request, *args, **kwargs):
@@ -348,7 +348,7 @@ class ReportsView(AdministrationView):
 
     template_name = "diary/administration/reports.html"
 
-    def check_administration(self) -> None:
+    def check_access(self) -> None:
         if self.staff is None:
             raise DiaryPermissionDenied(_("Only the school's staff see reports."))
 
