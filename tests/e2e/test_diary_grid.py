@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
-from diary.models import Lesson, Mark
+from diary.models import FinalGrade, Lesson, Mark
 from diary.services.marks import CellChange, marks_save
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -174,3 +175,27 @@ def test_a_refused_save_keeps_the_edits_and_says_why_on_the_cell(live_server, sm
     page.keyboard.press("Control+s")
     expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
     assert sorted(m.grades[0] for m in Mark.objects.filter(lesson=last)) == [4, 5]
+
+
+def test_final_grades_are_set_inside_the_window_next_to_the_suggestion(live_server, small_school, page):
+    base = live_server.url
+    students = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))
+    marks_save(
+        actor=small_school.teacher.user,
+        journal=small_school.journal,
+        changes=[CellChange(small_school.lessons[0].pk, students[0].pk, None, grades=[5, 4])],
+    )
+    # 1 November: the first quarter ended on 31 October, its final-grade window is open until 2 November (D7).
+    with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC), tick=True):
+        log_in(page, base, "teacher")
+        page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+        expect(page.locator("#final-window")).to_have_attribute("data-window", "open")
+        row = page.locator(f'tr[data-student="{students[0].pk}"]')
+        expect(row.locator("td.suggested")).to_have_text("5")
+        row.locator("select.final-select").select_option("5")
+        page.locator(f'tr[data-student="{students[1].pk}"] select.final-select').select_option("na")
+        page.locator("#finals-save").click()
+        expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bok\b"))
+        expect(row.locator("td.final")).to_have_attribute("data-final", "5")
+    finals = {final.student_id: final.value for final in FinalGrade.objects.all()}
+    assert finals == {students[0].pk: "5", students[1].pk: "na"}
