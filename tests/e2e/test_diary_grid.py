@@ -199,3 +199,26 @@ def test_final_grades_are_set_inside_the_window_next_to_the_suggestion(live_serv
         expect(row.locator("td.final")).to_have_attribute("data-final", "5")
     finals = {final.student_id: final.value for final in FinalGrade.objects.all()}
     assert finals == {students[0].pk: "5", students[1].pk: "na"}
+
+
+def test_edits_are_saved_by_themselves_and_leaving_with_unsaved_ones_asks_first(live_server, small_school, page):
+    base = live_server.url
+    lesson = small_school.lessons[0]
+    students = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))
+    log_in(page, base, "teacher")
+    page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+    tab_into_grid(page)
+    page.keyboard.type("4")
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "1")
+    # Autosave, a few seconds after the last edit, with no key pressed.
+    expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0", timeout=10_000)
+    expect(cell(page, lesson, students[0])).to_have_attribute("data-version", "1")
+    assert Mark.objects.get(lesson=lesson, student=students[0]).grades == [4]
+
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    page.keyboard.type("5")
+    page.evaluate("window.location.assign('/ky/diary/journals/')")
+    page.wait_for_timeout(500)
+    assert asked == ["beforeunload"]
+    assert "/journals/" in page.url and f"/journals/{small_school.journal.pk}/" in page.url
