@@ -167,13 +167,18 @@ def test_a_refused_save_keeps_the_edits_and_says_why_on_the_cell(live_server, sm
     expect(page.locator("td.c.changed")).to_have_count(3)  # nothing saved, every edit kept
     expect(page.locator("#grid-pending")).to_have_attribute("data-count", "3")
     expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bbad\b"))
+    reason = page.locator(f'#grid-errors li[data-lesson="{last.pk}"][data-student="{students[2].pk}"]')
+    expect(reason).to_be_visible()
+    expect(page.locator("#grid-errors li")).to_have_count(1)
     assert not Mark.objects.filter(lesson=last).exists()
 
     # Clearing the refused cell lets the rest be saved.
-    refused.focus()
+    reason.locator("button").click()  # takes the focus to the refused cell
+    expect(refused).to_be_focused()
     page.keyboard.press("Backspace")
     page.keyboard.press("Control+s")
     expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
+    expect(page.locator("#grid-errors")).to_be_hidden()
     assert sorted(m.grades[0] for m in Mark.objects.filter(lesson=last)) == [4, 5]
 
 

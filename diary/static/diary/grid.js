@@ -334,9 +334,10 @@
           }
         });
         say(fmt(messages.saved, { n: answer.data.saved }), "ok");
+        listErrors([]);
       } else if (answer.status === 400) {
         var fields = (answer.data.error && answer.data.error.fields) || {};
-        var lines = [];
+        var refused = [];
         Object.keys(fields).forEach(function (index) {
           var item = sent[Number(index)];
           var text = [].concat(fields[index]).join(" ");
@@ -344,9 +345,10 @@
             item.td.classList.add("invalid");
             item.td.setAttribute("title", text);
           }
-          lines.push(text);
+          refused.push({ td: item ? item.td : null, text: text });
         });
-        say(errorText(answer.data) + (lines.length ? " " + lines[0] : ""), "bad");
+        say(errorText(answer.data), "bad");
+        listErrors(refused);
       } else if (answer.status === 409) {
         showConflict(sent, answer.data);
       } else {
@@ -360,6 +362,31 @@
       updatePending();
       if (saveAgain) { saveAgain = false; save(); }
     });
+  }
+
+  var errorList = document.getElementById("grid-errors");
+
+  function listErrors(refused) {
+    // Each refused cell with its reason; a button takes the keyboard straight to the cell.
+    errorList.textContent = "";
+    refused.forEach(function (entry) {
+      var li = document.createElement("li");
+      if (entry.td) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "link";
+        button.textContent = describeCell(entry.td);
+        button.addEventListener("click", function () { focusCell(entry.td); });
+        li.appendChild(button);
+        li.appendChild(document.createTextNode(": " + entry.text));
+        li.setAttribute("data-lesson", entry.td.getAttribute("data-lesson"));
+        li.setAttribute("data-student", entry.td.getAttribute("data-student"));
+      } else {
+        li.textContent = entry.text;
+      }
+      errorList.appendChild(li);
+    });
+    errorList.hidden = refused.length === 0;
   }
 
   function showConflict(sent, data) {
