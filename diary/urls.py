@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, family, home, homeroom, journal, mail, reports
+from diary.views import administration, auth, family, home, homeroom, journal, mail, privacy, reports
 
 app_name = "diary"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *mail.urlpatterns,
     *journal.urlpatterns,
     *reports.urlpatterns,
+    *privacy.urlpatterns,
 ]

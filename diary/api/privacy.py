@@ -13,6 +13,7 @@ from diary.services.privacy import (
     student_access_log,
     student_anonymise,
     student_data_export,
+    student_data_printable,
     student_for_privacy,
 )
 
@@ -31,7 +32,8 @@ class StudentExportPdfView(DiaryAPIView):
         """The same data as the JSON export, as a printable PDF in the language of the request."""
         student = student_for_privacy(user=request.user, pk=pk)
         data = student_data_export(actor=request.user, student=student)
-        response = HttpResponse(pdf_render("diary/privacy_export.html", {"data": data}), content_type="application/pdf")
+        pdf = pdf_render("diary/privacy_export.html", {"data": student_data_printable(data)})
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="student-{student.pk}-data.pdf"'
         return response
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import (
     AccessCode,
+    Attendance,
     AuditEntry,
     Enrolment,
     FinalGrade,
@@ -200,19 +201,36 @@ def student_data(*, student: Student, requester=None) -> dict:
     }
 
 
+def student_export_authorise(*, actor, student: Student) -> None:
+    """Refuses (403) anyone but the student's guardians and the adult student, saying why."""
+    if may_export_student(actor, student):
+        return
+    if student.user_id == getattr(actor, "pk", None) and not is_adult(student):
+        raise DiaryPermissionDenied(
+            _("Until you are of age, your parents or guardians download your data."), code="not_adult"
+        )
+    raise DiaryPermissionDenied(_("Only the student's guardians, or the adult student, download these data."))
+
+
 def student_data_export(*, actor, student: Student) -> dict:
     """Personal data: a guardian, or the adult student, downloads all data held about the student.
 
     The download itself is recorded in the access log first, so the export shows it too.
     """
-    if not may_export_student(actor, student):
-        if student.user_id == getattr(actor, "pk", None) and not is_adult(student):
-            raise DiaryPermissionDenied(
-                _("Until you are of age, your parents or guardians download your data."), code="not_adult"
-            )
-        raise DiaryPermissionDenied(_("Only the student's guardians, or the adult student, download these data."))
+    student_export_authorise(actor=actor, student=student)
     student_view_log(user=actor, student=student, what=StudentAccessLog.What.EXPORT)
     return student_data(student=student, requester=actor)
+
+
+def student_data_printable(data: dict) -> dict:
+    """The export with attendance and access-log codes put in words of the current language, for the PDF."""
+    attendance = dict(Attendance.choices)
+    what = dict(StudentAccessLog.What.choices)
+    return {
+        **data,
+        "attendance": [{**row, "attendance": attendance.get(row["attendance"], "")} for row in data["attendance"]],
+        "access_log": [{**row, "what": what.get(row["what"], "")} for row in data["access_log"]],
+    }
 
 
 # --- anonymisation -----------------------------------------------------------------------------------------

@@ -344,3 +344,40 @@ def test_an_anonymised_students_export_is_no_longer_offered(api, left):
         api("director").post(f"{BASE}/students/{left.students[0].pk}/anonymise/")
     response = api("parent").get(f"{BASE}/students/{left.students[0].pk}/export/")
     assert response.status_code in (401, 403, 404)
+
+
+# --- the diary page ------------------------------------------------------------------------------------------
+
+
+def test_a_parent_finds_both_downloads_on_the_childs_data_page(client, graded):
+    student = graded.students[0]
+    client.force_login(graded.parent.user)
+    page = client.get(f"/ky/diary/students/{student.pk}/data/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-format="pdf"' in html and 'data-format="json"' in html
+    assert log_of(student) == []
+    download = client.get(f"/ky/diary/students/{student.pk}/data.json")
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert download.json()["student"]["last_name"] == student.last_name
+    pdf = client.get(f"/ru/diary/students/{student.pk}/data.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert log_of(student) == [("parent", "export"), ("parent", "export")]
+
+
+@pytest.mark.parametrize(("persona", "status"), [("other_parent", 403), ("teacher", 403), ("stranger", 404)])
+@pytest.mark.parametrize("suffix", ["data/", "data.json", "data.pdf"])
+def test_nobody_else_opens_a_childs_data_page(client, graded, persona, status, suffix):
+    student = graded.students[0]
+    client.force_login(graded.user(persona))
+    response = client.get(f"/ky/diary/students/{student.pk}/{suffix}")
+    assert response.status_code == status
+    assert student.last_name not in response.content.decode(errors="replace")
+    assert log_of(student) == []
+
+
+def test_the_data_page_asks_an_anonymous_visitor_to_log_in(client, graded):
+    response = client.get(f"/ky/diary/students/{graded.students[0].pk}/data.json")
+    assert response.status_code == 302
+    assert "/diary/" in response["Location"]

@@ -1,0 +1,51 @@
+"""A student's personal data in the diary: the page from which a guardian, or the adult student, downloads
+everything the school holds about the student, as JSON or as a PDF (law on personal data)."""
+
+import json
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path
+
+from diary.pdf import pdf_render
+from diary.services.privacy import (
+    student_data_export,
+    student_data_printable,
+    student_export_authorise,
+    student_for_privacy,
+)
+from diary.views.base import DiaryView
+
+
+class StudentDataView(DiaryView):
+    """What is held and the two downloads; showing the page reads no records, so nothing is logged here."""
+
+    def get(self, request, pk: int):
+        student = student_for_privacy(user=request.user, pk=pk)
+        student_export_authorise(actor=request.user, student=student)
+        return render(request, "diary/privacy/student_data.html", {"student": student})
+
+
+class StudentDataDownloadView(DiaryView):
+    """The export itself (logged in the student's access log), as a JSON or PDF file."""
+
+    file_format = "json"
+
+    def get(self, request, pk: int):
+        student = student_for_privacy(user=request.user, pk=pk)
+        data = student_data_export(actor=request.user, student=student)
+        if self.file_format == "pdf":
+            body = pdf_render("diary/privacy_export.html", {"data": student_data_printable(data)})
+            response = HttpResponse(body, content_type="application/pdf")
+        else:
+            body = json.dumps(data, ensure_ascii=False, indent=2)
+            response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="student-{student.pk}-data.{self.file_format}"'
+        return response
+
+
+urlpatterns = [
+    path("students/<int:pk>/data/", StudentDataView.as_view(), name="student_data"),
+    path("students/<int:pk>/data.json", StudentDataDownloadView.as_view(file_format="json"), name="student_data_json"),
+    path("students/<int:pk>/data.pdf", StudentDataDownloadView.as_view(file_format="pdf"), name="student_data_pdf"),
+]
