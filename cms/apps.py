@@ -17,3 +17,16 @@ class CmsConfig(AppConfig):
             signal.connect(public_pages_changed, dispatch_uid=f"public-pages-{id(signal)}")
         post_save.connect(public_pages_changed, sender=SchoolContacts, dispatch_uid="public-pages-contacts")
         post_delete.connect(page_deleted, dispatch_uid="public-pages-delete")
+        self.rich_text_cleaning_connect()
+
+    def rich_text_cleaning_connect(self) -> None:
+        """No script is ever stored in rich text, however it is written (cms/sanitise.py)."""
+        from django.apps import apps
+        from django.db.models.signals import pre_save
+        from wagtail.fields import RichTextField
+
+        from cms.sanitise import page_rich_text_clean
+
+        for model in apps.get_models():
+            if any(isinstance(field, RichTextField) for field in model._meta.concrete_fields):
+                pre_save.connect(page_rich_text_clean, sender=model, dispatch_uid=f"rich-text-{model._meta.label}")

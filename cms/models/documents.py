@@ -1,11 +1,15 @@
 """W8: the documents the website publishes."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.models import AbstractDocument, Document
 
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+
+def max_document_bytes() -> int:
+    """W8: the largest upload (MEKTEP_DOCUMENT_MAX_MB, 20 MB by default), read when a document is checked."""
+    return settings.MEKTEP_DOCUMENT_MAX_MB * 1024 * 1024
 
 
 class DocumentKind(models.TextChoices):
@@ -43,5 +47,7 @@ class SchoolDocument(AbstractDocument):
 
     def clean(self):
         super().clean()
-        if self.file and getattr(self.file, "size", 0) > MAX_DOCUMENT_BYTES:
-            raise ValidationError({"file": _("A document may be at most 20 MB.")})
+        if self.file and getattr(self.file, "size", 0) > max_document_bytes():
+            raise ValidationError(
+                {"file": _("A document may be at most %(size)s MB.") % {"size": settings.MEKTEP_DOCUMENT_MAX_MB}}
+            )

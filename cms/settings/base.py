@@ -146,6 +146,7 @@ WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg", "png"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+MEKTEP_DOCUMENT_MAX_MB = env_int("MEKTEP_DOCUMENT_MAX_MB", 20)
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("ru", "Русский"), ("ky", "Кыргызча"), ("en", "English")]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
