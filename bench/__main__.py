@@ -38,13 +38,20 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="a subset in under 3 minutes (250 students, 5 s loads)")
     parser.add_argument("--students", type=int, choices=SIZES, help="the school of B1–B8 (default 1000; quick 250)")
+    parser.add_argument(
+        "--growth", default=None, metavar="N,N,…",
+        help="school sizes of B7's time per student (default 250,500,1000,4000; quick 250)",
+    )  # fmt: skip
     options = parser.parse_args(argv)
+    growth = tuple(int(size) for size in options.growth.split(",")) if options.growth else None
+    if growth and not set(growth) <= set(SIZES):
+        parser.error(f"--growth takes sizes among {', '.join(map(str, SIZES))}")
 
     from bench.scenarios import SCENARIOS
 
     rows, notes = [], []
     for scenario in SCENARIOS:
-        scenario_rows, scenario_notes = scenario(quick=options.quick, students=options.students)
+        scenario_rows, scenario_notes = scenario(quick=options.quick, students=options.students, growth_sizes=growth)
         rows += scenario_rows
         notes += scenario_notes
     sys.stdout.write("req/s for B1–B6 (higher is better), seconds for B7–B8 (lower is better); B7g: ms per student\n")

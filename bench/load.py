@@ -45,7 +45,11 @@ end
 function request()
   position = position + 1
   local item = items[((position - 1) %% #items) + 1]
-  return wrk.format("POST", item[1], {["Content-Type"] = "application/json"}, item[2])
+  local headers = {["Content-Type"] = "application/json"}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  return wrk.format("POST", item[1], headers, item[2])
 end
 """
 

@@ -10,6 +10,7 @@ times the report (B7) and the import (B8). Every row: {"id", "value", "reference
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -22,8 +23,19 @@ from pathlib import Path
 from bench import load
 from bench.school import BASE_DIR, CACHE_DIR, SEED, code_version, database_copy, database_ensure, django_env
 
-sys.path.insert(0, str(BASE_DIR / "tests"))
-from harness import Services, free_port, wait_for_port
+
+def _harness():
+    """tests/harness.py (its Services, free_port, wait_for_port), loaded by path: tests/ is not a package to import."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("mektep_harness", BASE_DIR / "tests" / "harness.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_h = _harness()
+Services, free_port, wait_for_port = _h.Services, _h.free_port, _h.wait_for_port
 
 PYTHON = sys.executable
 GROWTH_SIZES = (250, 500, 1000, 4000)
@@ -73,8 +85,11 @@ LOADS = {
 REQUEST_OF = {"B6h": "B6html"}
 
 
+STARTED = time.monotonic()
+
+
 def say(message: str) -> None:
-    sys.stderr.write(f"· {message}\n")
+    sys.stderr.write(f"· {time.monotonic() - STARTED:5.0f} s  {message}\n")
     sys.stderr.flush()
 
 
@@ -167,6 +182,7 @@ class Run:
             say("wrk is not available; the Python load generator is used instead")
         self.rows: list[dict] = []
         self.notes: list[str] = []
+        self.reports: dict[tuple[str, int], dict] = {}
 
     def measure(self, gunicorn: Gunicorn, spec: dict) -> dict:
         if self.wrk:
@@ -177,16 +193,15 @@ class Run:
         """Every scenario on one database."""
         prepared_file = self.folder / f"prepared-{label}.json"
         bodies = self.folder / f"b5-{label}.tsv"
-        say(f"{label}: preparing the scenarios")
+        say(f"{label}: preparing the scenarios, counting their queries")
         prepared = probe("prepare", env, bodies=str(bodies))
         prepared_file.write_text(json.dumps(prepared))
+        counted = prepared["queries"]
         self.notes.append(
             f"{label}: {prepared['students']} students, {prepared['staff']} staff, {prepared['marks']} marks; "
             f"journal {prepared['journal']}: {prepared['grid']['students']} students × "
             f"{prepared['grid']['lessons']} lessons"
         )
-        say(f"{label}: counting queries")
-        counted = probe("queries", env, prepared=str(prepared_file))
         requests = prepared["requests"]
         if load_scenarios:
             gunicorn = Gunicorn(env, self.folder / f"gunicorn-{label}.log")
@@ -220,7 +235,6 @@ class Run:
         )  # fmt: skip
         if report["rss_mb"] > 300:
             self.rows[-1]["ok"] = False
-        self.reports = getattr(self, "reports", {})
         self.reports[(label, report["students"])] = report
 
     def b8(self, label: str, env: dict, students: int) -> None:
@@ -248,46 +262,94 @@ def workbook_xlsx(students: int) -> Path:
 def growth(run: Run, services: Services, sizes: tuple[int, ...]) -> None:
     """B7's time per student at every size, on both databases."""
     for students in sizes:
-        if all((label, students) in getattr(run, "reports", {}) for label in ("sqlite", "postgres")):
-            continue
-        copy = database_copy(students, run.folder)
-        run.reports[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")})
-        pg_env = postgres_env(services, f"growth{students}")
-        probe("to_postgres", pg_env, source=str(copy))
-        run.reports[("postgres", students)] = probe("report", pg_env)
-        copy.unlink()
+        if ("sqlite", students) not in run.reports:
+            copy = database_copy(students, run.folder)
+            run.reports[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")})
+            copy.unlink()
+        if ("postgres", students) not in run.reports:
+            run.reports[("postgres", students)] = probe("report", postgres_env(services, f"school{students}"))
     for label in ("sqlite", "postgres"):
         per_student = {n: run.reports[(label, n)]["per_student_ms"] for n in sizes if (label, n) in run.reports}
         if len(per_student) < 2:
             continue
         first, last = per_student[min(per_student)], per_student[max(per_student)]
         spread = max(per_student.values()) / min(per_student.values())
-        growth_row = row("B7g", label, last, first, None, note=", ".join(
-            f"{n}: {ms:.3f} ms" for n, ms in sorted(per_student.items())))  # fmt: skip
+        notes = ", ".join(f"{n}: {ms:.3f} ms" for n, ms in sorted(per_student.items()))
+        growth_row = row("B7g", label, last, first, None, note=notes)
         growth_row["ok"] = spread <= 1.3 / 0.7 and 0.7 <= last / first <= 1.3
         run.rows.append(growth_row)
 
 
 def postgres_env(services: Services, name: str) -> dict:
-    import psycopg
-
-    with psycopg.connect(f"postgres://postgres@127.0.0.1:{services.pg_port}/postgres", autocommit=True) as pg:
-        pg.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        pg.execute(f'CREATE DATABASE "{name}"')
     url = f"postgres://postgres@127.0.0.1:{services.pg_port}/{name}"
     return {**os.environ, **django_env(url), "REDIS_URL": services.redis_url}
 
 
+def _pg_databases(services: Services) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(f"postgres://postgres@127.0.0.1:{services.pg_port}/postgres", autocommit=True) as pg:
+        return {name for (name,) in pg.execute("SELECT datname FROM pg_database")}
+
+
+def _pg_restart(services: Services, *, save_to: Path | None = None, load_from: Path | None = None) -> None:
+    """Stops the throwaway PostgreSQL, keeps (or replaces) its data folder, and starts it again as tests do."""
+    pg_root = services.pg_data.parent
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run(services.as_postgres([services.pg_ctl, "-D", str(services.pg_data), "-m", "fast", "-w", "stop"]),
+                   **quiet)  # fmt: skip
+    if save_to is not None:
+        shutil.rmtree(save_to, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(services.pg_data), str(save_to)], check=True)
+    if load_from is not None:
+        shutil.rmtree(services.pg_data)
+        subprocess.run(["cp", "-a", str(load_from), str(services.pg_data)], check=True)
+    options = (
+        f"-p {services.pg_port} -k {pg_root} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(services.as_postgres([services.pg_ctl, "-D", str(services.pg_data), "-o", options, "-l",
+                                         str(pg_root / "log"), "-w", "start"]), **quiet)  # fmt: skip
+
+
+def postgres_ensure(services: Services, sizes: set[int]) -> None:
+    """The benchmark schools in PostgreSQL (one database per size), from a cached data folder when there is one.
+
+    A missing school is migrated and copied in from its SQLite database, then the whole data folder is kept in
+    var/bench/ (same key as the SQLite files), so that the next run starts from a copy of it in seconds.
+    """
+    import psycopg
+
+    cache = CACHE_DIR / f"pgdata-{code_version()}"
+    if cache.exists():
+        _pg_restart(services, load_from=cache)
+    missing = sorted(size for size in sizes if f"school{size}" not in _pg_databases(services))
+    if not missing:
+        return
+    for stale in CACHE_DIR.glob("pgdata-*"):
+        if stale != cache:
+            shutil.rmtree(stale, ignore_errors=True)
+    for size in missing:
+        say(f"postgres: copying the {size}-student school in (kept for the next runs)")
+        with psycopg.connect(f"postgres://postgres@127.0.0.1:{services.pg_port}/postgres", autocommit=True) as pg:
+            pg.execute(f'CREATE DATABASE "school{size}"')
+        copied = probe("to_postgres", postgres_env(services, f"school{size}"), source=str(database_ensure(size)))
+        say(f"postgres: {copied['rows']} rows in {copied['seconds']} s")
+    _pg_restart(services, save_to=cache)
+
+
 def collectstatic(env: dict) -> None:
-    subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=BASE_DIR, env=env,
-                   check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+    if probe("static", env)["collected"]:
+        say("static files collected")
 
 
-def run(*, quick: bool, students: int | None = None) -> tuple[list[dict], list[str]]:
+def run(
+    *, quick: bool, students: int | None = None, growth_sizes: tuple[int, ...] | None = None
+) -> tuple[list[dict], list[str]]:
     """All scenarios; returns the rows and the notes printed under the table."""
     started = time.monotonic()
     students = students or (250 if quick else 1000)
-    sizes = (250,) if quick else GROWTH_SIZES
+    sizes = growth_sizes or ((250,) if quick else GROWTH_SIZES)
     for size in sorted({students, *sizes}):
         database_ensure(size)
     with tempfile.TemporaryDirectory(prefix="mektep-bench-") as folder:
@@ -297,18 +359,13 @@ def run(*, quick: bool, students: int | None = None) -> tuple[list[dict], list[s
         try:
             with contextlib.redirect_stdout(sys.stderr):
                 services.start()
-            var = CACHE_DIR / "var"
+            postgres_ensure(services, {students, *sizes})
             sqlite_copy = database_copy(students, folder)
-            sqlite_env = {**os.environ, **django_env(f"sqlite:///{sqlite_copy}"), "REDIS_URL": services.redis_url,
-                          "MEKTEP_VAR_DIR": str(var)}  # fmt: skip
-            say("collectstatic")
+            sqlite_env = {**os.environ, **django_env(f"sqlite:///{sqlite_copy}"), "REDIS_URL": services.redis_url}
             collectstatic(sqlite_env)
             the_run.database("sqlite", sqlite_env)
             the_run.b8("sqlite", sqlite_env, students)
-            say("postgres: copying the school in")
-            pg_env = {**postgres_env(services, "bench"), "MEKTEP_VAR_DIR": str(var)}
-            copied = probe("to_postgres", pg_env, source=str(sqlite_copy))
-            say(f"postgres: {copied['rows']} rows in {copied['seconds']} s")
+            pg_env = postgres_env(services, f"school{students}")
             the_run.database("postgres", pg_env)
             if not quick:
                 the_run.b8("postgres", pg_env, students)

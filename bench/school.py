@@ -133,16 +133,19 @@ def database_copy(students: int, folder: Path) -> Path:
 
 
 def django_env(database_url: str) -> dict[str, str]:
-    """Production settings over the given database, reachable on 127.0.0.1 without TLS, bench URLs on."""
+    """Production settings (bench/settings.py) over the given database, on 127.0.0.1 without TLS, bench URLs on."""
     import secrets
 
     return {
-        "DJANGO_SETTINGS_MODULE": "cms.settings.production",
-        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        # One key for the whole run: sessions made by one process are read by the others.
+        "SECRET_KEY": os.environ.setdefault("BENCH_SECRET_KEY", secrets.token_urlsafe(50)),
         "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
         "MEKTEP_BENCH": "1",
+        # Collected static files and uploads of the benchmark, kept apart from the development server's.
+        "MEKTEP_VAR_DIR": str(CACHE_DIR / "var"),
         "LOG_LEVEL": "WARNING",
     }
 
