@@ -14,6 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from diary import models
 from diary.permissions import administered_school_ids
+from diary.services.privacy import student_view_log
 
 
 class SchoolScopedPolicy(ModelPermissionPolicy):
@@ -55,6 +56,12 @@ class ScopedEditView(EditView):
 class ScopedInspectView(InspectView):
     def get_object(self, queryset=None):
         return get_object_or_404(_scope(self.model._default_manager.all(), self.request.user), pk=self.pk)
+
+    def get(self, request, *args, **kwargs):
+        if isinstance(self.object, models.Student):
+            # Personal data: opening a student's record in the admin is a view of it, logged like the diary's.
+            student_view_log(user=request.user, student=self.object, what=models.StudentAccessLog.What.DETAIL)
+        return super().get(request, *args, **kwargs)
 
 
 class DiaryModelViewSet(ModelViewSet):

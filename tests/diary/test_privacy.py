@@ -381,3 +381,13 @@ def test_the_data_page_asks_an_anonymous_visitor_to_log_in(client, graded):
     response = client.get(f"/ky/diary/students/{graded.students[0].pk}/data.json")
     assert response.status_code == 302
     assert "/diary/" in response["Location"]
+
+
+def test_opening_a_students_record_in_the_admin_is_logged(client, graded):
+    from diary.services.accounts import administration_access_grant
+
+    student = graded.students[0]
+    administration_access_grant(graded.director.user)
+    client.force_login(graded.director.user)
+    assert client.get(f"/admin/diary/student/inspect/{student.pk}/").status_code == 200
+    assert log_of(student) == [("director", "detail")]
