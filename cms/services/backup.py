@@ -248,6 +248,7 @@ class RestoreResult:
     tables: int = 0
     rows: int = 0
     differing_tables: list[str] = field(default_factory=list)
+    restored_tables: dict = field(default_factory=dict)
     missing_media: list[str] = field(default_factory=list)
     migrations_equal: bool = True
 
@@ -320,6 +321,7 @@ def restore_compare(manifest: dict, using: str = DEFAULT_DB_ALIAS) -> RestoreRes
     result.differing_tables = sorted(
         table for table in expected.keys() | state["tables"].keys() if expected.get(table) != state["tables"].get(table)
     )
+    result.restored_tables = state["tables"]
     result.migrations_equal = state["migrations"] == manifest["migrations"]
     media = media_state(Path(settings.MEDIA_ROOT))
     result.missing_media = sorted(

@@ -69,10 +69,12 @@ def test_a_backup_restores_into_an_empty_database_with_equal_tables_and_media(
     assert live["tables"]["diary_student"]["rows"] == 4
 
     media_root = tmp_path / "restored-media"
-    restored = manage("restore", str(archive), database_url=empty_database, media_root=media_root)
+    restored = manage("restore", str(archive), "-v", "2", database_url=empty_database, media_root=media_root)
     assert restored.returncode == 0, restored.stderr[-3000:] + restored.stdout[-3000:]
     summary = f"restore: {len(live['tables'])} tables, {rows} rows, checksums equal"
     assert summary in restored.stdout
+    # Every table is compared and listed, e.g. "  diary_student: 4 → 4 rows, checksum equal".
+    assert "  diary_student: 4 → 4 rows, checksum equal" in restored.stdout
     assert (media_root / run.pdf.name).read_bytes() == REPORT_BYTES
     figures.add("restore", tables=len(live["tables"]), rows=rows, checksum_mismatches=0)
 

@@ -21,6 +21,11 @@ class Command(BaseCommand):
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"backup made at {result.manifest['created_at']}")
+        if options["verbosity"] >= 2:
+            for table, expected in result.manifest["tables"].items():
+                restored = result.restored_tables.get(table, {})
+                same = "equal" if restored == expected else "DIFFERENT"
+                self.stdout.write(f"  {table}: {expected['rows']} → {restored.get('rows', 0)} rows, checksum {same}")
         for table in result.differing_tables:
             self.stdout.write(f"  differs: {table}")
         for path in result.missing_media:
