@@ -41,7 +41,7 @@ class StudentExportPdfView(DiaryAPIView):
 class StudentAccessLogView(DiaryAPIView):
     @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request, pk: int):
-        """Who viewed this student's records, newest first: for the school's administration."""
+        """Who viewed this student's records, newest first (the latest 1000): for the school's administration."""
         student = student_for_privacy(user=request.user, pk=pk)
         return Response(access_log_rows(student_access_log(actor=request.user, student=student)[:1000]))
 
