@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,7 +174,16 @@ def marks_save(
             )
             for field in changed
         )  # fmt: skip
-    Mark.objects.bulk_create(to_create)
+    try:
+        with transaction.atomic():
+            Mark.objects.bulk_create(to_create)
+    except IntegrityError as error:
+        # Another save filled one of these empty cells after they were read (two teachers at the same moment):
+        # the same answer as a stale version, with the cells as they are now.
+        current = Mark.objects.filter(
+            lesson_id__in={mark.lesson_id for mark in to_create}, student_id__in={mark.student_id for mark in to_create}
+        )
+        raise DiaryConflict(details=list(current)) from error
     Mark.objects.bulk_update(
         to_update, ["grade_1", "grade_2", "attendance", "comment", "version", "is_late", "updated_by", "updated_at"]
     )
