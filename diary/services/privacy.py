@@ -58,7 +58,10 @@ def student_for_privacy(*, user, pk: int) -> Student:
     """The student `pk` of the requester's school: another school's student is not found (404); whether the
     requester may act on them is the caller's permission question (403)."""
     school = school_of(user)
-    student = Student.objects.filter(pk=pk, school=school).select_related("school").first() if school else None
+    in_range = 1 <= pk <= 2**63 - 1  # an address with a huge number is a 404, not a query the database refuses
+    student = (
+        Student.objects.filter(pk=pk, school=school).select_related("school").first() if school and in_range else None
+    )
     if student is None:
         raise DiaryNotFound()
     return student

@@ -391,3 +391,9 @@ def test_opening_a_students_record_in_the_admin_is_logged(client, graded):
     client.force_login(graded.director.user)
     assert client.get(f"/admin/diary/student/inspect/{student.pk}/").status_code == 200
     assert log_of(student) == [("director", "detail")]
+
+
+@pytest.mark.parametrize("suffix", ["data/", "data.json"])
+def test_a_huge_student_number_in_the_address_is_not_found(client, graded, suffix):
+    client.force_login(graded.parent.user)
+    assert client.get(f"/ky/diary/students/{10**30}/{suffix}").status_code == 404
