@@ -57,9 +57,10 @@ def report_request(*, actor, school: School, kind: str, period: Period | None = 
             )
     except IntegrityError:
         return ReportRun.objects.get(key=key)
+    from diary.services.background import task_enqueue
     from diary.tasks import build_report  # the task module imports this one
 
-    transaction.on_commit(lambda: build_report.delay(run.pk))
+    transaction.on_commit(lambda: task_enqueue(build_report, run.pk))
     return run
 
 

@@ -12,12 +12,13 @@ logger = logging.getLogger(__name__)
 
 def reports_due_queue(school: School) -> list[str]:
     """D14: queues a build of every report that is due for the school and not built yet."""
+    from diary.services.background import task_enqueue
     from diary.services.reports import due_report_runs
     from diary.tasks import build_report
 
     runs = due_report_runs(school=school)
     for run in runs:
-        transaction.on_commit(lambda run_id=run.pk: build_report.delay(run_id))
+        transaction.on_commit(lambda run_id=run.pk: task_enqueue(build_report, run_id))
     return [run.key for run in runs]
 
 
