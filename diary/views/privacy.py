@@ -3,17 +3,25 @@ everything the school holds about the student, as JSON or as a PDF (law on perso
 
 import json
 
+from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from diary.pdf import pdf_render
 from diary.services.privacy import (
+    anonymisation_candidates,
+    retention_cutoff,
+    student_anonymise,
     student_data_export,
     student_data_printable,
     student_export_authorise,
     student_for_privacy,
 )
+from diary.views.administration import AdministrationView
 from diary.views.base import DiaryView
 
 
@@ -44,7 +52,31 @@ class StudentDataDownloadView(DiaryView):
         return response
 
 
+class AnonymisationView(AdministrationView):
+    """The administration's list of students who left before the retention period, each with its button."""
+
+    def render_page(self, request):
+        today = timezone.localdate()
+        context = {
+            "students": anonymisation_candidates(school=self.school, today=today)[:500],
+            "retention_years": settings.MEKTEP_RETENTION_YEARS,
+            "cutoff": retention_cutoff(today),
+        }
+        return render(request, "diary/privacy/anonymisation.html", context)
+
+    def handle_post(self, request):
+        try:
+            pk = int(request.POST.get("student", ""))
+        except ValueError:
+            pk = 0
+        student = student_for_privacy(user=request.user, pk=pk)
+        result = student_anonymise(actor=request.user, student=student)
+        messages.success(request, _("The student's data are anonymised as %(name)s.") % {"name": result.pseudonym})
+        return redirect("diary:anonymisation")
+
+
 urlpatterns = [
+    path("administration/personal-data/", AnonymisationView.as_view(), name="anonymisation"),
     path("students/<int:pk>/data/", StudentDataView.as_view(), name="student_data"),
     path("students/<int:pk>/data.json", StudentDataDownloadView.as_view(file_format="json"), name="student_data_json"),
     path("students/<int:pk>/data.pdf", StudentDataDownloadView.as_view(file_format="pdf"), name="student_data_pdf"),

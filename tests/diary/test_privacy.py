@@ -397,3 +397,31 @@ def test_opening_a_students_record_in_the_admin_is_logged(client, graded):
 def test_a_huge_student_number_in_the_address_is_not_found(client, graded, suffix):
     client.force_login(graded.parent.user)
     assert client.get(f"/ky/diary/students/{10**30}/{suffix}").status_code == 404
+
+
+def test_the_administration_anonymises_from_its_personal_data_page(client, left):
+    student = left.students[0]
+    with time_machine.travel(AFTER_RETENTION, tick=False):
+        client.force_login(left.director.user)
+        page = client.get("/ky/diary/administration/personal-data/")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert f'data-anonymise="{student.pk}"' in html
+        assert f'data-anonymise="{left.students[1].pk}"' not in html
+        response = client.post("/ky/diary/administration/personal-data/", {"student": student.pk})
+        assert response.status_code == 302
+        assert 'id="no-eligible"' in client.get("/ky/diary/administration/personal-data/").content.decode()
+    assert Student.objects.get(pk=student.pk).anonymised_at is not None
+
+
+def test_the_personal_data_page_refuses_a_current_student_and_other_people(client, left):
+    with time_machine.travel(AFTER_RETENTION, tick=False):
+        client.force_login(left.director.user)
+        response = client.post("/ky/diary/administration/personal-data/", {"student": left.students[1].pk})
+        assert response.status_code == 400
+        assert client.post("/ky/diary/administration/personal-data/", {"student": "x"}).status_code == 404
+        client.force_login(left.teacher.user)
+        assert client.get("/ky/diary/administration/personal-data/").status_code == 403
+        response = client.post("/ky/diary/administration/personal-data/", {"student": left.students[0].pk})
+        assert response.status_code == 403
+    assert not Student.objects.filter(anonymised_at__isnull=False).exists()
