@@ -425,3 +425,10 @@ def test_the_personal_data_page_refuses_a_current_student_and_other_people(clien
         response = client.post("/ky/diary/administration/personal-data/", {"student": left.students[0].pk})
         assert response.status_code == 403
     assert not Student.objects.filter(anonymised_at__isnull=False).exists()
+
+
+def test_a_parent_finds_the_personal_data_page_from_the_childrens_list(client, graded):
+    client.force_login(graded.parent.user)
+    html = client.get("/ky/diary/children/").content.decode()
+    assert f'data-personal-data="{graded.students[0].pk}"' in html
+    assert f"/ky/diary/students/{graded.students[0].pk}/data/" in html
