@@ -25,13 +25,11 @@ REPORT_BYTES = b"%PDF-1.4\n% the progress report of the first quarter\n"
 
 
 @pytest.fixture
-def empty_database():
+def empty_database(tmp_path):
     """A URL of a fresh database that holds nothing: a new SQLite file, or a new database on the PostgreSQL server."""
     config = connection.settings_dict
     if connection.vendor == "sqlite":
-        folder = Path(settings.MEDIA_ROOT).parent / f"restore-{uuid.uuid4().hex[:8]}"
-        folder.mkdir()
-        yield f"sqlite:///{folder / 'restored.sqlite3'}"
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
         return
     name = f"mektep_restore_{uuid.uuid4().hex[:8]}"
     with connection.cursor() as cursor:
