@@ -11,7 +11,6 @@ unexcused: "absent") per class and per month; and the students with a 2 or "not 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncMonth
 
 from diary.models import Attendance, FinalGrade, Journal, Mark, Period
 
@@ -60,7 +59,7 @@ def progress_summary(*, period: Period) -> dict:
         Mark.objects.filter(
             lesson__date__gte=period.start, lesson__date__lte=period.end, lesson__archived_at__isnull=True
         )
-        .filter(lesson__journal__school=period.school)
+        .filter(school=period.school)  # a mark's school is its journal's: no join to the journals to filter
         .values(journal_id=F("lesson__journal_id"))
         .annotate(
             total=Sum("grade_1", default=0) + Sum("grade_2", default=0),
@@ -149,22 +148,31 @@ def attendance_summary(*, period: Period) -> dict:
         "excused": Count("pk", filter=Q(attendance__in=EXCUSED)),
         "unexcused": Count("pk", filter=Q(attendance=Attendance.ABSENT)),
     }
-    classes = [
-        {"class": row.pop("code"), **row}
-        for row in missed.values(code=F("lesson__journal__school_class__code"))
+    # One pass over the period's missed lessons, per class and month; the class, month and school totals are
+    # folded from it here (three GROUP BYs over the marks cost three scans of the largest table).
+    by_class: dict[tuple[int, str], dict] = {}
+    by_month: dict[str, dict] = {}
+    total = dict.fromkeys(counts, 0)
+    rows = (
+        missed.values(
+            day=F("lesson__date"),
+            code=F("lesson__journal__school_class__code"),
+            grade=F("lesson__journal__school_class__grade"),
+        )
         .annotate(**counts)
-        .order_by("lesson__journal__school_class__grade", "code")
-        .values("code", "missed", "excused", "unexcused")
-    ]
-    months = [
-        {"month": row.pop("month").strftime("%Y-%m"), **row}
-        for row in missed.annotate(month=TruncMonth("lesson__date"))
-        .values("month")
-        .annotate(**counts)
-        .order_by("month")
-        .values("month", "missed", "excused", "unexcused")
-    ]
-    total = missed.aggregate(**counts)
+        .order_by()
+    )
+    for row in rows:
+        month = row["day"].strftime("%Y-%m")  # by day, not TruncMonth: SQLite truncates dates in Python, row by row
+        for target in (
+            by_class.setdefault((row["grade"], row["code"]), {"class": row["code"], **dict.fromkeys(counts, 0)}),
+            by_month.setdefault(month, {"month": month, **dict.fromkeys(counts, 0)}),
+            total,
+        ):
+            for key in counts:
+                target[key] += row[key]
+    classes = [by_class[key] for key in sorted(by_class)]
+    months = [by_month[key] for key in sorted(by_month)]
     return {"classes": classes, "months": months, **total}
 
 
