@@ -34,6 +34,7 @@ def start_worker(log: Path, *, delay: float) -> subprocess.Popen:
         "REPORT_TEST_DELAY_SECONDS": str(delay),
         "REPORT_ABANDONED_SECONDS": str(ABANDONED_SECONDS),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "CELERY_TASK_ALWAYS_EAGER": "0",
     }
     command = [sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool=solo", "--loglevel=INFO"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]

@@ -3,7 +3,7 @@
 import tempfile
 from pathlib import Path
 
-from cms.env import env_str
+from cms.env import env_bool, env_str
 
 from .base import *  # noqa: F403
 from .base import DATABASES, MIDDLEWARE, STORAGES
@@ -15,8 +15,9 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 # A worker started by a test shares that test's media folder through MEKTEP_TEST_MEDIA_ROOT.
 MEDIA_ROOT = Path(env_str("MEKTEP_TEST_MEDIA_ROOT", "") or tempfile.mkdtemp(prefix="mektep-test-media-"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Tests that need a real worker switch this off for themselves (tests/test_celery_worker.py).
-CELERY_TASK_ALWAYS_EAGER = True
+# Tests that need a real worker switch this off for themselves (tests/test_celery_worker.py), and for the worker
+# they start (CELERY_TASK_ALWAYS_EAGER=0), so that its retries go through the broker.
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 
@@ -32,4 +33,9 @@ REPORT_TEST_DELAY_SECONDS = float(env_str("REPORT_TEST_DELAY_SECONDS", "0"))
 if env_str("REPORT_ABANDONED_SECONDS", ""):
     REPORT_ABANDONED_SECONDS = int(env_str("REPORT_ABANDONED_SECONDS", ""))
 if env_str("CELERY_VISIBILITY_TIMEOUT", ""):
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", ""))}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(env_str("CELERY_VISIBILITY_TIMEOUT", "")),
+        # Look for unacknowledged tasks of dead workers every second (by default only every 100 s).
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }
