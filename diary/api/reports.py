@@ -90,7 +90,10 @@ LANGUAGE_PARAMETER = OpenApiParameter("lang", str, enum=["ky", "ru"], descriptio
 class ReportFileView(DiaryAPIView):
     """The XLSX or PDF of a report, checked per viewer (D15); the PDF in `?lang=` or the request's language."""
 
-    @extend_schema(parameters=[LANGUAGE_PARAMETER], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[LANGUAGE_PARAMETER],
+        responses={(200, content_type): OpenApiTypes.BINARY for content_type in FILE_FORMATS.values()},
+    )
     def get(self, request, pk: int, file_format: str):
         run, scope = visible_run(request, pk)
         language = report_language(request.query_params.get("lang"))
