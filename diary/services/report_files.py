@@ -233,6 +233,11 @@ def bar_chart(
     return mark_safe("".join(parts))  # noqa: S308 -- every text part above is escaped, the rest are numbers
 
 
+def _is_number(value) -> bool:
+    """Numbers are right-aligned in the PDF's tables."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
@@ -284,6 +289,12 @@ def report_pdf(*, kind: str, summary: dict, title: str, language: str, subtitle:
             "title": title,
             "subtitle": subtitle,
             "language": language,
-            "views": [{"view": view, "rows": [view.values(row) for row in view.rows]} for view in views],
+            "views": [
+                {
+                    "view": view,
+                    "rows": [[(value, _is_number(value)) for value in view.values(row)] for row in view.rows],
+                }
+                for view in views
+            ],
         }
         return pdf_render("diary/reports/report.html", context)
