@@ -375,3 +375,14 @@ def test_a_report_that_keeps_failing_is_no_longer_queued_by_the_sweep(small_scho
         run.refresh_from_db()
         assert (run.status, run.attempts) == ("failed", attempt)
     assert key not in [r.key for r in reports.due_report_runs(school=small_school.school, today=dt.date(2026, 11, 20))]
+
+
+def test_the_compliance_xlsx_and_pdf_carry_the_same_figures(quarter):
+    run = built(quarter, "compliance", period=quarter.q1)
+    sheet = load_workbook(run.xlsx.path).worksheets[0]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    # teacher, homeroom class, journals, lessons, without topic, late entries, finals late, finals missing, ...
+    assert rows[quarter.teacher.short_name][2:9] == (2, 5, 2, 1, 1, 0, 0)
+    assert rows[quarter.other_teacher.short_name][1] == "1А, 5Б"
+    text = pdf_text(run.pdf.read())
+    assert quarter.homeroom.short_name.split()[0] in text and "5А" in text
