@@ -39,6 +39,11 @@ def sweep_run() -> dict:
     schools = list(School.objects.order_by("pk"))
     for school in schools:
         for finder in DUE_WORK_FINDERS:
-            queued.extend(finder(school))
+            # One school's or one finder's failure is logged and undone alone; the sweep goes on with the rest.
+            try:
+                with transaction.atomic():
+                    queued.extend(finder(school))
+            except Exception:
+                logger.exception("Sweep: %s failed for school %s", finder.__name__, school.code)
     logger.info("Sweep checked %d school(s), queued %d task(s).", len(schools), len(queued))
     return {"schools": len(schools), "queued": queued}

@@ -117,3 +117,16 @@ def test_reminders_come_from_the_schools_system_account_nobody_can_log_in_to(sma
     message = Message.objects.select_related("sender").first()
     assert message.sender.username == f"system.{small_school.school.code}"
     assert not message.sender.is_active and not message.sender.has_usable_password()
+
+
+def test_one_failing_finder_does_not_stop_the_sweep(small_school, monkeypatch, caplog):
+    from diary.services import sweep
+
+    def broken(school):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(sweep, "DUE_WORK_FINDERS", [broken, reminders_send])
+    with time_machine.travel(local(2026, 11, 20, 9), tick=False):
+        result = sweep.sweep_run()
+    assert any(key.startswith("data_check:") for key in result["queued"])
+    assert "mail server down" in caplog.text
