@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, TruncMonth
+from django.utils import timezone
 
 from diary.models import (
     AuditEntry,
@@ -108,8 +109,10 @@ def _by(queryset, key: str) -> dict:
 def compliance_summary(*, period: Period) -> dict:
     """The summary of INTERFACES.md §3: `{rows: [{teacher, lessons, …, data_checks_missed, eligible}]}`."""
     school = period.school
+    # A report asked for before the period ended counts the lessons held so far, not the timetable's future ones.
+    held_until = min(period.end, timezone.localdate())
     lessons = Lesson.objects.filter(
-        school=school, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
+        school=school, date__gte=period.start, date__lte=held_until, archived_at__isnull=True
     ).values(teacher_id=F("journal__teacher_id"))
     lesson_counts = {
         row["teacher_id"]: row

@@ -386,3 +386,11 @@ def test_the_compliance_xlsx_and_pdf_carry_the_same_figures(quarter):
     assert rows[quarter.other_teacher.short_name][1] == "1А, 5Б"
     text = pdf_text(run.pdf.read())
     assert quarter.homeroom.short_name.split()[0] in text and "5А" in text
+
+
+def test_a_compliance_report_asked_for_mid_quarter_counts_only_the_lessons_held(small_school):
+    from diary.services.report_compliance import compliance_summary
+
+    with time_machine.travel(at("2026-09-08"), tick=False):
+        rows = {row["teacher_id"]: row for row in compliance_summary(period=small_school.q1)["rows"]}
+    assert (rows[small_school.teacher.pk]["lessons"], rows[small_school.teacher.pk]["lessons_without_topic"]) == (2, 2)
