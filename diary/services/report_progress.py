@@ -55,19 +55,32 @@ def progress_summary(*, period: Period) -> dict:
             na=Count("pk", filter=Q(value=FinalGrade.NOT_ASSESSED)),
         )
     )
-    marks = (
+    # One pass over the period's marks, per journal and day: the grades' sums and counts and the missed lessons.
+    # The average per journal and the attendance per class, month and school are folded from it in Python
+    # (B7: the marks are the largest table; each GROUP BY over them is a scan of the period).
+    marks = list(
         Mark.objects.filter(
-            lesson__date__gte=period.start, lesson__date__lte=period.end, lesson__archived_at__isnull=True
+            school=period.school,  # a mark's school is its journal's: no join to the journals to filter
+            lesson__date__gte=period.start,
+            lesson__date__lte=period.end,
+            lesson__archived_at__isnull=True,
         )
-        .filter(school=period.school)  # a mark's school is its journal's: no join to the journals to filter
-        .values(journal_id=F("lesson__journal_id"))
+        .values(journal_id=F("lesson__journal_id"), day=F("lesson__date"))
         .annotate(
             total=Sum("grade_1", default=0) + Sum("grade_2", default=0),
             count=Count("grade_1") + Count("grade_2"),
+            **MISSED_COUNTS,
         )
+        .order_by()
     )
     by_journal = {row["journal_id"]: row for row in finals}
-    marks_by_journal = {row["journal_id"]: row for row in marks}
+    marks_by_journal: dict[int, dict] = {}
+    for row in marks:
+        entry = marks_by_journal.setdefault(
+            row["journal_id"], {"journal_id": row["journal_id"], "total": 0, "count": 0}
+        )
+        entry["total"] += row["total"]
+        entry["count"] += row["count"]
     journals = (
         Journal.objects.filter(school=period.school, pk__in=set(by_journal) | set(marks_by_journal))
         .select_related("school_class", "subject", "teacher", "subgroup")
@@ -101,7 +114,7 @@ def progress_summary(*, period: Period) -> dict:
         "classes": classes,
         "grades": grades,
         "school": {**school_counts, **rates(school_counts), "average": _average(school_total, school_count)},
-        "attendance": attendance_summary(period=period),
+        "attendance": _attendance(marks, {journal.pk: journal.school_class for journal in journals}),
         "students": struggling_students(period=period),
     }
 
@@ -134,46 +147,39 @@ MISSED = (Attendance.ABSENT, Attendance.EXCUSED, Attendance.SICK)
 EXCUSED = (Attendance.EXCUSED, Attendance.SICK)
 
 
-def attendance_summary(*, period: Period) -> dict:
-    """Lessons missed in the period, excused and unexcused, per class and per month (the class of the lesson)."""
-    missed = Mark.objects.filter(
-        school=period.school,
-        attendance__in=MISSED,
-        lesson__date__gte=period.start,
-        lesson__date__lte=period.end,
-        lesson__archived_at__isnull=True,
-    )
-    counts = {
-        "missed": Count("pk"),
-        "excused": Count("pk", filter=Q(attendance__in=EXCUSED)),
-        "unexcused": Count("pk", filter=Q(attendance=Attendance.ABSENT)),
-    }
-    # One pass over the period's missed lessons, per class and month; the class, month and school totals are
-    # folded from it here (three GROUP BYs over the marks cost three scans of the largest table).
+MISSED_COUNTS = {
+    "missed": Count("pk", filter=Q(attendance__in=MISSED)),
+    "excused": Count("pk", filter=Q(attendance__in=EXCUSED)),
+    "unexcused": Count("pk", filter=Q(attendance=Attendance.ABSENT)),
+}
+
+
+def _attendance(rows: list[dict], class_of: dict) -> dict:
+    """Lessons missed in the period, excused and unexcused, per class and per month (the class of the lesson),
+    folded from the per-journal-and-day rows of progress_summary."""
     by_class: dict[tuple[int, str], dict] = {}
     by_month: dict[str, dict] = {}
-    total = dict.fromkeys(counts, 0)
-    rows = (
-        missed.values(
-            day=F("lesson__date"),
-            code=F("lesson__journal__school_class__code"),
-            grade=F("lesson__journal__school_class__grade"),
-        )
-        .annotate(**counts)
-        .order_by()
-    )
+    total = dict.fromkeys(MISSED_COUNTS, 0)
     for row in rows:
-        month = row["day"].strftime("%Y-%m")  # by day, not TruncMonth: SQLite truncates dates in Python, row by row
+        if not row["missed"]:
+            continue
+        school_class = class_of[row["journal_id"]]
+        month = row["day"].strftime("%Y-%m")
         for target in (
-            by_class.setdefault((row["grade"], row["code"]), {"class": row["code"], **dict.fromkeys(counts, 0)}),
-            by_month.setdefault(month, {"month": month, **dict.fromkeys(counts, 0)}),
+            by_class.setdefault(
+                (school_class.grade, school_class.code),
+                {"class": school_class.code, **dict.fromkeys(MISSED_COUNTS, 0)},
+            ),
+            by_month.setdefault(month, {"month": month, **dict.fromkeys(MISSED_COUNTS, 0)}),
             total,
         ):
-            for key in counts:
+            for key in MISSED_COUNTS:
                 target[key] += row[key]
-    classes = [by_class[key] for key in sorted(by_class)]
-    months = [by_month[key] for key in sorted(by_month)]
-    return {"classes": classes, "months": months, **total}
+    return {
+        "classes": [by_class[key] for key in sorted(by_class)],
+        "months": [by_month[key] for key in sorted(by_month)],
+        **total,
+    }
 
 
 def struggling_students(*, period: Period) -> list[dict]:
