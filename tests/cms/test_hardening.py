@@ -123,12 +123,14 @@ def editor_client(client, django_user_model):
 def upload(client, name: str, content: bytes, content_type: str = "application/octet-stream"):
     from wagtail.models import Collection
 
+    # A transactional test elsewhere in the run may have flushed the root collection that a migration made.
+    root = Collection.get_first_root_node() or Collection.add_root(name="Root")
     return client.post(
         "/admin/documents/add/",
         {
             "title": name,
             "file": SimpleUploadedFile(name, content, content_type=content_type),
-            "collection": Collection.get_first_root_node().pk,
+            "collection": root.pk,
             "kind": "other",
             "language": "ky",
         },
