@@ -29,6 +29,8 @@ def production_env() -> dict:
     env = {**os.environ, **PRODUCTION}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    # The browser tests' conftest allows sync ORM calls in their event loop; production never does.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env
 
 
