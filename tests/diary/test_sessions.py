@@ -222,3 +222,21 @@ def test_guessing_access_codes_locks_out_even_the_right_code(small_school, figur
     issued.access_code.refresh_from_db()
     assert issued.access_code.used_at is None
     figures.add("lockout", wrong_access_codes_lock=REDEEM_FAILURE_LIMIT)
+
+
+@pytest.mark.parametrize("path", ["/admin/login/", "feedback", "/admin/documents/add/", "/admin/users/add/"])
+def test_the_public_sites_forms_and_the_admin_need_the_csrf_token_too(
+    small_school, demo_site, csrf_marked, django_user_model, path, figures
+):
+    from home.models import FeedbackPage
+
+    client = Client(enforce_csrf_checks=True)
+    if path.startswith("/admin/") and path != "/admin/login/":
+        client.force_login(django_user_model.objects.create_superuser("root", "root@mektep.kg", "long passphrase 5"))
+    url = FeedbackPage.objects.first().url if path == "feedback" else path
+    before = table_checksums(apps_only=("diary", "auth", "cms", "home", "wagtailcore", "wagtaildocs"))
+    response = client.post(url, {"name": "Айжан", "question": "Суроо?", "username": "root", "password": "x"})
+    figures.add("CSRF", unsafe_requests_without_token=1, accepted=int(response.content != CSRF_REFUSED))
+    assert response.status_code == 403 and response.content == CSRF_REFUSED, (url, response.status_code)
+    assert changed_tables(before, table_checksums(apps_only=("diary", "auth", "cms", "home", "wagtailcore",
+                                                             "wagtaildocs"))) == []  # fmt: skip
