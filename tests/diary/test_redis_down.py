@@ -38,10 +38,16 @@ def redis_down(settings):
     }
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
     celery_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
-    celery_app._pool = None
+    forget_connections()
     yield url
     celery_app.conf.update(previous)
+    forget_connections()
+
+
+def forget_connections() -> None:
+    """Celery keeps its broker pool and result backend once made; the next use makes them from the settings again."""
     celery_app._pool = None
+    celery_app._local.__dict__.pop("backend", None)
 
 
 def test_the_public_site_serves_without_its_cache(redis_down, demo_site, client):
