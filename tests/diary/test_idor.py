@@ -229,3 +229,25 @@ def test_the_walker_finds_the_diary_pages_and_api_objects():
     names = {name for name, _keyword, _word in ADDRESSES}
     assert {"diary_api:journal", "diary_api:student-grades", "diary_api:thread"} <= names
     assert all(word for _name, _keyword, word in ADDRESSES)
+
+
+def test_the_public_api_never_serves_a_draft_or_unpublished_page_by_its_id(demo_site, client, figures):
+    """The website's API (/api/v2/pages/{id}/) answers for live pages only: a draft's id is a 404, like no page."""
+    from wagtail.models import Page
+
+    from home.models import NewsArticlePage, NewsIndexPage
+
+    index = NewsIndexPage.objects.first()
+    draft = index.add_child(instance=NewsArticlePage(title="Жашыруун долбоор", slug="draft-news", live=False))
+    withdrawn = index.add_child(instance=NewsArticlePage(title="Алынган жаңылык", slug="withdrawn-news"))
+    withdrawn.save_revision().publish()
+    withdrawn.unpublish()
+    hidden = {draft.pk, withdrawn.pk}
+    for pk in Page.objects.order_by("pk").values_list("pk", flat=True):
+        answer = client.get(f"/api/v2/pages/{pk}/")
+        leaked = pk in hidden and (answer.status_code != 404 or "Жашыруун" in answer.content.decode())
+        figures.add("IDOR", probes=1, leaks=int(leaked), server_errors=int(answer.status_code >= 500))
+        assert answer.status_code < 500
+        assert not leaked, (pk, answer.status_code)
+    listing = client.get("/api/v2/pages/?limit=100").content.decode()
+    assert "Жашыруун" not in listing and "Алынган" not in listing
