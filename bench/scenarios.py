@@ -323,14 +323,15 @@ def postgres_ensure(services: Services, sizes: set[int]) -> None:
     """
     import psycopg
 
-    cache = CACHE_DIR / f"pgdata-{code_version()}"
+    # One cached cluster per set of schools: the quick run copies only the small one.
+    cache = CACHE_DIR / f"pgdata-{code_version()}-{'-'.join(map(str, sorted(sizes)))}"
     if cache.exists():
         _pg_restart(services, load_from=cache)
     missing = sorted(size for size in sizes if f"school{size}" not in _pg_databases(services))
     if not missing:
         return
     for stale in CACHE_DIR.glob("pgdata-*"):
-        if stale != cache:
+        if not stale.name.startswith(f"pgdata-{code_version()}-"):
             shutil.rmtree(stale, ignore_errors=True)
     for size in missing:
         say(f"postgres: copying the {size}-student school in (kept for the next runs)")
