@@ -27,15 +27,15 @@ SIZES = (250, 500, 1000, 4000)
 STUDENTS_PER_CLASS = 25  # BENCHMARKS.md: 1,000 students in 40 classes
 # The generator's "today": the year is over and every quarter's finals are in.
 YEAR_OVER = dt.date(2027, 6, 15)
-# Three marks per subject a week out of about two lessons: most cells graded, many with a second grade.
-GRADE_RATE = 0.9
-SECOND_GRADE_RATE = 0.45
+# About three grades per subject a week out of about two lessons: most cells graded, most with a second grade.
+GRADE_RATE = 0.95
+SECOND_GRADE_RATE = 0.6
 SEED = 2026
 # The code whose change changes what the generator enters. Migrations are not in the key: every run migrates its
 # copy of the cached database, so a new migration costs seconds, not a rebuild.
 SHAPING_CODE = ("diary/demo",)
 # Raised whenever this module changes what it builds.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 PASSWORD = "bench-password-2026"  # noqa: S105 (every account of the throwaway benchmark school)
 
 
