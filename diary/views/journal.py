@@ -44,6 +44,14 @@ ATTENDANCE_LETTERS = {
 }
 
 
+LATIN_LETTERS = {
+    Attendance.ABSENT: "A",
+    Attendance.LATE: "L",
+    Attendance.EXCUSED: "E",
+    Attendance.SICK: "S",
+}
+
+
 def attendance_letters() -> dict[str, str]:
     return {code: str(letter) for code, letter in ATTENDANCE_LETTERS.items()}
 
@@ -229,7 +237,11 @@ class JournalView(JournalContextMixin, DiaryView):
                     "finals": reverse("diary_api:journal-finals", args=[journal.pk]),
                     "history": reverse("diary_api:journal-history", args=[journal.pk]),
                     "lesson": reverse("diary_api:lesson", args=[0]).replace("/0/", "/{id}/"),
-                    "letters": {letter.lower(): code for code, letter in context["letters"].items()},
+                    # The letters of the page's language, and the Latin ones for a keyboard without that layout.
+                    "letters": {
+                        **{str(letter).lower(): code for code, letter in LATIN_LETTERS.items()},
+                        **{letter.lower(): code for code, letter in context["letters"].items()},
+                    },
                     "labels": context["letters"],
                     "scale": [journal.school.scale_min, journal.school.scale_max] if context["has_marks"] else [],
                     "language": request.LANGUAGE_CODE,
