@@ -6,10 +6,11 @@ Only staff records and counts are read; no pupil's personal data ever reaches th
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from diary.models import Enrolment, Journal, School, StaffMember
+from diary.models import Enrolment, School, StaffMember, Subject
 
 
 def school_for_site(site) -> School | None:
@@ -25,26 +26,24 @@ class PublicStaffMember:
 
 
 def public_staff(school: School | None, *, roles: set[str]) -> list[PublicStaffMember]:
-    """Active staff holding any of `roles`, with the subjects they teach (2 queries)."""
+    """Active staff holding any of `roles`, with the subjects they teach (2 queries: the staff, then one row per
+    teacher and subject, not one object per journal)."""
     if school is None:
         return []
-    journals = (
-        Journal.objects.filter(archived_at__isnull=True)
-        .select_related("subject")
-        .only("teacher_id", "subject__name_ky", "subject__name_ru", "subject__name")
+    staff = StaffMember.objects.filter(school=school, archived_at__isnull=True).order_by("last_name", "first_name")
+    shown = [member for member in staff if roles.intersection(member.roles)]
+    taught = (
+        Subject.objects.filter(
+            journals__teacher__in=[member.pk for member in shown], journals__archived_at__isnull=True
+        )
+        .annotate(teacher_pk=F("journals__teacher_id"))
+        .only(*(f"name_{code}" for code, _name in settings.LANGUAGES), "name")
+        .distinct()
     )
-    staff = (
-        StaffMember.objects.filter(school=school, archived_at__isnull=True)
-        .prefetch_related(Prefetch("journals", queryset=journals))
-        .order_by("last_name", "first_name")
-    )
-    people = []
-    for member in staff:
-        if not roles.intersection(member.roles):
-            continue
-        subjects = sorted({journal.subject.name for journal in member.journals.all()})
-        people.append(PublicStaffMember(staff=member, subjects=subjects))
-    return people
+    subjects: dict[int, set[str]] = defaultdict(set)
+    for subject in taught if shown else ():
+        subjects[subject.teacher_pk].add(subject.name)
+    return [PublicStaffMember(staff=member, subjects=sorted(subjects[member.pk])) for member in shown]
 
 
 def leadership(school: School | None) -> list[PublicStaffMember]:
