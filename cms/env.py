@@ -58,7 +58,7 @@ def database_from_env(default_sqlite_path: str) -> dict:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-        config["CONN_MAX_AGE"] = 0
+        config["CONN_MAX_AGE"] = 60
         # Several processes (web, worker, beat) share the file: wait for locks instead of failing.
         config["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     return config

@@ -9,3 +9,6 @@ class DiaryConfig(AppConfig):
     def ready(self):
         from diary import signals  # noqa: F401  (records logins for the activity report)
         from diary.api import schema  # noqa: F401  (registers the OpenAPI description of bearer tokens)
+        from diary.services.freshness import receivers_connect
+
+        receivers_connect()

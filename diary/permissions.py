@@ -149,6 +149,19 @@ def journals_visible_to(user: User) -> QuerySet[Journal]:
     return journals.filter(Q(teacher=staff) | Q(pk__in=covered) | Q(school_class__homeroom_teacher=staff))
 
 
+def may_view_journal(user: User, journal: Journal) -> bool:
+    """`journals_visible_to` for one journal already read (with its class): the same answer, asked of the journal
+    itself, so the busiest pages read the journal by its id and spend a query only on a substitute's cover."""
+    staff = staff_member_of(user)
+    if staff is None or journal.school_id != staff.school_id or journal.archived_at is not None:
+        return False
+    if staff.is_administration or journal.teacher_id == staff.pk:
+        return True
+    if journal.school_class.homeroom_teacher_id == staff.pk:
+        return True
+    return Substitution.objects.filter(journal=journal, teacher=staff, cancelled_at__isnull=True).exists()
+
+
 def students_visible_to(user: User) -> QuerySet[Student]:
     """D15: a student themself; a guardian's children; the students of a teacher's journals and homeroom class;
     the whole school for the administration."""

@@ -5,6 +5,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
@@ -29,6 +30,7 @@ from diary.models import (
     SubgroupMembership,
     Substitution,
 )
+from diary.screen_cache import screens
 from diary.services.calendar import week_start
 
 
@@ -71,18 +73,38 @@ def suggested_final(grades: list[int], threshold: Decimal) -> int | None:
     return int(whole + 1) if mean - whole >= threshold else int(whole)
 
 
+class GridCell(NamedTuple):
+    """One filled cell of the grid, read as plain values (a 35 × 60 grid is 2,100 of them)."""
+
+    lesson_id: int
+    student_id: int
+    grade_1: int | None
+    grade_2: int | None
+    attendance: str
+    comment: str
+    version: int
+    is_late: bool
+
+    @property
+    def grades(self) -> list[int]:
+        return [grade for grade in (self.grade_1, self.grade_2) if grade is not None]
+
+
 @dataclass
 class JournalGrid:
     journal: Journal
     period: Period
     students: list[Student]
     lessons: list[Lesson]
-    cells: dict[tuple[int, int], Mark]
+    cells: dict[tuple[int, int], GridCell]
     finals: dict[int, FinalGrade]
     suggested_finals: dict[int, int | None] = field(default_factory=dict)
     averages: dict[int, Decimal | None] = field(default_factory=dict)
     # Who belongs to the journal on which dates: a cell of a day a student was not in the class takes no entry.
     enrolment: JournalEnrolment | None = None
+
+
+GRID_FIELDS = ("lesson_id", "student_id", "grade_1", "grade_2", "attendance", "comment", "version", "is_late")
 
 
 def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
@@ -94,11 +116,11 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
         ).select_related("conducted_by")
     )
     cells = {
-        (mark.lesson_id, mark.student_id): mark
-        for mark in Mark.objects.filter(
+        (row[0], row[1]): GridCell(*row)
+        for row in Mark.objects.filter(
             lesson__journal=journal, lesson__date__gte=period.start, lesson__date__lte=period.end,
             lesson__archived_at__isnull=True,
-        )
+        ).values_list(*GRID_FIELDS)
     }  # fmt: skip
     finals = {
         final.student_id: final
@@ -107,8 +129,8 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
         )
     }
     grades_by_student: dict[int, list[int]] = defaultdict(list)
-    for mark in cells.values():
-        grades_by_student[mark.student_id].extend(mark.grades)
+    for cell in cells.values():
+        grades_by_student[cell.student_id].extend(cell.grades)
     threshold = journal.school.final_rounding_threshold
     students = enrolment.ever_enrolled()
     return JournalGrid(
@@ -122,6 +144,23 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
         averages={s.pk: _average(grades_by_student[s.pk]) for s in students},
         enrolment=enrolment,
     )
+
+
+def journal_grid_cached(*, journal: Journal, period: Period) -> JournalGrid:
+    """`journal_grid`, from the cache when neither the journal nor its school changed since it was built (B3, B4):
+    the key holds their data versions, read with the journal itself, so a change is never served stale."""
+    key = f"diary:grid:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}"
+
+    def build():
+        grid = journal_grid(journal=journal, period=period)
+        return (grid.students, grid.lessons, grid.cells, grid.finals, grid.suggested_finals, grid.averages,
+                grid.enrolment)  # fmt: skip
+
+    students, lessons, cells, finals, suggested, averages, enrolment = screens.get(key, build)
+    return JournalGrid(
+        journal=journal, period=period, students=students, lessons=lessons, cells=cells, finals=finals,
+        suggested_finals=suggested, averages=averages, enrolment=enrolment,
+    )  # fmt: skip
 
 
 def _average(grades: list[int]) -> Decimal | None:
@@ -195,6 +234,13 @@ def student_week(*, student: Student, day: dt.date) -> list[DiaryDay]:
     return days
 
 
+def student_week_cached(*, student: Student, day: dt.date) -> list[DiaryDay]:
+    """`student_week`, from the cache while neither the student's records nor the school changed (B6): the key
+    holds their data versions, read with the student, so a new mark, topic or homework shows at once."""
+    key = f"diary:week:{student.pk}:{student.data_version}:{student.school.data_version}:{week_start(day)}"
+    return screens.get(key, lambda: student_week(student=student, day=day))
+
+
 @dataclass
 class SubjectResult:
     subject_id: int
@@ -243,6 +289,14 @@ def year_periods(school, *, today: dt.date | None = None) -> list[Period]:
         .values("pk")[:1]
     )
     return list(Period.objects.filter(year_id=Subquery(year)))
+
+
+def year_periods_cached(school, *, today: dt.date | None = None) -> list[Period]:
+    """`year_periods` of a school object read in this request (its data version is current), from the cache:
+    periods change only through the school's structure, which raises that version."""
+    today = today or timezone.localdate()
+    key = f"diary:periods:{school.pk}:{school.data_version}:{today}"
+    return screens.get(key, lambda: year_periods(school, today=today))
 
 
 def period_pick(periods: list[Period], key: str | None, *, today: dt.date | None = None) -> Period | None:

@@ -163,12 +163,17 @@ def small_school(db) -> SmallSchool:
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttles and the code-guess counter live in the cache; each test starts with none."""
+    """Throttles, the code-guess counter and cached screens live in the cache; each test starts with none (ids and
+    data versions repeat from one test to the next)."""
     from django.core.cache import cache
 
+    from diary.screen_cache import screens
+
     cache.clear()
+    screens.clear()
     yield
     cache.clear()
+    screens.clear()
 
 
 @pytest.fixture
@@ -180,7 +185,8 @@ def api(small_school):
         client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
         user = small_school.user(persona)
         if user is not None:
-            client.force_authenticate(user)
+            # A fresh copy of the account, as every real request loads: D15 answers are remembered on it.
+            client.force_authenticate(type(user).objects.get(pk=user.pk))
         return client
 
     return client_for

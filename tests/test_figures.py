@@ -18,7 +18,5 @@ def test_table_checksums_are_stable_and_see_a_changed_row(small_school):
     before = table_checksums()
     assert table_checksums() == before
     assert before["diary_student"][0] == 4
-    student = small_school.students[0]
-    student.first_name = "Айгүл"
-    student.save()
+    type(small_school.students[0]).objects.filter(pk=small_school.students[0].pk).update(first_name="Жаңы ат")
     assert changed_tables(before, table_checksums()) == ["diary_student"]

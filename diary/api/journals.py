@@ -1,13 +1,16 @@
 """Journal endpoints (D2, D5–D10, D12, D16): the grid, bulk marks, lessons, finals, history, inspections."""
 
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
-from diary.api.base import CREATED, DiaryAPIView
+from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
 from diary.api.serializers import (
+    MAX_ID,
     AnyObject,
     FinalsInput,
     InspectionInput,
@@ -22,9 +25,10 @@ from diary.api.serializers import (
     student_data,
 )
 from diary.exceptions import DiaryValidationError
-from diary.models import AuditEntry, Lesson, StaffMember
-from diary.permissions import journals_visible_to, school_of
-from diary.selectors import journal_grid, period_by_key
+from diary.models import AuditEntry, Journal, Lesson, StaffMember
+from diary.permissions import journals_visible_to, may_view_journal, school_of
+from diary.screen_cache import screens
+from diary.selectors import journal_grid_cached, period_pick, year_periods_cached
 from diary.services.finals import FinalChange, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
@@ -35,14 +39,19 @@ PERIOD_PARAMETER = OpenApiParameter("period", str, description="quarter-1 … qu
 
 
 def visible_journal(request, pk):
-    journals = journals_visible_to(request.user).select_related(
-        "school", "school_class", "subject", "subgroup", "teacher"
+    """D15: the journal `pk` with what its answers show, if the requester may see it; anything else is not found."""
+    journal = (
+        Journal.objects.select_related("school", "school_class", "subject", "subgroup", "teacher").filter(pk=pk).first()
+        if pk <= MAX_ID
+        else None
     )
-    return get_object_or_404(journals, pk=pk)
+    if journal is None or not may_view_journal(request.user, journal):
+        raise Http404
+    return journal
 
 
 def period_or_400(school, key):
-    period = period_by_key(school, key)
+    period = period_pick(year_periods_cached(school), key)
     if period is None:
         raise DiaryValidationError(
             _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
@@ -57,28 +66,39 @@ class JournalsView(DiaryAPIView):
         return Response([journal_data(journal) for journal in journals])
 
 
+def journal_grid_body(journal, period, language: str) -> bytes:
+    """The grid's JSON, rendered once per version of the journal and its school, period and language (B3): the
+    answer shows nothing else, and the key holds the versions read with the journal (diary/services/freshness.py)."""
+
+    def render() -> bytes:
+        grid = journal_grid_cached(journal=journal, period=period)
+        data = {
+            **journal_data(journal),
+            "period": period.key,
+            "students": [student_data(student) for student in grid.students],
+            "lessons": [lesson_data(lesson) for lesson in grid.lessons],
+            "cells": [cell_data(mark) for mark in grid.cells.values()],
+            "finals": [
+                {"student": student_id, "period": period.key, "value": final_value(final)}
+                for student_id, final in grid.finals.items()
+            ],
+            "suggested_finals": [
+                {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
+            ],
+        }
+        return DiaryJSONRenderer().render(data)
+
+    key = f"diary:grid-json:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}:{language}"
+    return screens.get(key, render)
+
+
 class JournalView(DiaryAPIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         journal = visible_journal(request, pk)
         period = period_or_400(journal.school, request.query_params.get("period"))
-        grid = journal_grid(journal=journal, period=period)
-        return Response(
-            {
-                **journal_data(journal),
-                "period": period.key,
-                "students": [student_data(student) for student in grid.students],
-                "lessons": [lesson_data(lesson) for lesson in grid.lessons],
-                "cells": [cell_data(mark) for mark in grid.cells.values()],
-                "finals": [
-                    {"student": student_id, "period": period.key, "value": final_value(final)}
-                    for student_id, final in grid.finals.items()
-                ],
-                "suggested_finals": [
-                    {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
-                ],
-            }
-        )
+        body = journal_grid_body(journal, period, get_language())
+        return HttpResponse(body, content_type="application/json")
 
 
 class JournalMarksView(DiaryAPIView):

@@ -1,24 +1,30 @@
 """Students' diaries (D3, D15) and internal mail (D11, D13); report runs are in diary/api/reports.py."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
+from diary import permissions
 from diary.api.base import CREATED, DiaryAPIView
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
-from diary.api.serializers import AnyObject, MessageInput, ThreadInput, final_value
+from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
 from diary.models import Message, SchoolClass, Thread
-from diary.permissions import school_of, students_visible_to
-from diary.selectors import inbox_threads, student_period, student_week
+from diary.permissions import school_of
+from diary.selectors import inbox_threads, student_period, student_week_cached
 from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
 
 
 def visible_student(request, pk):
-    return get_object_or_404(students_visible_to(request.user), pk=pk)
+    """D15: a student the requester may see, with their school; anyone else is not found."""
+    student = permissions.visible_student(request.user, pk) if pk <= MAX_ID else None
+    if student is None:
+        raise Http404
+    return student
 
 
 class StudentDiaryView(DiaryAPIView):
@@ -30,7 +36,7 @@ class StudentDiaryView(DiaryAPIView):
         student = visible_student(request, pk)
         week = request.query_params.get("week")
         day = iso_week_start(week) if week else timezone.localdate()
-        days = student_week(student=student, day=day)
+        days = student_week_cached(student=student, day=day)
         student_view_log(user=request.user, student=student, what="diary")
         return Response(
             {

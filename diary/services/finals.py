@@ -14,6 +14,7 @@ from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, 
 from diary.permissions import is_administration, staff_member_of
 from diary.selectors import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
+from diary.services.freshness import journals_changed, students_changed
 
 NON_NUMERIC_FINALS = (FinalGrade.NOT_ASSESSED, FinalGrade.EXEMPT)
 
@@ -166,6 +167,15 @@ def finals_set(
                 is_late=late,
             )
         )  # fmt: skip
+    if saved:
+        # A final belongs to the student and the subject: every journal of that subject showing the student.
+        students = {final.student_id for final in saved}
+        journals_changed(
+            journal_ids=Journal.objects.filter(
+                subject_id=journal.subject_id, school_class__enrolments__student_id__in=students
+            ).values_list("pk", flat=True)
+        )
+        students_changed(student_ids=students)
     audit_entries_add(entries)
     return saved
 

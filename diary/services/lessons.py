@@ -13,6 +13,7 @@ from diary.models import AuditEntry, Journal, Lesson
 from diary.permissions import covered_dates, staff_member_of
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.calendar import is_late_entry
+from diary.services.freshness import class_students_changed, journals_changed
 
 TOPIC_MAX_LENGTH = 500
 HOMEWORK_MAX_LENGTH = 5000
@@ -111,6 +112,9 @@ def lessons_update(
             lesson.updated_at = at
             changed.append(lesson)
     Lesson.objects.bulk_update(changed, ["topic", "homework", "conducted_by", "updated_at"])
+    if changed:
+        journals_changed(journal_ids=[journal.pk])
+        class_students_changed(school_class_id=journal.school_class_id)
     audit_entries_add(entries)
     return [lessons[change.lesson_id] for change in changes]
 

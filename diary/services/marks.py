@@ -14,8 +14,11 @@ from diary.permissions import covered_dates, staff_member_of
 from diary.selectors import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.calendar import is_late_entry
+from diary.services.freshness import journals_changed, students_changed
 
 MAX_GRADES_PER_CELL = 2
+# What a save writes into a cell that already exists.
+MARK_FIELDS = ["grade_1", "grade_2", "attendance", "comment", "version", "is_late", "updated_by", "updated_at"]
 COMMENT_MAX_LENGTH = 300
 
 
@@ -174,18 +177,24 @@ def marks_save(
             )
             for field in changed
         )  # fmt: skip
-    try:
-        with transaction.atomic():
-            Mark.objects.bulk_create(to_create)
-    except IntegrityError as error:
-        # Another save filled one of these empty cells after they were read (two teachers at the same moment):
-        # the same answer as a stale version, with the cells as they are now.
-        current = Mark.objects.filter(
-            lesson_id__in={mark.lesson_id for mark in to_create}, student_id__in={mark.student_id for mark in to_create}
-        )
-        raise DiaryConflict(details=list(current)) from error
-    Mark.objects.bulk_update(
-        to_update, ["grade_1", "grade_2", "attendance", "comment", "version", "is_late", "updated_by", "updated_at"]
-    )
+    if to_create:
+        try:
+            with transaction.atomic():
+                Mark.objects.bulk_create(to_create)
+        except IntegrityError as error:
+            # Another save filled one of these empty cells after they were read (two teachers at the same moment):
+            # the same answer as a stale version, with the cells as they are now.
+            current = Mark.objects.filter(
+                lesson_id__in={mark.lesson_id for mark in to_create},
+                student_id__in={mark.student_id for mark in to_create},
+            )
+            raise DiaryConflict(details=list(current)) from error
+    if to_update:
+        # The rows are locked above (select_for_update): one INSERT … ON CONFLICT (id) DO UPDATE writes them all,
+        # where bulk_update would build a CASE WHEN per field and cell.
+        Mark.objects.bulk_create(to_update, update_conflicts=True, unique_fields=["id"], update_fields=MARK_FIELDS)
+    if to_create or to_update:
+        journals_changed(journal_ids=[journal.pk])
+        students_changed(student_ids={mark.student_id for mark in to_create + to_update})
     audit_entries_add(audit)
     return MarksSaveResult(saved=len(to_create) + len(to_update), cells=to_create + to_update)

@@ -37,6 +37,7 @@ from diary.models import (
 from diary.permissions import is_adult, may_administer_privacy, may_export_student, school_of
 from diary.services.access import account_deactivate
 from diary.services.audit import audit_entries_add, audit_entry
+from diary.services.freshness import school_changed
 
 logger = logging.getLogger("diary.privacy")
 
@@ -342,6 +343,7 @@ def student_anonymise(*, actor, student: Student, today: dt.date | None = None) 
             )
         ]
     )
+    school_changed(school_id=student.school_id)
     logger.info("Student %s anonymised with %s guardian(s) by %s", student.pk, len(guardians), actor or "operator")
     return Anonymisation(student=student, pseudonym=name, guardians=guardians)
 

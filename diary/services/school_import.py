@@ -31,6 +31,7 @@ from diary.models import (
     SubgroupMembership,
     Subject,
 )
+from diary.services.freshness import school_changes_deferred
 from diary.services.school_import_checks import WorkbookChecker
 from diary.workbook import Problem, Row
 
@@ -85,6 +86,7 @@ def _lesson_dates(year: AcademicYear, periods: list[Period], holidays: list[Holi
 
 
 @transaction.atomic
+@school_changes_deferred()
 def school_import(
     *,
     sheets: dict[str, list[Row]],

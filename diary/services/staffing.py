@@ -26,6 +26,7 @@ from diary.models import (
 )
 from diary.permissions import is_administration, staff_member_of
 from diary.services.audit import audit_entries_add, audit_entry
+from diary.services.freshness import school_changed
 
 # D10 (interpretation): "at the start of each period" = up to a week after the period starts.
 SUBGROUP_SPLIT_GRACE_DAYS = 7
@@ -164,6 +165,7 @@ def subgroups_split(
             )
         ]
     )  # fmt: skip
+    school_changed(school_id=school.pk)
     return journals
 
 
@@ -190,4 +192,5 @@ def student_move(*, actor, student: Student, to_class: SchoolClass, on_date: dt.
     enrolment = Enrolment(school=student.school, student=student, school_class=to_class, date_from=on_date)
     enrolment.full_clean()
     enrolment.save()
+    school_changed(school_id=student.school_id)
     return enrolment

@@ -12,7 +12,7 @@ from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
-from diary.selectors import period_pick, student_period, student_week, year_periods
+from diary.selectors import period_pick, student_period, student_week_cached, year_periods
 from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.privacy import student_view_log
 from diary.views.base import DiaryView
@@ -43,7 +43,7 @@ class StudentWeekView(DiaryView):
         week = request.GET.get("week")
         today = timezone.localdate()
         day = iso_week_start(week) if week else today
-        days = student_week(student=student, day=day)
+        days = student_week_cached(student=student, day=day)
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
         monday = days[0].date
         context = {

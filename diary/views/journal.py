@@ -6,30 +6,35 @@ services and permission checks as any other client.
 """
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext_lazy
 
+from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, FinalGrade, FinalWindowReopening, Journal, Period
-from diary.permissions import GridAccess, grid_access, journals_visible_to
+from diary.permissions import GridAccess, grid_access, journals_visible_to, may_view_journal
+from diary.screen_cache import screens
 from diary.selectors import (
     JournalGrid,
-    journal_grid,
+    journal_grid_cached,
     last_overdue_day,
     missing_entries,
     period_pick,
     teacher_missing_entries,
     teacher_week,
     year_periods,
+    year_periods_cached,
 )
 from diary.services.calendar import entry_deadline, week_start
 from diary.services.finals import FinalWindow, final_window
@@ -58,7 +63,7 @@ def attendance_letters() -> dict[str, str]:
 
 def period_of(school, key: str | None, today: dt.date) -> tuple[Period, list[Period]]:
     """The asked period (default: the current one) and its year's periods for the switcher; unknown → 404."""
-    periods = year_periods(school, today=today) if school else []
+    periods = year_periods_cached(school, today=today) if school else []
     period = period_pick(periods, key, today=today)
     if period is None:
         raise DiaryNotFound(_("This period does not exist in the school's academic year."))
@@ -69,14 +74,14 @@ def period_of(school, key: str | None, today: dt.date) -> tuple[Period, list[Per
 def visible_journal(user, school, pk: int, period: Period | None = None) -> Journal:
     """D15: a journal the user may see; another journal of the school is 403, anything else 404. With a period,
     the journal carries `reopened_until`, the D7 window's reopening in that period (read in the same query)."""
-    journals = journals_visible_to(user).select_related("school", "school_class", "subject", "subgroup", "teacher")
+    journals = Journal.objects.select_related("school", "school_class", "subject", "subgroup", "teacher")
     if period is not None:
         reopenings = FinalWindowReopening.objects.filter(journal=OuterRef("pk"), period=period).order_by("-until")
         journals = journals.annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
-    journal = journals.filter(pk=pk).first()
-    if journal is not None:
+    journal = journals.filter(pk=pk).first() if pk <= MAX_ID else None
+    if journal is not None and may_view_journal(user, journal):
         return journal
-    if school is not None and Journal.objects.filter(pk=pk, school=school).exists():
+    if journal is not None and school is not None and journal.school_id == school.pk:
         raise DiaryPermissionDenied(_("This journal is not one of yours."))
     raise DiaryNotFound(_("There is no such journal."))
 
@@ -195,7 +200,7 @@ class JournalContextMixin:
         today = timezone.localdate()
         period, periods = period_of(self.school, request.GET.get("period"), today)
         journal = visible_journal(request.user, self.school, pk, period)
-        grid = journal_grid(journal=journal, period=period)
+        grid = journal_grid_cached(journal=journal, period=period)
         access = grid_access(request.user, journal)
         window: FinalWindow = final_window(
             journal=journal, period=period, lessons=grid.lessons, reopened_until=journal.reopened_until
@@ -214,7 +219,6 @@ class JournalContextMixin:
             "letters": letters,
             "legend": [(code, Attendance(code).label, letter) for code, letter in letters.items()],
             "has_marks": has_marks,
-            "columns": lesson_columns(grid, access, today),
         }
 
 
@@ -226,9 +230,8 @@ class JournalView(JournalContextMixin, DiaryView):
         journal, period, access = context["journal"], context["period"], context["access"]
         finals_open = access.may_set_finals and context["window_state"] == "open"
         context.update(
-            rows=grid_rows(context["grid"], access, context["letters"]),
             finals_open=finals_open,
-            final_choices=final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
+            fragments=grid_fragments(context, finals_open=finals_open),
             config=json.dumps(
                 {
                     "journal": journal.pk,
@@ -250,6 +253,36 @@ class JournalView(JournalContextMixin, DiaryView):
             ),
         )
         return render(request, "diary/journal/grid.html", context)
+
+
+def grid_fragments(context: dict, *, finals_open: bool) -> dict[str, str]:
+    """The table and the lesson list of the grid page (B4), rendered once per version of the journal and its school
+    (diary/services/freshness.py), period, language, day (the D5/D8 markers) and what the viewer may enter."""
+    journal, period, grid, access = context["journal"], context["period"], context["grid"], context["access"]
+    today = context["today"]
+    enterable = [lesson.pk for lesson in grid.lessons if access.may_enter(lesson.date)]
+    viewer = hashlib.sha1(repr((access.writable, finals_open, enterable)).encode(), usedforsecurity=False).hexdigest()
+    key = (
+        f"diary:grid-page:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}:"
+        f"{get_language()}:{today}:{viewer}"
+    )
+
+    def render() -> dict[str, str]:
+        fragment = {
+            **context,
+            "rows": grid_rows(grid, access, context["letters"]),
+            "columns": lesson_columns(grid, access, today),
+            "finals_open": finals_open,
+            "final_choices": final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
+        }
+        return {
+            "table": render_to_string("diary/journal/_grid_table.html", fragment),
+            "lessons": render_to_string("diary/journal/_lesson_list.html", fragment),
+        }
+
+    rendered = screens.get(key, render)
+    # Both were rendered from escaped values by the templates above.
+    return {name: mark_safe(html) for name, html in rendered.items()}  # noqa: S308
 
 
 def grid_messages() -> dict[str, str]:
