@@ -48,8 +48,11 @@ class JournalEnrolment:
         return sorted(self.students.values(), key=lambda student: (student.last_name, student.first_name, student.pk))
 
 
-def journal_enrolment(journal: Journal, date_from: dt.date, date_to: dt.date) -> JournalEnrolment:
-    """Students enrolled in the journal's class at some point in [date_from, date_to] (2 queries)."""
+def journal_enrolment(
+    journal: Journal, date_from: dt.date, date_to: dt.date, *, with_students: bool = True
+) -> JournalEnrolment:
+    """Students enrolled in the journal's class at some point in [date_from, date_to] (one query); without
+    `with_students`, only who is enrolled on which dates (what a save checks), not the student records."""
     enrolments = Enrolment.objects.filter(school_class_id=journal.school_class_id, date_from__lte=date_to).filter(
         Q(date_to__isnull=True) | Q(date_to__gte=date_from)
     )
@@ -58,6 +61,10 @@ def journal_enrolment(journal: Journal, date_from: dt.date, date_to: dt.date) ->
         enrolments = enrolments.filter(student_id__in=members)
     spans: dict[int, list] = defaultdict(list)
     students: dict[int, Student] = {}
+    if not with_students:
+        for student_id, start, end in enrolments.values_list("student_id", "date_from", "date_to"):
+            spans[student_id].append((start, end))
+        return JournalEnrolment(spans=dict(spans), students=students)
     for enrolment in enrolments.select_related("student"):
         spans[enrolment.student_id].append((enrolment.date_from, enrolment.date_to))
         students[enrolment.student_id] = enrolment.student

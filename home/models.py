@@ -157,3 +157,20 @@ class SiteMapPage(Page):
         pages = list(Page.objects.live().public().descendant_of(home, inclusive=True).order_by("path"))
         context["tree"] = [(page, page.depth - home.depth) for page in pages]
         return context
+
+
+def home_page_route(translated_route):
+    """HomePage.route (installed by HomeConfig.ready over wagtail-modeltranslation's own): a page under the home
+    page is found by its address in the visitor's language (wagtail-modeltranslation keeps a url_path per language)
+    in one query, where the translated route reads every level's children in turn; an address not found that way
+    takes that route, so both answer alike."""
+
+    def route(self, request, path_components):
+        if path_components:
+            target = f"{self.url_path}{'/'.join(path_components)}/"
+            page = Page.objects.filter(url_path=target, path__startswith=self.path).specific().first()
+            if page is not None:
+                return page.route(request, [])
+        return translated_route(self, request, path_components)
+
+    return route

@@ -5,6 +5,8 @@ never retyped (W2): contacts from SchoolContacts, leadership and staff from the 
 per programme from the diary's enrolments.
 """
 
+from functools import partial
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -252,7 +254,9 @@ class LeadershipPage(DisclosureSectionPage):
         from cms.selectors import leadership, school_for_site
 
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = leadership(school_for_site(Site.find_for_request(request)))
+        school = school_for_site(Site.find_for_request(request))
+        # Read only when the list's cached fragment (keyed by the school's data version) is missing.
+        context.update(school=school, people=partial(leadership, school))
         return context
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -271,7 +275,9 @@ class StaffPage(DisclosureSectionPage):
         from cms.selectors import public_staff, school_for_site
 
         context = super().get_context(request, *args, **kwargs)
-        context["people"] = public_staff(school_for_site(Site.find_for_request(request)), roles={"teacher"})
+        school = school_for_site(Site.find_for_request(request))
+        # Read only when the list's cached fragment (keyed by the school's data version) is missing.
+        context.update(school=school, people=partial(public_staff, school, roles={"teacher"}))
         return context
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]

@@ -15,7 +15,7 @@ class Journal(SchoolOwned):
     teacher = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="journals")
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # Raised in the same transaction as every change to the journal's grid (diary/services/freshness.py).
-    data_version = models.PositiveIntegerField(default=1, editable=False)
+    data_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("journal")

@@ -107,7 +107,7 @@ class Student(Person):
     # Personal-data law: after the retention period a student who left keeps only a pseudonym.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     # Raised in the same transaction as every change to what the student's week shows (diary/services/freshness.py).
-    data_version = models.PositiveIntegerField(default=1, editable=False)
+    data_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     class Meta:
         verbose_name = _("student")

@@ -29,7 +29,7 @@ class School(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Raised with every change to the school's structure (diary/services/freshness.py): part of the key of every
     # cached journal grid and student week of the school.
-    data_version = models.PositiveIntegerField(default=1, editable=False)
+    data_version = models.PositiveIntegerField(default=1, db_default=1, editable=False)
 
     objects = NoHardDeleteQuerySet.as_manager()
 

@@ -74,31 +74,31 @@ def marks_save(
     school = journal.school
     grade_level = journal.school_class.grade
 
-    lessons = {
-        lesson.pk: lesson
-        for lesson in Lesson.objects.filter(
+    # The dates of the changed lessons that belong to this journal (a save reads no whole lesson).
+    lessons = dict(
+        Lesson.objects.filter(
             journal=journal, pk__in={change.lesson_id for change in changes}, archived_at__isnull=True
-        )
-    }
-    lesson_dates = [lesson.date for lesson in lessons.values()] or [at.date()]
-    enrolled = journal_enrolment(journal, min(lesson_dates), max(lesson_dates))
+        ).values_list("pk", "date")
+    )
+    lesson_dates = list(lessons.values()) or [at.date()]
+    enrolled = journal_enrolment(journal, min(lesson_dates), max(lesson_dates), with_students=False)
 
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int, int]] = set()
     for index, change in enumerate(changes):
         problems = []
-        lesson = lessons.get(change.lesson_id)
+        lesson_date = lessons.get(change.lesson_id)
         if (change.lesson_id, change.student_id) in seen:
             problems.append(_("This cell is changed twice in one save."))
         seen.add((change.lesson_id, change.student_id))
-        if lesson is None:
+        if lesson_date is None:
             problems.append(_("This lesson is not in this journal."))
         else:
-            if not may_write_on(lesson.date):
-                problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson.date.isoformat()})
-            if not enrolled.is_enrolled(change.student_id, lesson.date):
+            if not may_write_on(lesson_date):
+                problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson_date.isoformat()})
+            if not enrolled.is_enrolled(change.student_id, lesson_date):
                 problems.append(_("This student is not in this class or subgroup on %(date)s.") % {
-                    "date": lesson.date.isoformat()
+                    "date": lesson_date.isoformat()
                 })  # fmt: skip
         if change.grades is not None:
             if change.grades and not school.grade_has_marks(grade_level):
@@ -144,12 +144,11 @@ def marks_save(
     to_update: list[Mark] = []
     audit: list[AuditEntry] = []
     for change in changes:
-        lesson = lessons[change.lesson_id]
-        late = is_late_entry(lesson.date, at)
+        late = is_late_entry(lessons[change.lesson_id], at)
         mark = existing.get((change.lesson_id, change.student_id))
         is_new = mark is None
         if is_new:
-            mark = Mark(school_id=school.pk, lesson=lesson, student_id=change.student_id, version=0)
+            mark = Mark(school_id=school.pk, lesson_id=change.lesson_id, student_id=change.student_id, version=0)
         before = {"grades": mark.grades, "attendance": None if is_new else mark.attendance, "comment": mark.comment}
         if change.grades is not None:
             mark.grade_1, mark.grade_2 = ([*change.grades, None, None])[:2]
@@ -172,7 +171,7 @@ def marks_save(
         audit.extend(
             audit_entry(
                 school_id=school.pk, at=at, by=actor, field=field, old=before[field], new=after[field],
-                journal_id=journal.pk, lesson_id=lesson.pk, student_id=change.student_id, reason=reason,
+                journal_id=journal.pk, lesson_id=change.lesson_id, student_id=change.student_id, reason=reason,
                 is_late=late,
             )
             for field in changed

@@ -1,6 +1,7 @@
 """The school site's own pages: news, the feedback form whose questions land in the admin (W6), the site map (W7)."""
 
 import pytest
+from wagtail.models import Page
 
 from home.models import NewsArticlePage, Question
 
@@ -10,6 +11,20 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/ky/news/", "/ru/news/news-1/", "/ky/feedback/", "/ru/site-map/", "/sitemap.xml"])
 def test_the_site_pages_are_served(client, demo_site, path):
     assert client.get(path).status_code == 200
+
+
+def test_a_page_is_found_by_its_address_in_each_language_and_an_unpublished_one_is_not(client, demo_site):
+    from cms.models import StaffPage
+
+    staff = StaffPage.objects.get()
+    assert client.get("/ky/info/staff/").status_code == 200
+    assert client.get("/ru/info/staff/").status_code == 200
+    # A page whose stored address in a language is missing still takes the usual route.
+    Page.objects.filter(pk=staff.pk).update(url_path_ru="")
+    assert client.get("/ru/info/staff/").status_code == 200
+    staff.unpublish()
+    assert client.get("/ky/info/staff/").status_code == 404
+    assert client.get("/ky/info/no-such-page/").status_code == 404
 
 
 def test_the_home_page_lists_the_latest_news_in_its_language(client, demo_site):

@@ -1,0 +1,14 @@
+"""What the public templates key their cached fragments with (`{% cache %}`)."""
+
+from django import template
+
+from cms.cache import pages_version
+
+register = template.Library()
+
+
+@register.simple_tag
+def public_pages_version() -> int:
+    """Raised by every publish, unpublish, move and settings change (cms/cache.py): a fragment keyed by it shows
+    each change at once."""
+    return pages_version()
