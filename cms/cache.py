@@ -12,6 +12,7 @@ CACHE_PREFIXES = ("/ky/", "/ru/")
 NEVER_CACHED = ("/ky/diary/", "/ru/diary/")
 VERSION_KEY = "mektep:public-pages:version"
 TIMEOUT = 10 * 60
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 
 
 def pages_version() -> int:
@@ -32,7 +33,11 @@ def public_pages_changed(**kwargs) -> None:
 
 
 class AnonymousPageCacheMiddleware:
-    """Whole-page cache for anonymous GETs of the public site (B1); never for logged-in people or the diary."""
+    """Whole-page cache for anonymous GETs of the public site (B1); never for logged-in people or the diary.
+
+    It sits before the session, locale, CSRF and authentication middleware: a visitor who sends no session cookie
+    is anonymous, so a cached page (stored with every header those added) is answered before they run, in one
+    round trip to the cache that reads the publish version and the page together."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,16 +49,20 @@ class AnonymousPageCacheMiddleware:
             and request.path_info.startswith(CACHE_PREFIXES)
             and not request.path_info.startswith(NEVER_CACHED)
             and not request.GET
-            and not request.user.is_authenticated
+            # A session may be a logged-in person's; waiting messages belong to one visitor.
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and MESSAGES_COOKIE not in request.COOKIES
         )
 
     def __call__(self, request):
         if not self.cacheable(request):
             return self.get_response(request)
-        key = f"mektep:page:{pages_version()}:{request.get_host()}:{request.path_info}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
+        key = f"mektep:page:{request.get_host()}:{request.path_info}"
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or pages_version()
+        cached = found.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         response = self.get_response(request)
         if (
             response.status_code == 200
@@ -62,5 +71,6 @@ class AnonymousPageCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and "csrfmiddlewaretoken" not in response.content.decode(errors="ignore")
         ):
-            cache.set(key, response, TIMEOUT)
+            # Stored with the version read before the page was built: a publish meanwhile makes it stale at once.
+            cache.set(key, (version, response), TIMEOUT)
         return response
