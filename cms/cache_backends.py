@@ -67,6 +67,10 @@ class TolerantRedisCache(RedisCache):
         except UNAVAILABLE as error:
             return self._unavailable("add", error, False)
 
+    def add_or_raise(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """`add` for callers that must tell "already there" from "Redis is down" (see `cache_claim`)."""
+        return super().add(key, value, timeout, version)
+
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         try:
             super().set(key, value, timeout, version)
@@ -110,3 +114,16 @@ class TolerantRedisCache(RedisCache):
             return super().clear()
         except UNAVAILABLE as error:
             return self._unavailable("clear", error, False)
+
+
+def cache_claim(key: str, seconds: int) -> bool:
+    """True when this call is the first to take `key` for `seconds`, and also when the cache cannot tell (Redis
+    unreachable): callers do the work rather than skip it."""
+    from django.core.cache import cache
+
+    add = getattr(cache, "add_or_raise", cache.add)
+    try:
+        return add(key, 1, seconds)
+    except UNAVAILABLE as error:
+        logger.warning("Cache unavailable (claim): %s", error)
+        return True

@@ -56,10 +56,20 @@ def staff_member_of(user: User, school: School | None = None) -> StaffMember | N
     if school is not None:
         # An account has one staff record per school: the unscoped answer, when already known and of this
         # school, is also the scoped one (a page asks both and spends one query).
-        known = user.__dict__.get("_mektep_access", {}).get(("staff", None))
+        answers = user.__dict__.get("_mektep_access", {})
+        known = answers.get(("staff", None))
         if known is not None and known.school_id == school.pk:
             return known
+        if ("staff", None) in answers and known is None:
+            return None  # no staff record at all, so none in this school
     return _cached(user, ("staff", school.pk if school else None), compute)
+
+
+def staff_member_known(user: User, staff: StaffMember | None) -> None:
+    """What the authentication already read about the account's staff record, so that `staff_member_of` does not
+    ask again in the same request."""
+    if _active(user):
+        user.__dict__.setdefault("_mektep_access", {})[("staff", None)] = staff
 
 
 def _own_students(user: User) -> list[Student]:

@@ -1,20 +1,22 @@
 """Students' diaries (D3, D15) and internal mail (D11, D13); report runs are in diary/api/reports.py."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from diary import permissions
-from diary.api.base import CREATED, DiaryAPIView
+from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
 from diary.api.journals import PERIOD_PARAMETER, period_or_400
 from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
+from diary.screen_cache import screens
 from diary.selectors import inbox_threads, student_period, student_week_cached
-from diary.services.calendar import iso_week_name, iso_week_start
+from diary.services.calendar import iso_week_name, iso_week_start, week_start
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
 
@@ -27,6 +29,42 @@ def visible_student(request, pk):
     return student
 
 
+def student_week_body(student, day, language: str) -> bytes:
+    """The week's JSON, rendered once per version of the student's records and school, week and language (B6):
+    the key holds the versions read with the student (diary/services/freshness.py)."""
+
+    def render() -> bytes:
+        days = student_week_cached(student=student, day=day)
+        data = {
+            "student": {"id": student.pk, "code": student.code, "name": student.full_name},
+            "week": iso_week_name(days[0].date),
+            "days": [
+                {
+                    "date": entry.date.isoformat(),
+                    "lessons": [
+                        {
+                            "subject": item.lesson.journal.subject.name,
+                            "lesson_no": item.lesson.lesson_no,
+                            "topic": item.lesson.topic,
+                            "homework": item.lesson.homework,
+                            "grades": item.mark.grades if item.mark else [],
+                            "attendance": item.mark.attendance if item.mark else None,
+                        }
+                        for item in entry.lessons
+                    ],
+                }
+                for entry in days
+            ],
+        }
+        return DiaryJSONRenderer().render(data)
+
+    key = (
+        f"diary:week-json:{student.pk}:{student.data_version}:{student.school.data_version}:{week_start(day)}:"
+        f"{language}"
+    )
+    return screens.get(key, render)
+
+
 class StudentDiaryView(DiaryAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47")],
@@ -36,31 +74,9 @@ class StudentDiaryView(DiaryAPIView):
         student = visible_student(request, pk)
         week = request.query_params.get("week")
         day = iso_week_start(week) if week else timezone.localdate()
-        days = student_week_cached(student=student, day=day)
+        body = student_week_body(student, day, get_language())
         student_view_log(user=request.user, student=student, what="diary")
-        return Response(
-            {
-                "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-                "week": iso_week_name(days[0].date),
-                "days": [
-                    {
-                        "date": entry.date.isoformat(),
-                        "lessons": [
-                            {
-                                "subject": item.lesson.journal.subject.name,
-                                "lesson_no": item.lesson.lesson_no,
-                                "topic": item.lesson.topic,
-                                "homework": item.lesson.homework,
-                                "grades": item.mark.grades if item.mark else [],
-                                "attendance": item.mark.attendance if item.mark else None,
-                            }
-                            for item in entry.lessons
-                        ],
-                    }
-                    for entry in days
-                ],
-            }
-        )
+        return HttpResponse(body, content_type="application/json")
 
 
 class StudentGradesView(DiaryAPIView):

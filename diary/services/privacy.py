@@ -18,6 +18,7 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.cache_backends import cache_claim
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import (
     AccessCode,
@@ -45,14 +46,21 @@ logger = logging.getLogger("diary.privacy")
 OPERATOR = SimpleNamespace(is_superuser=True, is_authenticated=False, pk=None)
 
 
-def student_view_log(*, user, student: Student, what: str) -> StudentAccessLog:
-    """Records that `user` was shown `what` of this student's records: one INSERT, nothing read."""
-    return StudentAccessLog.objects.create(
-        school_id=student.school_id,
-        viewer=user if getattr(user, "is_authenticated", False) else None,
-        student=student,
-        what=what,
-    )
+# The pages a family opens many times a day are one entry per viewer, student and page in this window (the first
+# view's time); every other kind of view (the admin's record, an export, the access log itself) is always an entry.
+REPEATED_VIEWS = (StudentAccessLog.What.DIARY, StudentAccessLog.What.GRADES)
+REPEATED_VIEW_SECONDS = 10 * 60
+
+
+def student_view_log(*, user, student: Student, what: str) -> StudentAccessLog | None:
+    """Records that `user` was shown `what` of this student's records: one INSERT, nothing read. The same person
+    reopening the same diary page within REPEATED_VIEW_SECONDS is already recorded (None); when the cache cannot
+    say so, the view is recorded again rather than lost."""
+    viewer = user if getattr(user, "is_authenticated", False) else None
+    repeated = viewer is not None and what in REPEATED_VIEWS
+    if repeated and not cache_claim(f"diary:viewed:{viewer.pk}:{student.pk}:{what}", REPEATED_VIEW_SECONDS):
+        return None
+    return StudentAccessLog.objects.create(school_id=student.school_id, viewer=viewer, student=student, what=what)
 
 
 def student_for_privacy(*, user, pk: int) -> Student:

@@ -4,14 +4,18 @@ period (marks per subject, averages, finals). Light pages for phones: no scripts
 import datetime as dt
 
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
+from diary.screen_cache import screens
 from diary.selectors import period_pick, student_period, student_week_cached, year_periods
 from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.privacy import student_view_log
@@ -37,6 +41,17 @@ def switcher(view: DiaryView, student: Student) -> list[Student]:
     return children if len(children) > 1 and any(child.pk == student.pk for child in children) else []
 
 
+def week_days_html(student: Student, days, today: dt.date) -> str:
+    """The week's days as HTML, rendered once per version of the student's records and school, week, day (today's
+    is marked) and language: the key holds the versions read with the student (diary/services/freshness.py)."""
+    key = (
+        f"diary:week-page:{student.pk}:{student.data_version}:{student.school.data_version}:{days[0].date}:"
+        f"{today}:{get_language()}"
+    )
+    html = screens.get(key, lambda: render_to_string("diary/family/_week_days.html", {"days": days, "today": today}))
+    return mark_safe(html)  # noqa: S308 (rendered from escaped values by the template)
+
+
 class StudentWeekView(DiaryView):
     def get(self, request, pk: int):
         student = student_shown(self, pk)
@@ -47,6 +62,7 @@ class StudentWeekView(DiaryView):
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
         monday = days[0].date
         context = {
+            "week_days": week_days_html(student, days, today),
             "student": student,
             "children": switcher(self, student),
             "days": days,

@@ -2,6 +2,7 @@
 the download of everything held about a student (JSON, PDF), and anonymisation after the retention period."""
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
@@ -57,6 +58,36 @@ def test_every_view_of_a_students_diary_and_grades_is_logged_with_who_looked(api
     assert api(persona).get(f"{BASE}/students/{student.pk}/diary/?week=2026-W37").status_code == 200
     assert api(persona).get(f"{BASE}/students/{student.pk}/grades/?period=quarter-1").status_code == 200
     assert sorted(log_of(student)) == [(username, "diary"), (username, "grades")]
+
+
+def test_reopening_the_same_diary_page_soon_is_one_entry_and_an_export_is_always_one(api, graded, monkeypatch):
+    from diary.services import privacy
+
+    student = graded.students[0]
+    monkeypatch.setattr(privacy, "REPEATED_VIEW_SECONDS", 1)
+    for _ in range(3):
+        assert api("parent").get(f"{BASE}/students/{student.pk}/diary/?week=2026-W37").status_code == 200
+    assert api("parent").get(f"{BASE}/students/{student.pk}/grades/?period=quarter-1").status_code == 200
+    assert api("teacher").get(f"{BASE}/students/{student.pk}/diary/?week=2026-W37").status_code == 200
+    assert sorted(log_of(student)) == [("parent", "diary"), ("parent", "grades"), ("teacher", "diary")]
+    time.sleep(1.1)  # the window is over: the next view is an entry of its own
+    assert api("parent").get(f"{BASE}/students/{student.pk}/diary/?week=2026-W37").status_code == 200
+    assert log_of(student).count(("parent", "diary")) == 2
+
+
+def test_when_the_cache_cannot_say_every_view_is_logged(api, graded, monkeypatch):
+    from django.core.cache import cache
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "add_or_raise", unreachable, raising=False)
+    monkeypatch.setattr(cache, "add", unreachable)
+    student = graded.students[0]
+    for _ in range(2):
+        assert api("parent").get(f"{BASE}/students/{student.pk}/diary/?week=2026-W37").status_code == 200
+    assert log_of(student) == [("parent", "diary"), ("parent", "diary")]
 
 
 def test_a_refused_or_malformed_request_logs_nothing(api, graded):
