@@ -256,15 +256,19 @@ class JournalView(JournalContextMixin, DiaryView):
 
 
 def grid_fragments(context: dict, *, finals_open: bool) -> dict[str, str]:
-    """The table and the lesson list of the grid page (B4), rendered once per version of the journal and its school
-    (diary/services/freshness.py), period, language, day (the D5/D8 markers) and what the viewer may enter."""
+    """The grid page's content (B4), rendered once per version of the journal and its school
+    (diary/services/freshness.py), period, language, day (the D5/D8 markers, the D7 window) and what the viewer may
+    do; the page around it (menu, CSRF token, the editor's settings) is rendered for each request."""
     journal, period, grid, access = context["journal"], context["period"], context["grid"], context["access"]
     today = context["today"]
     enterable = [lesson.pk for lesson in grid.lessons if access.may_enter(lesson.date)]
-    viewer = hashlib.sha1(repr((access.writable, finals_open, enterable)).encode(), usedforsecurity=False).hexdigest()
+    viewer = repr(
+        (access.own, access.writable, finals_open, enterable, context["window_state"], journal.reopened_until)
+    )
+    signature = hashlib.sha1(viewer.encode(), usedforsecurity=False).hexdigest()
     key = (
         f"diary:grid-page:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}:"
-        f"{get_language()}:{today}:{viewer}"
+        f"{get_language()}:{today}:{signature}"
     )
 
     def render() -> dict[str, str]:
@@ -275,13 +279,10 @@ def grid_fragments(context: dict, *, finals_open: bool) -> dict[str, str]:
             "finals_open": finals_open,
             "final_choices": final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
         }
-        return {
-            "table": render_to_string("diary/journal/_grid_table.html", fragment),
-            "lessons": render_to_string("diary/journal/_lesson_list.html", fragment),
-        }
+        return {"body": render_to_string("diary/journal/_grid_body.html", fragment)}
 
     rendered = screens.get(key, render)
-    # Both were rendered from escaped values by the templates above.
+    # Rendered from escaped values by the templates above.
     return {name: mark_safe(html) for name, html in rendered.items()}  # noqa: S308
 
 
