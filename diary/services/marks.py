@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,29 @@ def _writable_dates(actor, journal: Journal):
     if not ranges:
         raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
     return lambda day: any(start <= day <= end for start, end in ranges)
+
+
+def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
+    """Writes changed cells that already exist (locked by the caller's select_for_update) with one executemany of
+    one UPDATE: bulk_update would build a CASE WHEN per field and cell, and the ORM would prepare every value in
+    Python; here only the shared timestamp needs preparing for the database."""
+    if not marks:
+        return
+    meta = Mark._meta
+    quote = connection.ops.quote_name
+    columns = [meta.get_field(name).column for name in MARK_FIELDS]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(column)} = %s' for column in columns)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    updated_at = connection.ops.adapt_datetimefield_value(at)
+    rows = [
+        (mark.grade_1, mark.grade_2, mark.attendance, mark.comment, mark.version, mark.is_late, mark.updated_by_id,
+         updated_at, mark.pk)
+        for mark in marks
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @transaction.atomic
@@ -188,10 +211,7 @@ def marks_save(
                 student_id__in={mark.student_id for mark in to_create},
             )
             raise DiaryConflict(details=list(current)) from error
-    if to_update:
-        # The rows are locked above (select_for_update): one INSERT … ON CONFLICT (id) DO UPDATE writes them all,
-        # where bulk_update would build a CASE WHEN per field and cell.
-        Mark.objects.bulk_create(to_update, update_conflicts=True, unique_fields=["id"], update_fields=MARK_FIELDS)
+    _marks_update(to_update, at)
     if to_create or to_update:
         journals_changed(journal_ids=[journal.pk])
         students_changed(student_ids={mark.student_id for mark in to_create + to_update})
