@@ -193,6 +193,21 @@ def test_fields_left_out_are_kept_and_empty_grades_clear(small_school):
     assert Mark.objects.get().grades == []
 
 
+def test_a_changed_cell_keeps_every_field_it_was_given_and_who_changed_it_when(small_school):
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[5])])
+    at = dt.datetime(2026, 9, 30, 9, 15, tzinfo=dt.UTC)  # after the Monday deadline of 7 September's lesson
+    marks_save(
+        actor=small_school.director.user,
+        journal=small_school.journal,
+        at=at,
+        changes=[CellChange(lesson.pk, student.pk, 1, grades=[3, 4], attendance="excused", comment="Ооруп калды")],
+    )
+    mark = Mark.objects.get()
+    assert (mark.grade_1, mark.grade_2, mark.attendance, mark.comment) == (3, 4, "excused", "Ооруп калды")
+    assert (mark.version, mark.is_late, mark.updated_by, mark.updated_at) == (2, True, small_school.director.user, at)
+
+
 @pytest.mark.parametrize(
     ("entered", "late"),
     [
