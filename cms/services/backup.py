@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -360,4 +361,6 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = DEFAULT_D
             _restore_postgresql(connection, database_file, clean=force)
         _restore_media(folder / MEDIA_DIR, Path(settings.MEDIA_ROOT))
     connections.close_all()
+    # The restored data versions may repeat ones the cache holds copies of (diary/screen_cache.py): forget them all.
+    cache.clear()
     return restore_compare(manifest, using)
