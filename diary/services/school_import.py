@@ -31,7 +31,7 @@ from diary.models import (
     SubgroupMembership,
     Subject,
 )
-from diary.services.freshness import school_changes_deferred
+from diary.services.freshness import school_changed, school_changes_deferred
 from diary.services.school_import_checks import WorkbookChecker
 from diary.workbook import Problem, Row
 
@@ -357,6 +357,8 @@ def school_import(
                 existing_lessons.add((journal.pk, day, item["lesson_no"]))
     _lessons_insert(new_lessons, school)
     summary.created["lesson"] += len(new_lessons)
+    # Rows inserted in bulk send no signal: the import itself says that the school's screens changed.
+    school_changed(school_id=school.pk)
 
     if dry_run:
         transaction.set_rollback(True)

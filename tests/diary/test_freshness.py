@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core.cache import cache
 
-from diary.models import School, Student, Subject
-from diary.selectors import student_week_cached
+from diary.models import Journal, Period, School, Student, Subject
+from diary.selectors import journal_grid_cached, student_week_cached
 from diary.services.staffing import student_move
 from tests.diary.test_school_import import SHEETS, import_folder, with_changes, write_csv_folder
 
@@ -139,3 +139,14 @@ def test_a_reimport_shows_at_once_and_raises_the_school_version_once(tmp_path: P
     assert student.school.data_version == school.data_version + 1
     after = student_week_cached(student=student, day=dt.date(2026, 9, 7))
     assert [x.lesson.journal.subject.name for x in after[0].lessons] == ["Алгебра"]
+
+
+def test_a_reimport_that_only_adds_lessons_shows_them_at_once(tmp_path: Path):
+    import_folder(write_csv_folder(tmp_path / "first", SHEETS))
+    journal = Journal.objects.select_related("school").get(school_class__code="5А", subject__code="math")
+    period = Period.objects.get(school=journal.school, kind="quarter", number=1)
+    before = len(journal_grid_cached(journal=journal, period=period).lessons)
+    timetable = [*SHEETS["timetable"], ["5А", "math", "", "5", "4"]]  # one more math lesson a week, on Fridays
+    import_folder(write_csv_folder(tmp_path / "second", with_changes(timetable=timetable)))
+    journal = Journal.objects.select_related("school").get(pk=journal.pk)
+    assert len(journal_grid_cached(journal=journal, period=period).lessons) > before
