@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms.cache import page_deleted, public_pages_changed
@@ -16,6 +17,8 @@ class CmsConfig(AppConfig):
         for signal in (page_published, page_unpublished, post_page_move):
             signal.connect(public_pages_changed, dispatch_uid=f"public-pages-{id(signal)}")
         post_save.connect(public_pages_changed, sender=SchoolContacts, dispatch_uid="public-pages-contacts")
+        # A site's host or home page changed: cached pages and the sites kept by each process are stale.
+        post_save.connect(public_pages_changed, sender=Site, dispatch_uid="public-pages-site")
         post_delete.connect(page_deleted, dispatch_uid="public-pages-delete")
         self.rich_text_cleaning_connect()
 

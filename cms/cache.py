@@ -4,6 +4,9 @@ Pages that show the diary's records (staff, leadership, students per programme) 
 TIMEOUT; everything an editor publishes shows at once.
 """
 
+import threading
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page
@@ -15,8 +18,14 @@ TIMEOUT = 10 * 60
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 
 
-def pages_version() -> int:
-    return cache.get_or_set(VERSION_KEY, 1, timeout=None)
+def pages_version(request=None) -> int:
+    """The publish version; with a request, read once for all of that request's fragments."""
+    if request is not None and hasattr(request, "_mektep_pages_version"):
+        return request._mektep_pages_version
+    version = cache.get_or_set(VERSION_KEY, 1, timeout=None)
+    if request is not None:
+        request._mektep_pages_version = version
+    return version
 
 
 def page_deleted(sender, instance, **kwargs) -> None:
@@ -59,7 +68,7 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = f"mektep:page:{request.get_host()}:{request.path_info}"
         found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or pages_version()
+        version = request._mektep_pages_version = found.get(VERSION_KEY) or pages_version()
         cached = found.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
@@ -74,3 +83,54 @@ class AnonymousPageCacheMiddleware:
             # Stored with the version read before the page was built: a publish meanwhile makes it stale at once.
             cache.set(key, (version, response), TIMEOUT)
         return response
+
+
+SITES_KEPT = 256
+# However long the publish version stays the same (it cannot change while Redis is unreachable), a kept site and
+# its home page are read again after this many seconds.
+SITE_SECONDS = 60
+_sites: dict[tuple[str, int], tuple[int, float, object]] = {}
+_sites_lock = threading.Lock()
+
+
+class SiteLookupMiddleware:
+    """Wagtail reads the site of every public request from the database, and then its home page; here both are
+    kept in the process for as long as the publish version (raised by every publish, move and change of a site)
+    stays the same. A cached whole page never gets this far."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith(CACHE_PREFIXES) and not path.startswith(NEVER_CACHED):
+            request._wagtail_site = self.site_for(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def site_for(request):
+        from django.http.request import split_domain_port
+        from wagtail.models import Site
+
+        request.get_host()  # refuses a host not in ALLOWED_HOSTS before anything is kept for it
+        key = (split_domain_port(request._get_raw_host())[0], request.get_port())
+        version = pages_version(request)
+        now = time.monotonic()
+        with _sites_lock:
+            known = _sites.get(key)
+        if known is not None and known[0] == version and now - known[1] < SITE_SECONDS:
+            return known[2]
+        site = Site._find_for_request(request)
+        if site is not None:
+            site.root_page.specific  # noqa: B018 (read now, kept with the site for the next requests)
+        with _sites_lock:
+            if len(_sites) >= SITES_KEPT:
+                _sites.clear()
+            _sites[key] = (version, now, site)
+        return site
+
+
+def sites_forget() -> None:
+    """Forgets the sites kept by this process (tests, which rebuild sites with the same ids)."""
+    with _sites_lock:
+        _sites.clear()

@@ -167,13 +167,16 @@ def fresh_cache():
     data versions repeat from one test to the next)."""
     from django.core.cache import cache
 
+    from cms.cache import sites_forget
     from diary.screen_cache import screens
 
     cache.clear()
     screens.clear()
+    sites_forget()
     yield
     cache.clear()
     screens.clear()
+    sites_forget()
 
 
 @pytest.fixture

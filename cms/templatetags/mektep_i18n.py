@@ -17,7 +17,12 @@ def url_in_language(request, page, language: str) -> str:
             return url
     if request is None:
         return f"/{language}/"
-    return translate_url(request.get_full_path(), language)
+    path = request.get_full_path()
+    current = f"/{translation.get_language()}/"
+    if path.startswith(current):
+        # Only the language prefix differs (the non-page addresses are not translated): no need to resolve them.
+        return f"/{language}/{path[len(current) :]}"
+    return translate_url(path, language)
 
 
 @register.inclusion_tag("includes/language_switcher.html", takes_context=True)

@@ -43,3 +43,16 @@ def test_logged_in_people_are_never_served_a_cached_copy(
     with django_assert_max_num_queries(30) as captured:
         admin_client.get("/ky/")
     assert len(captured.captured_queries) > 0
+
+
+def test_a_published_home_page_shows_at_once_when_pages_are_rendered(client, demo_site, settings):
+    """The site and its home page are kept in each process only while nothing is published (SiteLookupMiddleware)."""
+    from home.models import HomePage
+
+    settings.MEKTEP_PAGE_CACHE = False
+    client.get("/ru/")
+    home = HomePage.objects.get()
+    home.title_ru = "Школа № 5: новое название"
+    home.save_revision().publish()
+    assert "Школа № 5: новое название" in client.get("/ru/").content.decode()
+    assert client.get("/ru/info/staff/").status_code == 200

@@ -44,6 +44,11 @@ def test_language_switcher_points_to_the_same_page_in_the_other_language(client,
     assert '<span aria-current="true" lang="ky">Кыргызча</span>' in html
 
 
+def test_language_switcher_on_a_diary_page_keeps_the_address_and_its_query(client, demo_site):
+    html = client.get("/ky/diary/login/?next=/ky/diary/journals/").content.decode()
+    assert 'href="/ru/diary/login/?next=/ky/diary/journals/"' in html
+
+
 def test_unknown_address_gives_a_translated_not_found_page(client, demo_site):
     response = client.get("/ru/no-such-page/")
     assert response.status_code == 404
