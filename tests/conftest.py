@@ -29,6 +29,7 @@ from diary.models import Guardian, GuardianLink, Journal, Lesson, Period, School
 from diary.services.staffing import substitution_create
 from tests import factories
 from tests.figures import figures_fixture, pytest_terminal_summary  # noqa: F401  (the suite's figures, SECURITY.md)
+from tests.snapshot import RowsSnapshot
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +41,30 @@ def default_language():
         yield
 
 
+_demo_site_rows: list[RowsSnapshot] = []
+
+
 @pytest.fixture
 def demo_site(db):
-    """The demo school's website: a Site with its bilingual home page (what `seed_demo` builds)."""
+    """The demo school's website: a Site with its bilingual home page (what `seed_demo` builds).
+
+    Building it takes seconds (Wagtail saves, publishes and indexes each page), so a test process builds it once and
+    writes the same rows again in later tests whose database starts as that first one's did (tests/snapshot.py)."""
+    from django.db import connection
     from wagtail.models import Site
 
-    call_command("seed_demo", website_only=True, stdout=io.StringIO())
+    def build():
+        call_command("seed_demo", website_only=True, stdout=io.StringIO())
+
+    if not connection.in_atomic_block:
+        build()  # a test that commits: its rows outlive a savepoint
+    elif not _demo_site_rows:
+        _demo_site_rows.append(RowsSnapshot.of(build))
+        _demo_site_rows[0].apply()
+    elif _demo_site_rows[0].fits():
+        _demo_site_rows[0].apply()
+    else:
+        build()
     return Site.objects.get(is_default_site=True)
 
 
@@ -177,6 +196,13 @@ def fresh_cache():
     cache.clear()
     screens.clear()
     sites_forget()
+
+
+@pytest.fixture(autouse=True)
+def demo_site_first(request):
+    """The demo website is built before a test's other fixtures add rows, so that its stored rows fit (demo_site)."""
+    if "demo_site" in request.fixturenames:
+        request.getfixturevalue("demo_site")
 
 
 @pytest.fixture

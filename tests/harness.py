@@ -200,14 +200,15 @@ def quality_gates() -> None:
     run([*manage, "makemigrations", "--check", "--dry-run"], env=dev)
 
 
-def pytest_phase(label: str, marker: str, env: dict, totals: dict) -> None:
+def pytest_phase(label: str, marker: str, env: dict, totals: dict, *, parallel: bool = False) -> None:
     say(f"pytest on {label}: {marker}")
     ARTIFACTS.mkdir(exist_ok=True)
     report = ARTIFACTS / f"junit-{label.lower()}-{marker.replace(' ', '-')}.xml"
-    code = run(
-        [PYTHON, "-m", "pytest", "-m", marker, "--create-db", "-p", "no:cacheprovider", f"--junitxml={report}"],
-        env=env, check=False,
-    )  # fmt: skip
+    command = [PYTHON, "-m", "pytest", "-m", marker, "--create-db", "-p", "no:cacheprovider", f"--junitxml={report}"]
+    if parallel:
+        # One process per core, each with its own test database and Redis database (cms/settings/test.py).
+        command += ["-n", str(min(max(os.cpu_count() or 1, 2), 4)), "--dist", "loadfile"]
+    code = run(command, env=env, check=False)
     suite = ET.parse(report).getroot()
     suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
     tests, failures, errors, skipped = (int(suite.get(key, 0)) for key in ("tests", "failures", "errors", "skipped"))
@@ -236,7 +237,9 @@ def main() -> None:
         base_env.pop("DATABASE_URL", None)
         databases = {"SQLite": base_env, "PostgreSQL": {**base_env, "DATABASE_URL": services.postgres_url}}
         for label, env in databases.items():
-            for marker in ("not services and not e2e", "services", "e2e"):
+            # The browser and real-worker tests run one at a time: they start servers and watch their timing.
+            pytest_phase(label, "not services and not e2e", env, totals, parallel=True)
+            for marker in ("services", "e2e"):
                 pytest_phase(label, marker, env, totals)
     finally:
         services.stop()

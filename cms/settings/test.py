@@ -1,12 +1,14 @@
 """The test suite: fast hashing, files in a temporary folder, tasks run in-process by default."""
 
+import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from cms.env import env_bool, env_str
 
 from .base import *  # noqa: F403
-from .base import DATABASES, MIDDLEWARE, STORAGES
+from .base import CACHES, DATABASES, MIDDLEWARE, REDIS_URL, STORAGES
 
 SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
 ALLOWED_HOSTS = ["*"]
@@ -24,6 +26,14 @@ AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so that a Celery worker process can read what a test wrote.
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "mektep-test.sqlite3")}
+# Parallel test processes (pytest-xdist: gw0, gw1, …) each take a Redis database of their own, since a test empties
+# the cache it uses; each also gets a database of its own from pytest-django.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + int(_worker[2:])}").geturl()
+    CACHES = {"default": {**CACHES["default"], "LOCATION": REDIS_URL}}
+    CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
+
 # Static files come from the app folders here (runserver / live server); whitenoise is for production.
 MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.")]
 

@@ -47,6 +47,9 @@ def redis_down(settings):
 def forget_connections() -> None:
     """Celery keeps its broker pool and result backend once made; the next use makes them from the settings again."""
     celery_app._pool = None
+    if "amqp" in celery_app.__dict__:
+        # The producers a task was sent with earlier in this process, still connected to the earlier broker.
+        celery_app.amqp._producer_pool = None
     celery_app._local.__dict__.pop("backend", None)
 
 
