@@ -263,16 +263,19 @@ def workbook_xlsx(students: int) -> Path:
 
 
 def growth(run: Run, services: Services, sizes: tuple[int, ...]) -> None:
-    """B7's time per student at every size, on both databases."""
+    """B7's time per student at every size, on both databases, each database's sizes measured back to back: the
+    machine's speed drifts over a run, so B7's own measurement, made minutes earlier, is not reused here."""
+    if len(sizes) < 2:
+        return
+    measured = {}
     for students in sizes:
-        if ("sqlite", students) not in run.reports:
-            copy = database_copy(students, run.folder)
-            run.reports[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")})
-            copy.unlink()
-        if ("postgres", students) not in run.reports:
-            run.reports[("postgres", students)] = probe("report", postgres_env(services, f"school{students}"))
+        copy = database_copy(students, run.folder)
+        measured[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")})
+        copy.unlink()
+    for students in sizes:
+        measured[("postgres", students)] = probe("report", postgres_env(services, f"school{students}"))
     for label in ("sqlite", "postgres"):
-        per_student = {n: run.reports[(label, n)]["per_student_ms"] for n in sizes if (label, n) in run.reports}
+        per_student = {n: measured[(label, n)]["per_student_ms"] for n in sizes if (label, n) in measured}
         if len(per_student) < 2:
             continue
         first, last = per_student[min(per_student)], per_student[max(per_student)]

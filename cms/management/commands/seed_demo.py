@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cms.demo import (
@@ -24,6 +24,21 @@ from cms.services.sites import school_site_ensure
 from diary.demo.activity import demo_accounts_ensure, demo_activity_build
 from diary.services.school_import import school_import
 from diary.workbook import workbook_read
+
+
+def statistics_refresh() -> None:
+    """The database plans each query from its statistics of the tables, which still describe them as they were
+    before this transaction inserted a school into them: thousands of lessons and marks planned as a handful of rows
+    (scans instead of index look-ups, also for the foreign-key checks at commit). ANALYZE counts the transaction's
+    own rows."""
+    from diary.models import AuditEntry, Enrolment, FinalGrade, Journal, Lesson, Mark, StaffMember, Student
+
+    models = (Student, Enrolment, StaffMember, Journal, Lesson, Mark, AuditEntry, FinalGrade, get_user_model())
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models))
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
 
 
 class Command(BaseCommand):
@@ -54,8 +69,10 @@ class Command(BaseCommand):
         sheets, problems = workbook_read(Path(settings.BASE_DIR) / DEMO_WORKBOOK)
         summary = school_import(sheets=sheets, read_problems=problems)
         school = summary.school
+        statistics_refresh()
         logins = demo_accounts_ensure(school=school, password=DEMO_PASSWORD)
         activity = demo_activity_build(school=school, today=timezone.localdate())
+        statistics_refresh()
         if not activity.get("skipped"):
             self.stdout.write(
                 f"Demo diary: {activity.get('topics', 0)} lessons recorded, {activity.get('marks', 0)} marks, "
