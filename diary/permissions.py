@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from cms.prepared import PreparedQuery
 from diary.models import (
     Enrolment,
     Guardian,
@@ -42,16 +43,39 @@ def _cached(user: User, key, compute):
     return cache[key]
 
 
+def _staff_records(user_id: int):
+    return StaffMember.objects.filter(user_id=user_id, archived_at__isnull=True).select_related("school")
+
+
+# The reads every diary request makes, compiled once (cms/prepared.py).
+_staff_anywhere = PreparedQuery(lambda user_id: _staff_records(user_id).order_by("pk")[:1])
+_staff_in_school = PreparedQuery(
+    lambda user_id, school_id: _staff_records(user_id).filter(school_id=school_id).order_by("pk")[:1]
+)
+
+
+def _own_students_query(user_id: int):
+    guarded = GuardianLink.objects.filter(guardian__user_id=user_id).values("student_id")
+    return (
+        Student.objects.filter(Q(user_id=user_id) | Q(pk__in=guarded), archived_at__isnull=True)
+        .annotate(is_child=Exists(guarded.filter(student_id=OuterRef("pk"))))
+        .select_related("school")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+_own_students_prepared = PreparedQuery(_own_students_query)
+
+
 def staff_member_of(user: User, school: School | None = None) -> StaffMember | None:
     """The active staff record linked to this account (in this school, when given)."""
     if not _active(user):
         return None
 
     def compute():
-        staff = StaffMember.objects.filter(user=user, archived_at__isnull=True).select_related("school")
         if school is not None:
-            staff = staff.filter(school=school)
-        return staff.first()
+            return next(iter(_staff_in_school(user.pk, school.pk)), None)
+        return next(iter(_staff_anywhere(user.pk)), None)
 
     if school is not None:
         # An account has one staff record per school: the unscoped answer, when already known and of this
@@ -75,17 +99,7 @@ def staff_member_known(user: User, staff: StaffMember | None) -> None:
 def _own_students(user: User) -> list[Student]:
     """The account's own student record and the students it is a guardian of, with their school, in one query:
     every page asks for both (school_of, the menu, D15 checks)."""
-    guarded = GuardianLink.objects.filter(guardian__user=user).values("student_id")
-    return _cached(
-        user,
-        "own_students",
-        lambda: list(
-            Student.objects.filter(Q(user=user) | Q(pk__in=guarded), archived_at__isnull=True)
-            .annotate(is_child=Exists(guarded.filter(student_id=OuterRef("pk"))))
-            .select_related("school")
-            .order_by("last_name", "first_name")
-        ),
-    )
+    return _cached(user, "own_students", lambda: _own_students_prepared(user.pk))
 
 
 def student_of(user: User) -> Student | None:

@@ -16,6 +16,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.prepared import PreparedQuery
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import is_administration, may_issue_code, school_of, staff_member_known
@@ -202,15 +203,23 @@ def api_token_issue(*, user, valid_days: int = TOKEN_VALID_DAYS) -> IssuedToken:
     return IssuedToken(token=token, key=key)
 
 
-def api_token_find(key: str) -> ApiToken | None:
-    """The live token for this key: not revoked, not expired, and its account still active."""
+def _token_by_hash(key_hash: str):
     staff = StaffMember.objects.filter(user=OuterRef("user_id"), archived_at__isnull=True).values("pk")[:1]
-    token = (
+    return (
         ApiToken.objects.select_related("user")
         .annotate(staff_pk=Subquery(staff))
-        .filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), revoked_at__isnull=True)
-        .first()
+        .filter(key_hash=key_hash, revoked_at__isnull=True)
+        .order_by("pk")[:1]
     )
+
+
+# Read by every API request: compiled once (cms/prepared.py).
+_token_query = PreparedQuery(_token_by_hash)
+
+
+def api_token_find(key: str) -> ApiToken | None:
+    """The live token for this key: not revoked, not expired, and its account still active."""
+    token = next(iter(_token_query(hashlib.sha256(key.encode()).hexdigest())), None)
     if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
         return None
     if token.staff_pk is None:

@@ -1,0 +1,102 @@
+"""Querysets compiled to SQL once per process and database, then run again with other parameter values.
+
+Django compiles a queryset's SQL every time it is evaluated. For the few reads that every request of a family
+makes (the API token, the account's own students, its staff record), compiling costs about twenty times what
+running the SQL does (1,000-student school, SQLite: 3.0 ms against 0.15 ms for the account's students), and it
+is the same SQL each time. `PreparedQuery` compiles it once, remembers where each argument lands among the
+parameters, and from then on only executes: the same SQL, the same converters and the same model instances (with
+their `select_related` objects and annotations) as evaluating the queryset itself.
+
+    token_by_hash = PreparedQuery(lambda key_hash: ApiToken.objects.filter(key_hash=key_hash)[:1])
+    tokens = token_by_hash("…")  # a list of ApiToken
+
+Arguments are compared with sentinels to find their places, so they must be ints or strings that the queryset
+passes to the database unchanged (primary keys, hashes, codes); anything else is refused when first compiled.
+The SQL must not depend on anything but the arguments: not on the active language (modeltranslation rewrites a
+translated field's name by language), the date or the settings.
+The result is a list; `prefetch_related`, `values()` and querysets reached through a related manager are refused.
+"""
+
+from collections.abc import Callable
+
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+
+_INT_SENTINEL = 2_000_000_011  # fits a 32-bit integer column, and no school has this many rows
+_STR_SENTINEL = "\x1fprepared-argument-{}\x1f"
+
+
+class PreparedQueryError(TypeError):
+    pass
+
+
+class _Plan:
+    """One compiled query: its SQL, which parameter slot takes which argument, and how rows become objects."""
+
+    def __init__(self, queryset: QuerySet, sentinels: list) -> None:
+        if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
+            raise PreparedQueryError("PreparedQuery runs plain model querysets (no values(), no prefetch_related)")
+        if queryset._known_related_objects:
+            raise PreparedQueryError("PreparedQuery cannot run a queryset reached through a related manager")
+        self.alias = queryset.db
+        self.vendor = connections[self.alias].vendor
+        compiler = queryset.query.get_compiler(using=self.alias)
+        self.sql, params = compiler.as_sql()
+        self.params = list(params)
+        self.slots: list[tuple[int, int]] = []  # (parameter position, argument index)
+        for position, value in enumerate(self.params):
+            for index, sentinel in enumerate(sentinels):
+                if type(value) is type(sentinel) and value == sentinel:
+                    self.slots.append((position, index))
+        missing = set(range(len(sentinels))) - {index for _position, index in self.slots}
+        if missing:
+            raise PreparedQueryError(f"arguments {sorted(missing)} do not reach the SQL unchanged")
+        self.compiler = compiler
+        klass_info, select = compiler.klass_info, compiler.select
+        self.model = klass_info["model"]
+        fields = klass_info["select_fields"]
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
+        self.populators = get_related_populators(klass_info, select, self.alias)
+        self.annotations = dict(compiler.annotation_col_map or {})
+
+    def run(self, arguments: tuple) -> list:
+        params = list(self.params)
+        for position, index in self.slots:
+            params[position] = arguments[index]
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        objects = []
+        for row in self.compiler.results_iter([rows]):
+            obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, column in self.annotations.items():
+                setattr(obj, name, row[column])
+            objects.append(obj)
+        return objects
+
+
+class PreparedQuery:
+    """`build(*arguments)` returns the queryset; calling the PreparedQuery returns its rows as a list of objects."""
+
+    def __init__(self, build: Callable[..., QuerySet]) -> None:
+        self.build = build
+        self._plans: dict[tuple, _Plan] = {}
+
+    def __call__(self, *arguments) -> list:
+        kinds = tuple(type(argument) for argument in arguments)
+        plan = self._plans.get(kinds)
+        if plan is None or connections[plan.alias].vendor != plan.vendor:
+            plan = self._plans[kinds] = self._compile(arguments)
+        return plan.run(arguments)
+
+    def _compile(self, arguments: tuple) -> _Plan:
+        sentinels = []
+        for n, argument in enumerate(arguments):
+            if isinstance(argument, bool) or not isinstance(argument, int | str):
+                raise PreparedQueryError(f"PreparedQuery takes ints and strings, not {type(argument).__name__}")
+            sentinels.append(_INT_SENTINEL + n if isinstance(argument, int) else _STR_SENTINEL.format(n))
+        return _Plan(self.build(*sentinels), sentinels)
