@@ -8,7 +8,7 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
+        from wagtail.models import PageViewRestriction, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from cms.cache import page_deleted, public_pages_changed
@@ -20,6 +20,11 @@ class CmsConfig(AppConfig):
         # A site's host or home page changed: cached pages and the sites kept by each process are stale.
         post_save.connect(public_pages_changed, sender=Site, dispatch_uid="public-pages-site")
         post_delete.connect(page_deleted, dispatch_uid="public-pages-delete")
+        # A page made private (or public again) must leave (or may enter) the anonymous visitors' cache at once.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                public_pages_changed, sender=PageViewRestriction, dispatch_uid=f"public-pages-private-{id(signal)}"
+            )
         self.rich_text_cleaning_connect()
 
     def rich_text_cleaning_connect(self) -> None:

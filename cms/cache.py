@@ -86,17 +86,49 @@ class AnonymousPageCacheMiddleware:
 
 
 SITES_KEPT = 256
-# However long the publish version stays the same (it cannot change while Redis is unreachable), a kept site and
-# its home page are read again after this many seconds.
+# However long the publish version stays the same (it cannot change while Redis is unreachable), a kept site, home
+# page or routed page is read again after this many seconds.
 SITE_SECONDS = 60
-_sites: dict[tuple[str, int], tuple[int, float, object]] = {}
-_sites_lock = threading.Lock()
+
+
+class KeptWhilePublished:
+    """Objects read from the database for public pages, kept in this process for as long as the publish version
+    (raised by every publish, unpublish, move, deletion, privacy and site change) stays the same, and at most
+    SITE_SECONDS."""
+
+    def __init__(self, size: int = SITES_KEPT) -> None:
+        self.size = size
+        self._items: dict = {}
+        self._lock = threading.Lock()
+
+    def get(self, request, key, read):
+        version = pages_version(request)  # read first: a publish while `read` runs makes what it read stale
+        now = time.monotonic()
+        with self._lock:
+            known = self._items.get(key)
+        if known is not None and known[0] == version and now - known[1] < SITE_SECONDS:
+            return known[2]
+        value = read()
+        with self._lock:
+            if len(self._items) >= self.size:
+                self._items.clear()
+            self._items[key] = (version, now, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_sites = KeptWhilePublished()
+# A page below a home page, by the home page, the language and its address (home/models.py, home_page_route).
+routes = KeptWhilePublished()
 
 
 class SiteLookupMiddleware:
     """Wagtail reads the site of every public request from the database, and then its home page; here both are
-    kept in the process for as long as the publish version (raised by every publish, move and change of a site)
-    stays the same. A cached whole page never gets this far."""
+    kept in the process while the publish version stays the same (`KeptWhilePublished`). A cached whole page never
+    gets this far."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -113,24 +145,17 @@ class SiteLookupMiddleware:
         from wagtail.models import Site
 
         request.get_host()  # refuses a host not in ALLOWED_HOSTS before anything is kept for it
-        key = (split_domain_port(request._get_raw_host())[0], request.get_port())
-        version = pages_version(request)
-        now = time.monotonic()
-        with _sites_lock:
-            known = _sites.get(key)
-        if known is not None and known[0] == version and now - known[1] < SITE_SECONDS:
-            return known[2]
-        site = Site._find_for_request(request)
-        if site is not None:
-            site.root_page.specific  # noqa: B018 (read now, kept with the site for the next requests)
-        with _sites_lock:
-            if len(_sites) >= SITES_KEPT:
-                _sites.clear()
-            _sites[key] = (version, now, site)
-        return site
+
+        def read():
+            site = Site._find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018 (read now, kept with the site for the next requests)
+            return site
+
+        return _sites.get(request, (split_domain_port(request._get_raw_host())[0], request.get_port()), read)
 
 
 def sites_forget() -> None:
-    """Forgets the sites kept by this process (tests, which rebuild sites with the same ids)."""
-    with _sites_lock:
-        _sites.clear()
+    """Forgets the sites and pages kept by this process (tests, which rebuild sites with the same ids)."""
+    _sites.clear()
+    routes.clear()

@@ -6,11 +6,14 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
+
+from cms.cache import routes
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
@@ -37,6 +40,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read only when the news fragment (keyed by the publish version) is not in the cache.
         context["news"] = NewsArticlePage.objects.live().descendant_of(self).order_by("-date")[:3]
         return context
 
@@ -163,12 +167,17 @@ def home_page_route(translated_route):
     """HomePage.route (installed by HomeConfig.ready over wagtail-modeltranslation's own): a page under the home
     page is found by its address in the visitor's language (wagtail-modeltranslation keeps a url_path per language)
     in one query, where the translated route reads every level's children in turn; an address not found that way
-    takes that route, so both answer alike."""
+    takes that route, so both answer alike. The page found is kept in the process while nothing is published
+    (cms/cache.py, `routes`)."""
 
     def route(self, request, path_components):
         if path_components:
             target = f"{self.url_path}{'/'.join(path_components)}/"
-            page = Page.objects.filter(url_path=target, path__startswith=self.path).specific().first()
+            page = routes.get(
+                request,
+                (self.pk, get_language(), target),
+                lambda: Page.objects.filter(url_path=target, path__startswith=self.path).specific().first(),
+            )
             if page is not None:
                 return page.route(request, [])
         return translated_route(self, request, path_components)

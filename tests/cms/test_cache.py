@@ -56,3 +56,57 @@ def test_a_published_home_page_shows_at_once_when_pages_are_rendered(client, dem
     home.save_revision().publish()
     assert "Школа № 5: новое название" in client.get("/ru/").content.decode()
     assert client.get("/ru/info/staff/").status_code == 200
+
+
+def test_pages_found_by_address_follow_publishing_at_once(client, demo_site, settings, django_assert_max_num_queries):
+    """The page found at an address is kept in the process while nothing is published (home_page_route): an
+    unpublished page is gone at once in both languages, and a republished one is back."""
+    from cms.models import StaffPage
+
+    settings.MEKTEP_PAGE_CACHE = False
+    assert client.get("/ky/info/staff/").status_code == 200
+    with django_assert_max_num_queries(3):  # the address is not looked up again
+        assert client.get("/ky/info/staff/").status_code == 200
+    assert client.get("/ru/info/staff/").status_code == 200
+    staff = StaffPage.objects.get()
+    staff.unpublish()
+    assert client.get("/ru/info/staff/").status_code == 404
+    assert client.get("/ky/info/staff/").status_code == 404
+    staff.refresh_from_db()
+    staff.save_revision().publish()
+    assert client.get("/ky/info/staff/").status_code == 200
+
+
+def test_a_page_made_private_leaves_the_visitors_cache_at_once(client, demo_site):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    page = FacilitiesPage.objects.get()
+    assert client.get("/ru/info/facilities/").status_code == 200  # now cached
+    restriction = PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.create(name="Только сотрудники")])
+    response = client.get("/ru/info/facilities/")
+    assert response.status_code == 302 and "Библиотека" not in response.content.decode()
+    restriction.delete()
+    assert client.get("/ru/info/facilities/").status_code == 200
+
+
+def test_a_published_article_shows_on_the_home_page_at_once(client, demo_site, settings):
+    """The home page's news list is a fragment keyed by the publish version."""
+    import datetime as dt
+
+    from home.models import NewsArticlePage, NewsIndexPage
+
+    settings.MEKTEP_PAGE_CACHE = False
+    assert "Жаңы окуу куралдары" not in client.get("/ky/").content.decode()
+    news = NewsIndexPage.objects.get()
+    article = NewsArticlePage(title="Жаңы окуу куралдары", title_ru="Новые учебники", slug="new-books",
+                              slug_ru="new-books", date=dt.date(2026, 12, 1))  # fmt: skip
+    news.add_child(instance=article)
+    article.save_revision().publish()
+    assert "Жаңы окуу куралдары" in client.get("/ky/").content.decode()
+    assert "Новые учебники" in client.get("/ru/").content.decode()
+    assert client.get("/ky/news/new-books/").status_code == 200  # a new address, found at once
+    article.unpublish()
+    assert "Жаңы окуу куралдары" not in client.get("/ky/").content.decode()
+    assert client.get("/ky/news/new-books/").status_code == 404
