@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from diary.permissions import children_of, school_of, staff_member_of, student_of
+from diary.permissions import children_of, staff_member_of, student_of
 
 
 @dataclass(frozen=True)
@@ -26,30 +26,36 @@ def _item(key: str, label, url_name: str, *args) -> MenuItem | None:
 MENU_CACHE_SECONDS = 300
 
 
-def _roles(user) -> dict:
-    """What the menu needs to know about an account. Kept in the cache for a few minutes so that pages spend no
-    query on their menu; only the menu lags a change of role, never a permission check."""
+def menu_roles(user) -> dict:
+    """What the menu needs to know about an account. A family's account is answered from what the page already
+    read (no staff record, its own students); a staff member's is kept in the cache for a few minutes, so that
+    pages spend no query on their menu. Only the menu lags a change of role, never a permission check."""
+    staff = staff_member_of(user)  # already read by every diary page (DiaryView)
+    if staff is None:
+        return _roles_read(user, None)
     key = f"diary-menu:{user.pk}"
     roles = cache.get(key)
     if roles is None:
-        school = school_of(user)
-        staff = staff_member_of(user, school) if school else None
-        student = student_of(user)
-        children = children_of(user)
-        roles = {
-            "staff": staff is not None,
-            "administration": bool(staff and staff.is_administration),
-            "homeroom": bool(staff and staff.homeroom_classes.exists()),
-            "student": student.pk if student else None,
-            "child": children[0].pk if children else None,
-        }
+        roles = _roles_read(user, staff)
         cache.set(key, roles, MENU_CACHE_SECONDS)
     return roles
 
 
+def _roles_read(user, staff) -> dict:
+    student = student_of(user)
+    children = children_of(user)
+    return {
+        "staff": staff is not None,
+        "administration": bool(staff and staff.is_administration),
+        "homeroom": bool(staff and staff.homeroom_classes.exists()),
+        "student": student.pk if student else None,
+        "child": children[0].pk if children else None,
+    }
+
+
 def diary_menu(user) -> list[MenuItem]:
     """The first item is the person's start page."""
-    roles = _roles(user)
+    roles = menu_roles(user)
     candidates = []
     if roles["administration"]:
         candidates.append(_item("administration", _("Administration"), "diary:administration"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 from cms.prepared import PreparedQuery
 from diary.models import (
@@ -35,9 +36,19 @@ def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def _answers(user: User) -> dict:
+    """Answers about one account are remembered on the user object, which lives for one request or task; on the
+    account itself, not on the lazy `request.user` around it, so that what the login backend learnt while reading
+    the account is found here."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user.__dict__.setdefault("_mektep_access", {})
+
+
 def _cached(user: User, key, compute):
-    """Answers about one account are remembered on the user object, which lives for one request or task."""
-    cache = user.__dict__.setdefault("_mektep_access", {})
+    cache = _answers(user)
     if key not in cache:
         cache[key] = compute()
     return cache[key]
@@ -80,7 +91,7 @@ def staff_member_of(user: User, school: School | None = None) -> StaffMember | N
     if school is not None:
         # An account has one staff record per school: the unscoped answer, when already known and of this
         # school, is also the scoped one (a page asks both and spends one query).
-        answers = user.__dict__.get("_mektep_access", {})
+        answers = _answers(user)
         known = answers.get(("staff", None))
         if known is not None and known.school_id == school.pk:
             return known
@@ -93,7 +104,7 @@ def staff_member_known(user: User, staff: StaffMember | None) -> None:
     """What the authentication already read about the account's staff record, so that `staff_member_of` does not
     ask again in the same request."""
     if _active(user):
-        user.__dict__.setdefault("_mektep_access", {})[("staff", None)] = staff
+        _answers(user)[("staff", None)] = staff
 
 
 def _own_students(user: User) -> list[Student]:

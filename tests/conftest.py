@@ -188,14 +188,17 @@ def fresh_cache():
 
     from cms.cache import sites_forget
     from diary.screen_cache import screens
+    from diary.services.privacy import known_views_forget
 
     cache.clear()
     screens.clear()
     sites_forget()
+    known_views_forget()
     yield
     cache.clear()
     screens.clear()
     sites_forget()
+    known_views_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -17,9 +17,9 @@ from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
 from diary.screen_cache import screens
 from diary.selectors import period_pick, student_period, student_week_cached, year_periods
-from diary.services.calendar import iso_week_name, iso_week_start
+from diary.services.calendar import iso_week_name, iso_week_start, week_start
 from diary.services.privacy import student_view_log
-from diary.views.base import DiaryView
+from diary.views.base import DiaryView, personal_page
 
 
 def student_shown(view: DiaryView, pk: int) -> Student:
@@ -58,24 +58,28 @@ class StudentWeekView(DiaryView):
         week = request.GET.get("week")
         today = timezone.localdate()
         day = iso_week_start(week) if week else today
-        days = student_week_cached(student=student, day=day)
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
-        monday = days[0].date
-        context = {
-            "week_days": week_days_html(student, days, today),
-            "student": student,
-            "children": switcher(self, student),
-            "days": days,
-            "today": today,
-            "week": iso_week_name(monday),
-            "week_end": days[-1].date,
-            "previous_week": iso_week_name(monday - dt.timedelta(days=7)),
-            "next_week": iso_week_name(monday + dt.timedelta(days=7)),
-            "this_week": iso_week_name(today),
-            "has_lessons": any(entry.lessons for entry in days),
-            "is_self": student_of(request.user) == student,
-        }
-        return render(request, "diary/family/week.html", context)
+
+        def context() -> dict:
+            days = student_week_cached(student=student, day=day)
+            monday = days[0].date
+            return {
+                "week_days": week_days_html(student, days, today),
+                "student": student,
+                "children": switcher(self, student),
+                "days": days,
+                "today": today,
+                "week": iso_week_name(monday),
+                "week_end": days[-1].date,
+                "previous_week": iso_week_name(monday - dt.timedelta(days=7)),
+                "next_week": iso_week_name(monday + dt.timedelta(days=7)),
+                "this_week": iso_week_name(today),
+                "has_lessons": any(entry.lessons for entry in days),
+                "is_self": student_of(request.user) == student,
+            }
+
+        shows = (student.pk, student.data_version, student.school.data_version, week_start(day).isoformat())
+        return personal_page(request, "diary/family/week.html", context, shows=shows)
 
 
 class StudentPeriodView(DiaryView):
@@ -87,19 +91,22 @@ class StudentPeriodView(DiaryView):
             raise DiaryValidationError(
                 _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
             )
-        results = student_period(student=student, period=period) if period else []
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.GRADES)
-        context = {
-            "student": student,
-            "children": switcher(self, student),
-            "periods": periods,
-            "period": period,
-            "results": results,
-            "not_assessed": FinalGrade.NOT_ASSESSED,
-            "exempt": FinalGrade.EXEMPT,
-            "is_self": student_of(request.user) == student,
-        }
-        return render(request, "diary/family/period.html", context)
+
+        def context() -> dict:
+            return {
+                "student": student,
+                "children": switcher(self, student),
+                "periods": periods,
+                "period": period,
+                "results": student_period(student=student, period=period) if period else [],
+                "not_assessed": FinalGrade.NOT_ASSESSED,
+                "exempt": FinalGrade.EXEMPT,
+                "is_self": student_of(request.user) == student,
+            }
+
+        shows = (student.pk, student.data_version, student.school.data_version, period.key if period else None)
+        return personal_page(request, "diary/family/period.html", context, shows=shows)
 
 
 class ChildrenView(DiaryView):

@@ -248,3 +248,54 @@ def test_the_period_page_takes_a_constant_number_of_queries(finals, django_asser
     client.get(url)
     with django_assert_max_num_queries(PERIOD_QUERIES):
         assert client.get(url).status_code == 200
+
+
+def test_a_kept_week_page_is_served_again_with_this_requests_token_and_follows_every_change(diary):
+    """The week page is rendered once per version of what it shows (personal_page): a repeated visit renders no
+    template and spends no query on the week, its logout form works with the token of this session, and a new
+    mark, a renamed child or another viewer each get a page of their own at once."""
+    student = diary.students[0]
+    client = Client(HTTP_ACCEPT_LANGUAGE="ky", enforce_csrf_checks=True)
+    client.force_login(diary.parent.user)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        first = client.get(week_url(student))
+        again = client.get(week_url(student))
+        assert first.templates and not again.templates  # rendered once, then kept
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', again.content.decode()).group(1)
+        assert again.content.decode().replace(token, "") == first.content.decode().replace(
+            re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode()).group(1), ""
+        )
+        lesson = factories.LessonFactory(journal=diary.journal, date=dt.date(2026, 9, 8), lesson_no=3)
+        marks_save(
+            actor=diary.teacher.user, journal=diary.journal,
+            changes=[CellChange(lesson.pk, student.pk, None, grades=[3])],
+            at=dt.datetime(2026, 9, 9, 16, 0, tzinfo=dt.UTC),
+        )  # fmt: skip
+        assert 'data-grade="3"' in client.get(week_url(student)).content.decode()
+        student.refresh_from_db()
+        student.first_name = "Жаңы"
+        student.save()
+        assert "Жаңы" in client.get(week_url(student)).content.decode()
+        teacher = client_for(diary, "teacher").get(week_url(student)).content.decode()
+        assert diary.teacher.user.username in teacher and diary.parent.user.username not in teacher
+        russian = client.get(week_url(student).replace("/ky/", "/ru/")).content.decode()
+        assert 'lang="ru"' in russian
+    # The kept page's logout form posts with a token this session accepts.
+    assert client.post("/ky/diary/logout/", {"csrfmiddlewaretoken": token}).status_code == 302
+    assert client.get(week_url(student)).status_code == 302  # logged out: sent to log in
+
+
+def test_a_waiting_message_is_shown_on_the_kept_page(diary):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    client = client_for(diary, "parent")
+    client.get(week_url(diary.students[0]))  # kept
+    storage = CookieStorage(client.get(week_url(diary.students[0])).wsgi_request)
+    storage.add(constants.SUCCESS, "Сакталды")
+    carrier = HttpResponse()
+    storage.update(carrier)
+    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    assert "Сакталды" in client.get(week_url(diary.students[0])).content.decode()
+    assert "Сакталды" not in client.get(week_url(diary.students[0])).content.decode()  # shown once
