@@ -25,10 +25,10 @@ from diary.api.serializers import (
     student_data,
 )
 from diary.exceptions import DiaryValidationError
-from diary.models import AuditEntry, Journal, Lesson, StaffMember
+from diary.models import AuditEntry, Lesson, StaffMember
 from diary.permissions import journals_visible_to, may_view_journal, school_of
 from diary.screen_cache import screens
-from diary.selectors import journal_grid_cached, period_pick, year_periods_cached
+from diary.selectors import journal_by_pk, journal_grid_cached, period_pick, year_periods_cached
 from diary.services.finals import FinalChange, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
@@ -40,11 +40,7 @@ PERIOD_PARAMETER = OpenApiParameter("period", str, description="quarter-1 … qu
 
 def visible_journal(request, pk):
     """D15: the journal `pk` with what its answers show, if the requester may see it; anything else is not found."""
-    journal = (
-        Journal.objects.select_related("school", "school_class", "subject", "subgroup", "teacher").filter(pk=pk).first()
-        if pk <= MAX_ID
-        else None
-    )
+    journal = journal_by_pk(pk) if pk <= MAX_ID else None
     if journal is None or not may_view_journal(request.user, journal):
         raise Http404
     return journal

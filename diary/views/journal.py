@@ -10,7 +10,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
@@ -22,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
-from diary.models import Attendance, FinalGrade, FinalWindowReopening, Journal, Period
+from diary.models import Attendance, FinalGrade, Journal, Period
 from diary.permissions import GridAccess, grid_access, journals_visible_to, may_view_journal
 from diary.screen_cache import screens
 from diary.selectors import (
     JournalGrid,
+    journal_by_pk,
     journal_grid_cached,
     last_overdue_day,
     missing_entries,
@@ -74,11 +74,7 @@ def period_of(school, key: str | None, today: dt.date) -> tuple[Period, list[Per
 def visible_journal(user, school, pk: int, period: Period | None = None) -> Journal:
     """D15: a journal the user may see; another journal of the school is 403, anything else 404. With a period,
     the journal carries `reopened_until`, the D7 window's reopening in that period (read in the same query)."""
-    journals = Journal.objects.select_related("school", "school_class", "subject", "subgroup", "teacher")
-    if period is not None:
-        reopenings = FinalWindowReopening.objects.filter(journal=OuterRef("pk"), period=period).order_by("-until")
-        journals = journals.annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
-    journal = journals.filter(pk=pk).first() if pk <= MAX_ID else None
+    journal = journal_by_pk(pk, period) if pk <= MAX_ID else None
     if journal is not None and may_view_journal(user, journal):
         return journal
     if journal is not None and school is not None and journal.school_id == school.pk:
