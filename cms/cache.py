@@ -34,7 +34,7 @@ def page_deleted(sender, instance, **kwargs) -> None:
 
 
 def public_pages_changed(**kwargs) -> None:
-    """Called on publish, unpublish, delete, move and settings changes: every cached page becomes stale."""
+    """Called on publish, unpublish, delete, move, privacy and settings changes: every cached page becomes stale."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
