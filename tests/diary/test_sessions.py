@@ -240,3 +240,21 @@ def test_the_public_sites_forms_and_the_admin_need_the_csrf_token_too(
     assert response.status_code == 403 and response.content == CSRF_REFUSED, (url, response.status_code)
     assert changed_tables(before, table_checksums(apps_only=("diary", "auth", "cms", "home", "wagtailcore",
                                                              "wagtaildocs"))) == []  # fmt: skip
+
+
+@pytest.mark.parametrize(("persona", "staff_query"), [("parent", False), ("student", False), ("teacher", True)])
+def test_the_login_backend_tells_a_family_from_staff_in_the_accounts_own_query(small_school, persona, staff_query):
+    """diary.backends.AccountBackend reads the session's account with whether it has a staff record: a family's
+    page then asks no staff query, a teacher's still reads the staff record (and gets staff pages)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(small_school.user(persona))
+    assert client.session["_auth_user_backend"] == "diary.backends.AccountBackend"
+    client.get("/ky/diary/")  # the menu and the kept pages settle
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/ky/diary/mail/")
+    assert response.status_code == 200 and response.wsgi_request.user.is_authenticated
+    staff_reads = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "diary_staffmember".')]
+    assert bool(staff_reads) == staff_query
