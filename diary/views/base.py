@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 from collections.abc import Callable
+from functools import cache
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,7 +15,6 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views import View
 
@@ -86,14 +86,10 @@ def journal_page_urls(journals) -> None:
             journal.page_url = ""
 
 
-class _CsrfHole:
-    @cached_property
-    def text(self) -> str:
-        """Stands for the CSRF token in a kept page: not guessable, so no shown text can contain it."""
-        return hmac.new(settings.SECRET_KEY.encode(), b"diary-page-csrf-hole", hashlib.sha256).hexdigest()
-
-
-_csrf_hole = _CsrfHole()
+@cache
+def _csrf_hole() -> str:
+    """Stands for the CSRF token in a kept page: not guessable, so no shown text can contain it."""
+    return hmac.new(settings.SECRET_KEY.encode(), b"diary-page-csrf-hole", hashlib.sha256).hexdigest()
 
 
 def personal_page(request, template: str, context: Callable[[], dict], *, shows: tuple) -> HttpResponse:
@@ -113,6 +109,6 @@ def personal_page(request, template: str, context: Callable[[], dict], *, shows:
         request.get_full_path(), timezone.localdate().isoformat(), get_language(),
     )  # fmt: skip
     key = "diary:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    hole = _csrf_hole.text
+    hole = _csrf_hole()
     html = screens.get(key, lambda: render_to_string(template, {**context(), "csrf_token": hole}, request=request))
     return HttpResponse(html.replace(hole, get_token(request)))
