@@ -17,6 +17,7 @@ translated field's name by language), the date or the settings.
 The result is a list; `prefetch_related`, `values()` and querysets reached through a related manager are refused.
 """
 
+import threading
 from collections.abc import Callable
 
 from django.db import connections
@@ -34,14 +35,14 @@ class PreparedQueryError(TypeError):
 class _Plan:
     """One compiled query: its SQL, which parameter slot takes which argument, and how rows become objects."""
 
-    def __init__(self, queryset: QuerySet, sentinels: list) -> None:
+    def __init__(self, queryset: QuerySet, sentinels: list, connection) -> None:
         if queryset._iterable_class is not ModelIterable or queryset._prefetch_related_lookups:
             raise PreparedQueryError("PreparedQuery runs plain model querysets (no values(), no prefetch_related)")
         if queryset._known_related_objects:
             raise PreparedQueryError("PreparedQuery cannot run a queryset reached through a related manager")
         self.alias = queryset.db
-        self.vendor = connections[self.alias].vendor
-        compiler = queryset.query.get_compiler(using=self.alias)
+        self.connection = connection
+        compiler = queryset.query.get_compiler(connection=connection)
         self.sql, params = compiler.as_sql()
         self.params = list(params)
         self.slots: list[tuple[int, int]] = []  # (parameter position, argument index)
@@ -52,7 +53,8 @@ class _Plan:
         missing = set(range(len(sentinels))) - {index for _position, index in self.slots}
         if missing:
             raise PreparedQueryError(f"arguments {sorted(missing)} do not reach the SQL unchanged")
-        self.compiler = compiler
+        # The converters (dates, decimals, JSON, booleans on SQLite) depend only on the columns and the connection.
+        self.converters = list(compiler.get_converters([column[0] for column in compiler.select]).items())
         klass_info, select = compiler.klass_info, compiler.select
         self.model = klass_info["model"]
         fields = klass_info["select_fields"]
@@ -65,11 +67,19 @@ class _Plan:
         params = list(self.params)
         for position, index in self.slots:
             params[position] = arguments[index]
-        with connections[self.alias].cursor() as cursor:
+        connection = self.connection
+        with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objects = []
-        for row in self.compiler.results_iter([rows]):
+        for row in rows:
+            if self.converters:
+                row = list(row)
+                for position, (converters, expression) in self.converters:
+                    value = row[position]
+                    for converter in converters:
+                        value = converter(value, expression, connection)
+                    row[position] = value
             obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
@@ -87,10 +97,12 @@ class PreparedQuery:
         self._plans: dict[tuple, _Plan] = {}
 
     def __call__(self, *arguments) -> list:
-        kinds = tuple(type(argument) for argument in arguments)
-        plan = self._plans.get(kinds)
-        if plan is None or connections[plan.alias].vendor != plan.vendor:
-            plan = self._plans[kinds] = self._compile(arguments)
+        # One plan per thread: the compiler and its converters belong to the thread's own connection. A plan made
+        # for a connection that has since been replaced (a thread id used again, or other settings) is made again.
+        key = (tuple(type(argument) for argument in arguments), threading.get_ident())
+        plan = self._plans.get(key)
+        if plan is None or plan.connection is not connections[plan.alias]:
+            plan = self._plans[key] = self._compile(arguments)
         return plan.run(arguments)
 
     def _compile(self, arguments: tuple) -> _Plan:
@@ -99,4 +111,5 @@ class PreparedQuery:
             if isinstance(argument, bool) or not isinstance(argument, int | str):
                 raise PreparedQueryError(f"PreparedQuery takes ints and strings, not {type(argument).__name__}")
             sentinels.append(_INT_SENTINEL + n if isinstance(argument, int) else _STR_SENTINEL.format(n))
-        return _Plan(self.build(*sentinels), sentinels)
+        queryset = self.build(*sentinels)
+        return _Plan(queryset, sentinels, connections[queryset.db])

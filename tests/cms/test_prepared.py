@@ -1,7 +1,9 @@
 """A PreparedQuery gives what evaluating its queryset gives, compiles once, and refuses what it cannot run."""
 
+import threading
+
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
@@ -72,3 +74,29 @@ def test_string_arguments_and_no_rows():
 def test_refuses_what_it_cannot_run_the_same(build, argument):
     with pytest.raises(PreparedQueryError):
         PreparedQuery(build)(argument)
+
+
+def test_each_thread_runs_its_own_plan_on_its_own_connection():
+    built = []
+
+    def build(code):
+        built.append(code)
+        return Student.objects.filter(school__code=code)
+
+    prepared = PreparedQuery(build)
+    assert prepared("no-such-school") == []
+    seen = {}
+
+    def in_another_thread():
+        try:
+            seen["rows"] = prepared("no-such-school")
+            seen["again"] = prepared("another")
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=in_another_thread)
+    thread.start()
+    thread.join()
+    assert seen == {"rows": [], "again": []}
+    assert len(built) == 2  # once for each thread's connection, not once per call
+    assert prepared("no-such-school") == [] and len(built) == 2  # this thread's plan is still its own
