@@ -91,10 +91,14 @@ def to_postgres(source: str) -> dict:
     return {"rows": rows_copied, "seconds": round(time.perf_counter() - started, 1)}
 
 
-def _session_cookie(user) -> str:
-    client = Client()
+def _browser_cookies(user, path: str) -> str:
+    """The Cookie header of a browser that has logged in and opened `path` once: the session and the CSRF cookie
+    that the first page set (a browser sends it back from then on, so the page does not make a new secret)."""
+    client = Client(HTTP_HOST=HOST)
     client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+    client.get(path)
+    names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+    return "; ".join(f"{name}={client.cookies[name].value}" for name in names if name in client.cookies)
 
 
 def prepare(bodies_file: str) -> dict:
@@ -165,6 +169,8 @@ def prepare(bodies_file: str) -> dict:
     span = {"journal": journal.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
     cells_reference = "/bench/cells/?" + "&".join(f"{key}={value}" for key, value in span.items())
     insert_body = json.dumps({"school": school.pk, "journal": journal.pk})
+    journal_page = f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}"
+    week_page = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
     return {
         "school": school.pk,
         "students": Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count(),
@@ -181,15 +187,15 @@ def prepare(bodies_file: str) -> dict:
             "B3": {"path": f"/api/diary/v1/journals/{journal.pk}/?period={PERIOD_KEY}", "headers": auth(teacher_token)},
             "B3ref": {"path": cells_reference},
             "B4": {
-                "path": f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}",
-                "headers": {"Cookie": _session_cookie(teacher)},
+                "path": journal_page,
+                "headers": {"Cookie": _browser_cookies(teacher, journal_page)},
             },
             "B5": {"method": "POST", "bodies": bodies_file, "headers": auth(director_token)},
             "B5ref": {"method": "POST", "path": "/bench/insert/", "body": insert_body},
             "B6": {"path": f"/api/diary/v1/students/{student.pk}/diary/?week={WEEK}", "headers": auth(parent_token)},
             "B6html": {
-                "path": f"/ky/diary/students/{student.pk}/week/?week={WEEK}",
-                "headers": {"Cookie": _session_cookie(guardian.user)},
+                "path": week_page,
+                "headers": {"Cookie": _browser_cookies(guardian.user, week_page)},
             },
         },
     }
@@ -199,8 +205,8 @@ def _request(client: Client, spec: dict, path: str, body: str | None):
     headers = {key.lower(): value for key, value in spec.get("headers", {}).items()}
     cookie = headers.pop("cookie", None)
     client.cookies.clear()
-    if cookie:
-        name, value = cookie.split("=", 1)
+    for pair in cookie.split("; ") if cookie else ():
+        name, value = pair.split("=", 1)
         client.cookies[name] = value
     if spec.get("method") == "POST":
         return client.post(path, data=body, content_type="application/json", headers=headers)

@@ -68,7 +68,7 @@ class _Plan:
         for position, index in self.slots:
             params[position] = arguments[index]
         connection = self.connection
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objects = []
@@ -87,6 +87,24 @@ class _Plan:
                 setattr(obj, name, row[column])
             objects.append(obj)
         return objects
+
+
+def _cursor(connection):
+    """A cursor as `connection.cursor()` gives it (wrapped, so queries are logged and counted), but on PostgreSQL
+    with server-side binding: psycopg then prepares a statement the connection has run a few times
+    (`prepare_threshold`, 5), and PostgreSQL stops planning it again on every request. Planning was most of these
+    queries' time there (the account's students: 1.2 ms planning, 0.3 ms running). Django's own cursors bind on the
+    client, so the rest of the project is unchanged. Prepared statements live in the database session: a pooler in
+    transaction mode (pgbouncer) needs `max_prepared_statements` set."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    # What BaseDatabaseWrapper._cursor does, with the other cursor class.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        return connection._prepare_cursor(ServerBindingCursor(connection.connection))
 
 
 class PreparedQuery:

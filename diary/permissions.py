@@ -67,8 +67,11 @@ _staff_in_school = PreparedQuery(
 
 def _own_students_query(user_id: int):
     guarded = GuardianLink.objects.filter(guardian__user_id=user_id).values("student_id")
+    # A union rather than `user_id = … OR pk IN (…)`: both halves use their index, where the OR read every student
+    # of the table on PostgreSQL (0.55 ms at 1,000 students, and growing with the school).
+    own_or_guarded = Student.objects.filter(user_id=user_id).order_by().values("pk").union(guarded, all=True)
     return (
-        Student.objects.filter(Q(user_id=user_id) | Q(pk__in=guarded), archived_at__isnull=True)
+        Student.objects.filter(pk__in=own_or_guarded, archived_at__isnull=True)
         .annotate(is_child=Exists(guarded.filter(student_id=OuterRef("pk"))))
         .select_related("school")
         .order_by("last_name", "first_name", "pk")

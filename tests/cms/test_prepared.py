@@ -100,3 +100,17 @@ def test_each_thread_runs_its_own_plan_on_its_own_connection():
     assert seen == {"rows": [], "again": []}
     assert len(built) == 2  # once for each thread's connection, not once per call
     assert prepared("no-such-school") == [] and len(built) == 2  # this thread's plan is still its own
+
+
+def test_runs_repeatedly_with_the_same_results_and_postgresql_plans_it_once(small_school):
+    # Past psycopg's prepare_threshold (5) the statement runs prepared on PostgreSQL; the rows must not change.
+    prepared = PreparedQuery(own_students)
+    personas = ("parent", "student", "other_parent", "teacher") * 3
+    for persona in personas:
+        user = small_school.user(persona)
+        assert [fields(s) for s in prepared(user.pk)] == [fields(s) for s in own_students(user.pk)]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            statements = [statement for (statement,) in cursor.fetchall()]
+        assert any('FROM "diary_student"' in statement for statement in statements)

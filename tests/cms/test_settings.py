@@ -57,6 +57,13 @@ def test_database_url_selects_postgresql(monkeypatch):
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "mektep")
 
 
+def test_prepared_statements_are_on_for_postgresql_and_can_be_turned_off(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://mektep:secret@db.internal:5433/mektep")
+    assert database_from_env("/unused.sqlite3")["OPTIONS"]["prepare_threshold"] == 5
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")  # behind pgbouncer in transaction mode
+    assert database_from_env("/unused.sqlite3")["OPTIONS"]["prepare_threshold"] is None
+
+
 def test_database_defaults_to_an_sqlite_file(monkeypatch, tmp_path):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = database_from_env(str(tmp_path / "db" / "mektep.sqlite3"))
