@@ -6,14 +6,18 @@ warning is logged instead of a server error for the visitor.
 """
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+_MISSING = object()
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -127,3 +131,73 @@ def cache_claim(key: str, seconds: int) -> bool:
     except UNAVAILABLE as error:
         logger.warning("Cache unavailable (claim): %s", error)
         return True
+
+
+class ProcessThenSharedCache(BaseCache):
+    """For keys that hold the version of what they keep (the templates' `{% cache … using="fragments" %}`, keyed by
+    the publish version or a school's data version): the process's own memory first, then the default cache.
+
+    A public page asks for four or five fragments; from Redis that is as many round trips, from memory none. A
+    changed version makes a new key, so a copy in one process cannot outlive a publish; timeouts are kept as the
+    default cache keeps them, and the least recently used entries go past MAX_ENTRIES. A version counter starts
+    again when Redis is emptied, and could then name an old copy: a process keeps its copy LOCAL_SECONDS at most,
+    as the kept sites and routes do (cms/cache.py).
+    """
+
+    LOCAL_SECONDS = 60
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        self._local: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @property
+    def _shared(self):
+        from django.core.cache import caches
+
+        return caches["default"]
+
+    def _remember(self, key: str, value, timeout) -> None:
+        kept_for = self.LOCAL_SECONDS if timeout is None else min(timeout, self.LOCAL_SECONDS)
+        expires = time.monotonic() + kept_for
+        with self._lock:
+            self._local[key] = (expires, value)
+            self._local.move_to_end(key)
+            while len(self._local) > self._max_entries:
+                self._local.popitem(last=False)
+
+    def get(self, key, default=None, version=None):
+        with self._lock:
+            kept = self._local.get(key)
+            if kept is not None and kept[0] > time.monotonic():
+                self._local.move_to_end(key)
+                return kept[1]
+        value = self._shared.get(key, _MISSING, version)
+        if value is _MISSING:
+            return default
+        self._remember(key, value, self.default_timeout)
+        return value
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        timeout = self.default_timeout if timeout is DEFAULT_TIMEOUT else timeout
+        self._shared.set(key, value, timeout, version)
+        self._remember(key, value, timeout)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if self.get(key, _MISSING, version) is not _MISSING:
+            return False
+        self.set(key, value, timeout, version)
+        return True
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._shared.touch(key, timeout, version)
+
+    def delete(self, key, version=None):
+        with self._lock:
+            self._local.pop(key, None)
+        return self._shared.delete(key, version)
+
+    def clear(self):
+        """Forgets this process's copies only; the default cache is cleared on its own."""
+        with self._lock:
+            self._local.clear()

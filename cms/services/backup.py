@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
@@ -363,4 +363,5 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = DEFAULT_D
     connections.close_all()
     # The restored data versions may repeat ones the cache holds copies of (diary/screen_cache.py): forget them all.
     cache.clear()
+    caches["fragments"].clear()
     return restore_compare(manifest, using)

@@ -188,6 +188,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
+# Template fragments whose keys hold the version of what they show (`{% cache … using="fragments" %}`).
+CACHES["fragments"] = {
+    "BACKEND": "cms.cache_backends.ProcessThenSharedCache",
+    "TIMEOUT": 600,
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+
 # Whole-page cache of the public site for anonymous visitors (cms/cache.py).
 MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)
 

@@ -110,3 +110,55 @@ def test_a_published_article_shows_on_the_home_page_at_once(client, demo_site, s
     article.unpublish()
     assert "Жаңы окуу куралдары" not in client.get("/ky/").content.decode()
     assert client.get("/ky/news/new-books/").status_code == 404
+
+
+def test_a_page_reads_its_fragments_from_the_process_memory_after_the_first_visit(client, demo_site, settings):
+    """The menu, the contacts and the staff list are fragments keyed by versions: a second rendering of the page
+    asks Redis for none of them."""
+    from django.core.cache import caches
+
+    settings.MEKTEP_PAGE_CACHE = False
+    first = client.get("/ky/info/staff/")
+    shared = caches["default"]
+    asked = []
+    original = shared.get
+
+    def counting_get(key, *args, **kwargs):
+        asked.append(key)
+        return original(key, *args, **kwargs)
+
+    shared.get = counting_get
+    try:
+        second = client.get("/ky/info/staff/")
+    finally:
+        del shared.get
+    assert second.content == first.content
+    assert not [key for key in asked if key.startswith("template.cache.")]
+
+
+def test_a_process_copy_of_a_fragment_is_kept_a_minute_at_most(monkeypatch):
+    """A version counter starts again when Redis is emptied; a process's copy then goes within LOCAL_SECONDS."""
+    from django.core.cache import caches
+
+    from cms import cache_backends
+
+    fragments, shared = caches["fragments"], caches["default"]
+    now = [1000.0]
+    monkeypatch.setattr(cache_backends.time, "monotonic", lambda: now[0])
+    fragments.set("template.cache.menu.v1", "old menu", 600)
+    shared.set("template.cache.menu.v1", "new menu", 600)  # as if rendered again elsewhere after a reset
+    now[0] += fragments.LOCAL_SECONDS - 1
+    assert fragments.get("template.cache.menu.v1") == "old menu"
+    now[0] += 2
+    assert fragments.get("template.cache.menu.v1") == "new menu"
+    assert fragments.get("template.cache.nothing") is None
+
+
+def test_the_process_keeps_only_so_many_fragments(settings):
+    from cms.cache_backends import ProcessThenSharedCache
+
+    small = ProcessThenSharedCache("", {"TIMEOUT": 600, "OPTIONS": {"MAX_ENTRIES": 3}})
+    for n in range(5):
+        small.set(f"k{n}", n)
+    assert len(small._local) == 3 and list(small._local) == ["k2", "k3", "k4"]
+    assert small.get("k0") == 0  # still in the shared cache, and kept again
