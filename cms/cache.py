@@ -120,6 +120,37 @@ class KeptWhilePublished:
             self._items.clear()
 
 
+def kept(page):
+    """Marks a page object as one kept by `_sites` or `routes`: it lives while nothing is published."""
+    if page is not None:
+        page._mektep_kept_while_published = True
+    return page
+
+
+class ViewRestrictionsKept:
+    """Page mixin: a kept page (`kept`) remembers its view restrictions and those of its ancestors.
+
+    Wagtail checks them before serving every page, in two queries (the ancestors, then their restrictions); the
+    answer can only change with a publish, move, deletion or privacy change, and every one of those raises the
+    publish version, after which the page object itself is read again. Any other page object (the admin's, a
+    task's) asks the database every time, as Wagtail does.
+    """
+
+    def get_view_restrictions(self):
+        if not getattr(self, "_mektep_kept_while_published", False):
+            return super().get_view_restrictions()
+        known = self.__dict__.get("_mektep_view_restrictions")
+        if known is None:
+            restrictions = super().get_view_restrictions()
+            known = self._mektep_view_restrictions = (restrictions, list(restrictions))
+        restrictions, rows = known
+        # A fresh queryset holding the rows read: iterating it asks nothing, anything chained on it asks again.
+        answer = restrictions.all()
+        answer._result_cache = list(rows)
+        answer._prefetch_done = True
+        return answer
+
+
 _sites = KeptWhilePublished()
 # A page below a home page, by the home page, the language and its address (home/models.py, home_page_route).
 routes = KeptWhilePublished()
@@ -149,7 +180,7 @@ class SiteLookupMiddleware:
         def read():
             site = Site._find_for_request(request)
             if site is not None:
-                site.root_page.specific  # noqa: B018 (read now, kept with the site for the next requests)
+                kept(site.root_page.specific)  # read now, kept with the site for the next requests
             return site
 
         return _sites.get(request, (split_domain_port(request._get_raw_host())[0], request.get_port()), read)

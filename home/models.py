@@ -13,12 +13,12 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
-from cms.cache import routes
+from cms.cache import ViewRestrictionsKept, kept, routes
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
 
-class HomePage(Page):
+class HomePage(ViewRestrictionsKept, Page):
     """The front page of one school's website: the root page of that school's Wagtail Site."""
 
     intro = RichTextField(
@@ -45,7 +45,7 @@ class HomePage(Page):
         return context
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(ViewRestrictionsKept, Page):
     """The school's news, newest first (one per site)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -66,7 +66,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsArticlePage(Page):
+class NewsArticlePage(ViewRestrictionsKept, Page):
     """One piece of news."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -110,7 +110,7 @@ class Question(models.Model):
         return self.question[:60]
 
 
-class FeedbackPage(Page):
+class FeedbackPage(ViewRestrictionsKept, Page):
     """W6: the public feedback form; questions land in the admin, published answers show here."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -143,7 +143,7 @@ class FeedbackPage(Page):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
-class SiteMapPage(Page):
+class SiteMapPage(ViewRestrictionsKept, Page):
     """W7: the site's structure as a page: every published page, nested."""
 
     content_panels = Page.content_panels
@@ -176,7 +176,7 @@ def home_page_route(translated_route):
             page = routes.get(
                 request,
                 (self.pk, get_language(), target),
-                lambda: Page.objects.filter(url_path=target, path__startswith=self.path).specific().first(),
+                lambda: kept(Page.objects.filter(url_path=target, path__startswith=self.path).specific().first()),
             )
             if page is not None:
                 return page.route(request, [])

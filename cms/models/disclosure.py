@@ -16,6 +16,8 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
+from cms.cache import ViewRestrictionsKept
+
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"]
 DOCUMENT_MODEL = settings.WAGTAILDOCS_DOCUMENT_MODEL
 
@@ -26,7 +28,7 @@ def document_field(label):
     )
 
 
-class DisclosureIndexPage(Page):
+class DisclosureIndexPage(ViewRestrictionsKept, Page):
     """W1: the disclosure root of one school site (`/<lang>/info/`); its children are the mandated sections."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -53,7 +55,7 @@ class DisclosureIndexPage(Page):
         verbose_name_plural = _("information about the school")
 
 
-class DisclosureSectionPage(Page):
+class DisclosureSectionPage(ViewRestrictionsKept, Page):
     """A mandated section (W1) at its fixed slug, allowed once per school site."""
 
     section_slug = ""
