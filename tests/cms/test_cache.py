@@ -74,7 +74,9 @@ def test_pages_found_by_address_follow_publishing_at_once(client, demo_site, set
     assert client.get("/ky/info/staff/").status_code == 200
 
 
-def test_a_page_rendered_again_asks_the_database_only_for_the_diary_version(client, demo_site, settings, django_assert_num_queries):
+def test_a_page_rendered_again_asks_the_database_only_for_the_diary_version(
+    client, demo_site, settings, django_assert_num_queries
+):
     """B2: with the whole-page cache off, the site, the page at the address, its view restrictions and the
     fragments are all kept in the process while nothing is published. What is read again is the school with its
     data version, the key of the staff list (which comes from the diary)."""
