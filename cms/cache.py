@@ -127,6 +127,10 @@ def kept(page):
     return page
 
 
+def is_kept(page) -> bool:
+    return getattr(page, "_mektep_kept_while_published", False)
+
+
 class ViewRestrictionsKept:
     """Page mixin: a kept page (`kept`) remembers its view restrictions and those of its ancestors.
 
@@ -137,7 +141,7 @@ class ViewRestrictionsKept:
     """
 
     def get_view_restrictions(self):
-        if not getattr(self, "_mektep_kept_while_published", False):
+        if not is_kept(self):
             return super().get_view_restrictions()
         known = self.__dict__.get("_mektep_view_restrictions")
         if known is None:

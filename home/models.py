@@ -40,8 +40,9 @@ class HomePage(ViewRestrictionsKept, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # Read only when the news fragment (keyed by the publish version) is not in the cache.
-        context["news"] = NewsArticlePage.objects.live().descendant_of(self).order_by("-date")[:3]
+        # Read only when the news fragment (keyed by the publish version) is not in the cache; a callable, which the
+        # template calls, so that not even the queryset is built when it is.
+        context["news"] = lambda: NewsArticlePage.objects.live().descendant_of(self).order_by("-date")[:3]
         return context
 
 

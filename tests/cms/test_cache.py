@@ -192,3 +192,42 @@ def test_the_process_keeps_only_so_many_fragments(settings):
         small.set(f"k{n}", n)
     assert len(small._local) == 3 and list(small._local) == ["k2", "k3", "k4"]
     assert small.get("k0") == 0  # still in the shared cache, and kept again
+
+
+def test_the_language_switcher_follows_a_renamed_address_at_once(client, demo_site, settings):
+    """A kept page remembers its addresses in both languages until the next publish."""
+    import datetime as dt
+
+    from home.models import NewsArticlePage, NewsIndexPage
+
+    settings.MEKTEP_PAGE_CACHE = False
+    article = NewsArticlePage(title="Жаңы окуу куралдары", title_ru="Новые учебники", slug="jangy-kitepter",
+                              slug_ru="new-books", date=dt.date(2026, 12, 1))  # fmt: skip
+    NewsIndexPage.objects.get().add_child(instance=article)
+    article.save_revision().publish()
+    for _ in range(2):
+        assert 'href="/ru/news/new-books/" hreflang="ru"' in client.get("/ky/news/jangy-kitepter/").content.decode()
+    article.slug_ru = "novye-uchebniki"
+    article.save_revision().publish()
+    shown = client.get("/ky/news/jangy-kitepter/").content.decode()
+    assert 'href="/ru/news/novye-uchebniki/" hreflang="ru"' in shown
+    assert client.get("/ru/news/novye-uchebniki/").status_code == 200
+
+
+def test_the_home_page_reads_its_news_once_and_not_at_all_when_kept(client, demo_site, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.MEKTEP_PAGE_CACHE = False
+
+    def news_queries(address):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(address)
+        assert response.status_code == 200
+        return response, [query for query in captured if "home_newsarticlepage" in query["sql"]]
+
+    first, read = news_queries("/ru/")
+    assert len(read) == 1  # the list is read once, though the template asks for it twice
+    second, read_again = news_queries("/ru/")
+    assert read_again == [] and second.content == first.content
+    assert 'class="news-list"' in first.content.decode()
