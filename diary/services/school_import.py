@@ -93,8 +93,9 @@ def _sync_rows(model, existing: dict, rows: list[tuple], summary: ImportSummary)
 
 
 def _lessons_insert(lessons: list[tuple[int, dt.date, int]], school: School) -> None:
-    """A year of lessons (40,000 for a 1,000-student school) in one executemany, each value prepared once for the
-    database, where bulk_create would prepare eleven fields of every lesson one by one."""
+    """A year of lessons (40,000 for a 1,000-student school) in one COPY on PostgreSQL and one executemany on
+    SQLite, each value prepared once for the database, where bulk_create would prepare eleven fields of every
+    lesson one by one."""
     if not lessons:
         return
     meta = Lesson._meta
@@ -102,13 +103,18 @@ def _lessons_insert(lessons: list[tuple[int, dt.date, int]], school: School) -> 
                                                          "lesson_no", "topic", "homework")]  # fmt: skip
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     adapt_date = connection.ops.adapt_datefield_value
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({', '.join(map(connection.ops.quote_name, columns))}) VALUES ({placeholders})"  # noqa: S608, E501 (the model's own names)
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(map(connection.ops.quote_name, columns))
+    rows = [(school.pk, now, now, journal_id, adapt_date(day), number, "", "") for journal_id, day, number in lessons]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [(school.pk, now, now, journal_id, adapt_date(day), number, "", "") for journal_id, day, number in lessons],
-        )
+        if connection.vendor == "postgresql":
+            # COPY: one stream, where executemany sends 40,000 INSERTs (B8 on PostgreSQL).
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows)  # noqa: S608
 
 
 def _lesson_dates(year: AcademicYear, periods: list[Period], holidays: list[Holiday]) -> dict[int, list[dt.date]]:
