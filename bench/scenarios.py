@@ -270,10 +270,10 @@ def growth(run: Run, services: Services, sizes: tuple[int, ...]) -> None:
     measured = {}
     for students in sizes:
         copy = database_copy(students, run.folder)
-        measured[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")})
+        measured[("sqlite", students)] = probe("report", {**os.environ, **django_env(f"sqlite:///{copy}")}, repeat=5)
         copy.unlink()
     for students in sizes:
-        measured[("postgres", students)] = probe("report", postgres_env(services, f"school{students}"))
+        measured[("postgres", students)] = probe("report", postgres_env(services, f"school{students}"), repeat=5)
     for label in ("sqlite", "postgres"):
         per_student = {n: measured[(label, n)]["per_student_ms"] for n in sizes if (label, n) in measured}
         if len(per_student) < 2:

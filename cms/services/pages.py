@@ -8,6 +8,6 @@ from wagtail.models import Page
 def bilingual_page_add(*, parent: Page, model: type[Page], slug: str, title_ky: str, title_ru: str, **fields) -> Page:
     # Set every language's title and slug explicitly: which one `title` means depends on the active language.
     page = model(title=title_ky, title_ky=title_ky, title_ru=title_ru, slug=slug, slug_ky=slug, slug_ru=slug, **fields)
-    parent.add_child(instance=page)
-    page.save_revision().publish()
+    parent.add_child(instance=page)  # validated here (Page.save runs full_clean)
+    page.save_revision(clean=False).publish()  # the same fields: not validated a second time
     return page

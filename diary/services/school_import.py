@@ -311,44 +311,40 @@ def school_import(
     members = set(
         SubgroupMembership.objects.filter(subgroup__in=subgroups.values()).values_list("subgroup_id", "student_id")
     )
-    for item in data.subgroups:
-        school_class, subject = classes[item["class"]], subjects[item["subject"]]
-        subgroup = _sync(
-            Subgroup,
-            subgroups,
-            (school_class.pk, subject.pk, item["name"]),
-            {},
-            summary,
-            school_class=school_class,
-            subject=subject,
-            name=item["name"],
-            **owned,
-        )
-        new_members = [students[code] for code in item["students"] if (subgroup.pk, students[code].pk) not in members]
-        SubgroupMembership.objects.bulk_create(
-            SubgroupMembership(subgroup=subgroup, student=student, **owned) for student in new_members
-        )
-        summary.created["subgroupmembership"] += len(new_members)
+    synced_subgroups = _sync_rows(
+        Subgroup,
+        subgroups,
+        [
+            ((classes[item["class"]].pk, subjects[item["subject"]].pk, item["name"]), {},
+             {"school_class": classes[item["class"]], "subject": subjects[item["subject"]], "name": item["name"],
+              **owned})
+            for item in data.subgroups
+        ],
+        summary,
+    )  # fmt: skip
+    new_members = []
+    for item, subgroup in zip(data.subgroups, synced_subgroups, strict=True):
+        for code in item["students"]:
+            if (subgroup.pk, students[code].pk) not in members:
+                members.add((subgroup.pk, students[code].pk))
+                new_members.append(SubgroupMembership(subgroup=subgroup, student=students[code], **owned))
+    SubgroupMembership.objects.bulk_create(new_members, batch_size=500)
+    summary.created["subgroupmembership"] += len(new_members)
 
     journals = {
         (j.school_class_id, j.subject_id, j.subgroup_id): j for j in Journal.objects.filter(school_class__year=year)
     }
-    journal_of: dict[tuple, Journal] = {}
+    rows = []
     for item in data.assignments:
         school_class, subject = classes[item["class"]], subjects[item["subject"]]
         subgroup = subgroups[(school_class.pk, subject.pk, item["subgroup"])] if item["subgroup"] else None
         key = (school_class.pk, subject.pk, subgroup.pk if subgroup else None)
-        journal_of[(item["class"], item["subject"], item["subgroup"])] = _sync(
-            Journal,
-            journals,
-            key,
-            {"teacher": staff[item["teacher"]]},
-            summary,
-            school_class=school_class,
-            subject=subject,
-            subgroup=subgroup,
-            **owned,
-        )
+        extra = {"school_class": school_class, "subject": subject, "subgroup": subgroup, **owned}
+        rows.append((key, {"teacher": staff[item["teacher"]]}, extra))
+    journal_of: dict[tuple, Journal] = {
+        (item["class"], item["subject"], item["subgroup"]): journal
+        for item, journal in zip(data.assignments, _sync_rows(Journal, journals, rows, summary), strict=True)
+    }
 
     dates = _lesson_dates(year, list(periods.values()), list(holidays.values()))
     existing_lessons = set(
