@@ -30,6 +30,7 @@ def dead_redis_url() -> str:
 def redis_down(settings):
     url = dead_redis_url()
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "cms.cache_backends.TolerantRedisCache",
             "LOCATION": url,
