@@ -35,7 +35,7 @@ def redis_down(settings):
             "BACKEND": "cms.cache_backends.TolerantRedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
-        }
+        },
     }
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
     celery_app.conf.update(broker_url=url, result_backend=url, task_always_eager=False)
