@@ -58,8 +58,8 @@ def database_from_env(default_sqlite_path: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Django turns psycopg's prepared statements off. Its own cursors bind on the client and never prepare
         # anyway; the few queries every request runs (cms/prepared.py) bind on the server, and are prepared once
-        # a connection has run them 5 times. Off (0) behind a pooler in transaction mode without
-        # max_prepared_statements.
+        # a connection has run them 5 times. DATABASE_PREPARED_STATEMENTS=false turns them off, behind a pooler in
+        # transaction mode without max_prepared_statements.
         options = config.setdefault("OPTIONS", {})
         options.setdefault("prepare_threshold", 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None)
     if config["ENGINE"] == "django.db.backends.sqlite3":
