@@ -6,6 +6,8 @@
 - `prepare`: picks the journal, period, parent and student of the scenarios, logs people in, writes B5's bodies;
 - `queries`: the exact number of queries of one request to each scenario's address;
 - `report`: B7, the quarterly progress report of the whole school against one GROUP BY, with peak memory;
+- `report_rounds`: B7's growth rows: the same report, run on request (one line of stdin: how many times), so that
+  the parent can take turns between the schools of every size;
 - `import`: B8, `import_school` of a workbook against reading it with openpyxl alone.
 """
 
@@ -282,6 +284,29 @@ def report(repeat: int) -> dict:
     }
 
 
+def report_rounds() -> dict:
+    """Answers each line of stdin (a number k) with the best of k runs of B7's report, in seconds, as a JSON line;
+    the first line says how many students the school has, the last (at end of input) the peak memory."""
+    from diary.models import Enrolment, School
+    from diary.services.report_progress import progress_summary
+
+    school = School.objects.order_by("pk").first()
+    period = _quarter(school)
+    students = Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count()
+    progress_summary(period=period)  # the first run reads the tables into the caches
+    sys.stdout.write(json.dumps({"students": students}) + "\n")
+    sys.stdout.flush()
+    for line in sys.stdin:
+        times = []
+        for _ in range(int(line)):
+            started = time.perf_counter()
+            progress_summary(period=period)
+            times.append(time.perf_counter() - started)
+        sys.stdout.write(json.dumps({"seconds": min(times)}) + "\n")
+        sys.stdout.flush()
+    return {"rss_mb": peak_rss_mb()}
+
+
 def workbook_import(xlsx: str, repeat: int) -> dict:
     """B8: `import_school` of the workbook into this database against openpyxl reading every cell of it."""
     import openpyxl
@@ -324,7 +349,7 @@ def static_files(root: str) -> dict:
 
 def main() -> None:
     task, arguments = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    if task in ("prepare", "report"):
+    if task in ("prepare", "report", "report_rounds"):
         # The cached school was built with the migrations of its day; bring this copy up to date.
         call_command("migrate", "--noinput", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     if task == "to_postgres":
@@ -338,6 +363,8 @@ def main() -> None:
         result = queries(json.loads(Path(arguments["prepared"]).read_text()))
     elif task == "report":
         result = report(arguments.get("repeat", 3))
+    elif task == "report_rounds":
+        result = report_rounds()
     elif task == "import":
         result = workbook_import(arguments["xlsx"], arguments.get("repeat", 3))
     else:

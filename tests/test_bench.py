@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.scenarios import turns
 from bench.school import classes_for, code_version, workbook_write
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -40,3 +41,8 @@ def test_python_m_bench_help_describes_the_options():
     assert result.returncode == 0
     assert "--quick" in result.stdout
     assert "--students" in result.stdout
+
+
+def test_growth_sizes_take_turns_forth_and_back_the_small_ones_more_often():
+    assert turns((1000, 250, 4000), 2) == [(250, 4), (1000, 1), (4000, 1), (4000, 1), (1000, 1), (250, 4)]
+    assert turns((500, 300), 1) == [(300, 4), (500, 2)]
