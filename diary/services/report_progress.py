@@ -16,6 +16,10 @@ from diary.models import Attendance, FinalGrade, Journal, Mark, Period
 
 TENTH = Decimal("0.1")
 COUNTS = ("n5", "n4", "n3", "n2", "na")
+JOURNAL_COLUMNS = (
+    "school_class__code", "school_class__grade", "subject__name_ky", "subject__name_ru", "teacher__last_name",
+    "teacher__first_name", "subgroup__name",
+)  # fmt: skip
 
 
 def _round(value: Decimal | None) -> float | None:
@@ -84,6 +88,9 @@ def progress_summary(*, period: Period) -> dict:
     journals = (
         Journal.objects.filter(school=period.school, pk__in=set(by_journal) | set(marks_by_journal))
         .select_related("school_class", "subject", "teacher", "subgroup")
+        # Only what the rows show: a school's hundreds of journals otherwise bring every column of five tables
+        # (their timestamps parsed one by one).
+        .only(*JOURNAL_COLUMNS)
         .order_by("school_class__grade", "school_class__code", "subject__code", "subgroup__name")
     )
     rows = []
@@ -160,11 +167,15 @@ def _attendance(rows: list[dict], class_of: dict) -> dict:
     by_class: dict[tuple[int, str], dict] = {}
     by_month: dict[str, dict] = {}
     total = dict.fromkeys(MISSED_COUNTS, 0)
+    months: dict = {}  # a quarter has some fifty school days and thousands of rows
     for row in rows:
         if not row["missed"]:
             continue
         school_class = class_of[row["journal_id"]]
-        month = row["day"].strftime("%Y-%m")
+        day = row["day"]
+        month = months.get(day)
+        if month is None:
+            month = months[day] = day.strftime("%Y-%m")
         for target in (
             by_class.setdefault(
                 (school_class.grade, school_class.code),

@@ -64,6 +64,27 @@ def test_the_summary_counts_each_journals_finals_and_averages_its_marks(small_sc
     assert summary["school"]["n"] == 2
 
 
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_the_summary_reads_four_queries_and_names_the_subject_in_the_language(
+    small_school, language, django_assert_num_queries
+):
+    from django.utils import translation
+
+    finals(small_school, [5, 4, 3])
+    subject = small_school.journal.subject
+    subject.name_ky, subject.name_ru = "Математика", "Математика (ru)"
+    subject.save()
+    with (
+        translation.override(language),
+        django_assert_num_queries(4),
+    ):  # finals, marks, journals, struggling: no column read later one by one
+        summary = progress_summary(period=small_school.q1)
+    (row,) = summary["rows"]
+    expected = "Математика" if language == "ky" else "Математика (ru)"
+    assert (row["subject"], row["teacher"], row["class"]) == (expected, small_school.teacher.short_name, "5А")
+    assert [group["class"] for group in summary["classes"]] == ["5А"]
+
+
 def test_a_run_is_built_once(small_school):
     finals(small_school, [5, 4, 3])
     run = report_request(
