@@ -18,27 +18,22 @@ RECENTLY_HEALTHY_SECONDS = 1.0
 
 
 def _healthy_at_finish(**kwargs) -> None:
-    """After Django's own end-of-request check (connected first, in django.db): what is still open is healthy."""
+    """What is still open without a database error is healthy; outside requests, Django's check applies as set."""
     now = monotonic()
     for connection in connections.all(initialized_only=True):
-        if connection.connection is not None and not connection.errors_occurred:
-            connection.mektep_healthy_at = now
-        else:
-            connection.mektep_healthy_at = None
+        healthy = connection.connection is not None and not connection.errors_occurred
+        connection.mektep_healthy_at = now if healthy else None
+        connection.health_check_enabled = connection.settings_dict["CONN_HEALTH_CHECKS"]
 
 
 def _skip_recent_check(**kwargs) -> None:
-    """After Django's start-of-request reset: a connection healthy a moment ago is not checked again."""
+    """A connection healthy a moment ago is not checked in this request. The check is turned off for the request
+    rather than marked done, which Django's own start-of-request receiver undoes, whichever runs first."""
     now = monotonic()
     for connection in connections.all(initialized_only=True):
         healthy_at = getattr(connection, "mektep_healthy_at", None)
-        if (
-            connection.connection is not None
-            and connection.health_check_enabled
-            and healthy_at is not None
-            and now - healthy_at < RECENTLY_HEALTHY_SECONDS
-        ):
-            connection.health_check_done = True
+        recent = healthy_at is not None and now - healthy_at < RECENTLY_HEALTHY_SECONDS
+        connection.health_check_enabled = connection.settings_dict["CONN_HEALTH_CHECKS"] and not recent
 
 
 def connect() -> None:

@@ -91,3 +91,19 @@ def test_a_connection_the_database_dropped_is_opened_again_once_idle(clock):
         clock.now += health.RECENTLY_HEALTHY_SECONDS + 0.1
         assert a_request() >= 0
         assert connection.connection.info.backend_pid != backend
+
+
+def test_the_order_of_the_request_receivers_does_not_matter(clock, checks):
+    """Django's test client, for one, connects Django's own receiver again after ours."""
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_started.connect(close_old_connections)
+    a_request()
+    checks.clear()
+    clock.now += 0.2
+    a_request()
+    assert checks == []
+    clock.now += health.RECENTLY_HEALTHY_SECONDS + 0.1
+    a_request()
+    assert checks == ["default"]
