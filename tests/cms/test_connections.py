@@ -70,10 +70,11 @@ def test_a_request_with_a_database_error_has_its_connection_checked_before_the_n
     request_started.send(sender=None, environ={})
     connection.errors_occurred = True  # what a failed query leaves behind
     request_finished.send(sender=None)
-    assert checks == ["default"]  # Django's own check at the end of that request
     clock.now += 0.1
     assert a_request() >= 0
-    assert checks == ["default"]
+    # Checked at the end of that request (Django's receiver), or again before the next query when Django's
+    # receiver runs after ours: never trusted on the strength of the window.
+    assert checks and set(checks) == {"default"}
 
 
 def test_a_connection_the_database_dropped_is_opened_again_once_idle(clock):
