@@ -247,21 +247,28 @@ def _quarter(school):
     return period_by_key(school, PERIOD_KEY)
 
 
+def _report_school():
+    """The school of the database, the quarter B7 reports on, and how many students are enrolled."""
+    from diary.models import Enrolment, School
+
+    school = School.objects.order_by("pk").first()
+    students = Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count()
+    return school, _quarter(school), students
+
+
+def _timed(function) -> float:
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started
+
+
 def report(repeat: int) -> dict:
     """B7: progress_summary of a quarter for the whole school against the one-GROUP-BY floor (best of `repeat`)."""
     from bench.reference_views import quarter_marks_floor
-    from diary.models import Enrolment, School
     from diary.services.report_progress import progress_summary
 
-    school = School.objects.order_by("pk").first()
-    period = _quarter(school)
-    students = Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count()
+    school, period, students = _report_school()
     before = peak_rss_mb()
-
-    def timed(function) -> float:
-        started = time.perf_counter()
-        function()
-        return time.perf_counter() - started
 
     with CaptureQueriesContext(connection) as captured:
         summary = progress_summary(period=period)
@@ -270,8 +277,8 @@ def report(repeat: int) -> dict:
     # not fall on one of them only; the best of each.
     ours = floor = float("inf")
     for _ in range(repeat):
-        ours = min(ours, timed(lambda: progress_summary(period=period)))
-        floor = min(floor, timed(lambda: quarter_marks_floor(school_id=school.pk, start=period.start, end=period.end)))
+        ours = min(ours, _timed(lambda: progress_summary(period=period)))
+        floor = min(floor, _timed(lambda: quarter_marks_floor(school_id=school.pk, start=period.start, end=period.end)))
     return {
         "students": students,
         "rows": len(summary["rows"]),
@@ -288,22 +295,15 @@ def report(repeat: int) -> dict:
 def report_rounds() -> dict:
     """Answers each line of stdin (a number k) with the best of k runs of B7's report, in seconds, as a JSON line;
     the first line says how many students the school has, the last (at end of input) the peak memory."""
-    from diary.models import Enrolment, School
     from diary.services.report_progress import progress_summary
 
-    school = School.objects.order_by("pk").first()
-    period = _quarter(school)
-    students = Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count()
+    _school, period, students = _report_school()
     progress_summary(period=period)  # the first run reads the tables into the caches
     sys.stdout.write(json.dumps({"students": students}) + "\n")
     sys.stdout.flush()
     for line in sys.stdin:
-        times = []
-        for _ in range(int(line)):
-            started = time.perf_counter()
-            progress_summary(period=period)
-            times.append(time.perf_counter() - started)
-        sys.stdout.write(json.dumps({"seconds": min(times)}) + "\n")
+        best = min(_timed(lambda: progress_summary(period=period)) for _ in range(int(line)))
+        sys.stdout.write(json.dumps({"seconds": best}) + "\n")
         sys.stdout.flush()
     return {"rss_mb": peak_rss_mb()}
 
