@@ -62,15 +62,24 @@ class _Plan:
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, self.alias)
         self.annotations = dict(compiler.annotation_col_map or {})
+        self.width = len(select)
+        self.order_by = queryset.query.order_by
+        query = queryset.query
+        self.single = query.high_mark is not None and query.high_mark - query.low_mark <= 1
 
-    def run(self, arguments: tuple) -> list:
+    def parameters(self, arguments: tuple) -> list:
         params = list(self.params)
         for position, index in self.slots:
             params[position] = arguments[index]
+        return params
+
+    def run(self, arguments: tuple) -> list:
+        with _cursor(self.connection) as cursor:
+            cursor.execute(self.sql, self.parameters(arguments))
+            return self.objects(cursor.fetchall())
+
+    def objects(self, rows) -> list:
         connection = self.connection
-        with _cursor(connection) as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
         objects = []
         for row in rows:
             if self.converters:
@@ -124,10 +133,71 @@ class PreparedQuery:
         return plan.run(arguments)
 
     def _compile(self, arguments: tuple) -> _Plan:
-        sentinels = []
-        for n, argument in enumerate(arguments):
-            if isinstance(argument, bool) or not isinstance(argument, int | str):
-                raise PreparedQueryError(f"PreparedQuery takes ints and strings, not {type(argument).__name__}")
-            sentinels.append(_INT_SENTINEL + n if isinstance(argument, int) else _STR_SENTINEL.format(n))
-        queryset = self.build(*sentinels)
-        return _Plan(queryset, sentinels, connections[queryset.db])
+        return _compile(self.build, arguments)
+
+
+def _compile(build: Callable[..., QuerySet], arguments: tuple) -> _Plan:
+    sentinels = []
+    for n, argument in enumerate(arguments):
+        if isinstance(argument, bool) or not isinstance(argument, int | str):
+            raise PreparedQueryError(f"PreparedQuery takes ints and strings, not {type(argument).__name__}")
+        sentinels.append(_INT_SENTINEL + n if isinstance(argument, int) else _STR_SENTINEL.format(n))
+    queryset = build(*sentinels)
+    return _Plan(queryset, sentinels, connections[queryset.db])
+
+
+class _PairPlan:
+    """Two plans in one statement: the first query's rows (at most one) beside each row of the second, which keeps
+    its order. `SELECT * FROM (first) LEFT JOIN (second) ON TRUE ORDER BY …`, the order given by the positions of
+    the second query's ordering columns, since a subquery's own ORDER BY need not survive the join."""
+
+    def __init__(self, first: _Plan, second: _Plan) -> None:
+        if first.connection is not second.connection:
+            raise PreparedQueryError("PreparedPair runs both queries on one database")
+        if not first.single:
+            raise PreparedQueryError("PreparedPair's first query gives one row at most ([:1])")
+        self.first, self.second, self.connection = first, second, first.connection
+        columns = {name: position for position, name in enumerate(second.init_list, start=second.start)}
+        columns["pk"] = columns[second.model._meta.pk.attname]
+        order = []
+        for field in second.order_by:
+            name = field.removeprefix("-")
+            if name not in columns:
+                raise PreparedQueryError("PreparedPair orders the second query by its own model's fields only")
+            order.append(f"{first.width + columns[name] + 1}{' DESC' if field.startswith('-') else ''}")
+        if not order:
+            raise PreparedQueryError("PreparedPair needs the second query's order (order_by)")
+        self.alias = first.alias
+        self.second_pk = columns["pk"]
+        # Only compiled SQL and column numbers are joined here; every value stays a parameter.
+        self.sql = (
+            f"SELECT * FROM ({first.sql}) prepared_first LEFT JOIN ({second.sql}) prepared_second ON TRUE "  # noqa: S608
+            f"ORDER BY {', '.join(order)}"
+        )
+
+    def run(self, arguments: tuple) -> tuple[list, list]:
+        with _cursor(self.connection) as cursor:
+            cursor.execute(self.sql, self.first.parameters(arguments) + self.second.parameters(arguments))
+            rows = cursor.fetchall()
+        if not rows:  # no first row: the join has nothing to give the second's rows to
+            return [], []
+        width = self.first.width
+        if len(rows[0]) != width + self.second.width:
+            raise PreparedQueryError("PreparedPair's rows do not have the columns of its two queries")
+        # The first's columns come first in every row; a second with no rows leaves one row of NULLs beside it.
+        second = [row[width:] for row in rows if row[width + self.second_pk] is not None]
+        return self.first.objects(rows[:1]), self.second.objects(second)
+
+
+class PreparedPair(PreparedQuery):
+    """Two PreparedQuery reads in one round trip, for a read of one row that a second read always follows (the
+    session's account, then its own students): `pair(*arguments)` returns `(first's rows, second's rows)`, the
+    same as calling each. The first must give at most one row (a primary key and `[:1]`); the second must be
+    ordered by fields of its own model. Both take the same arguments."""
+
+    def __init__(self, first: Callable[..., QuerySet], second: Callable[..., QuerySet]) -> None:
+        super().__init__(first)
+        self.second = second
+
+    def _compile(self, arguments: tuple) -> _PairPlan:
+        return _PairPlan(_compile(self.build, arguments), _compile(self.second, arguments))

@@ -116,6 +116,13 @@ def _own_students(user: User) -> list[Student]:
     return _cached(user, "own_students", lambda: _own_students_prepared(user.pk))
 
 
+def own_students_known(user: User, students: list[Student]) -> None:
+    """What the authentication already read about the account's own students (`_own_students`), so that the page
+    does not ask again in the same request."""
+    if _active(user):
+        _answers(user)["own_students"] = students
+
+
 def student_of(user: User) -> Student | None:
     if not _active(user):
         return None

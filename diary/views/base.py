@@ -92,6 +92,12 @@ def _csrf_hole() -> str:
     return hmac.new(settings.SECRET_KEY.encode(), b"diary-page-csrf-hole", hashlib.sha256).hexdigest()
 
 
+def _kept_page(template: str, context: dict, request) -> bytes:
+    """A kept page is kept encoded: the response is the same bytes with the token put in, not a text of Cyrillic
+    to encode again at every request."""
+    return render_to_string(template, context, request=request).encode(settings.DEFAULT_CHARSET)
+
+
 def personal_page(request, template: str, context: Callable[[], dict], *, shows: tuple) -> HttpResponse:
     """A page of one person's own, rendered once and kept in the screen cache (diary/screen_cache.py) under
     everything it shows: `shows` (the data versions of its records, read with them), the person (account, name,
@@ -108,7 +114,7 @@ def personal_page(request, template: str, context: Callable[[], dict], *, shows:
         student and (student.pk, student.data_version), [(child.pk, child.data_version) for child in children],
         request.get_full_path(), timezone.localdate().isoformat(), get_language(),
     )  # fmt: skip
-    key = "diary:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    key = "diary:page-bytes:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     hole = _csrf_hole()
-    html = screens.get(key, lambda: render_to_string(template, {**context(), "csrf_token": hole}, request=request))
-    return HttpResponse(html.replace(hole, get_token(request)))
+    page = screens.get(key, lambda: _kept_page(template, {**context(), "csrf_token": hole}, request))
+    return HttpResponse(page.replace(hole.encode(), get_token(request).encode()))

@@ -7,8 +7,9 @@ from django.db import connection, connections
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
-from cms.prepared import PreparedQuery, PreparedQueryError
-from diary.models import Student
+from cms.prepared import PreparedPair, PreparedQuery, PreparedQueryError
+from diary.backends import _account_query
+from diary.models import GuardianLink, Student
 from diary.permissions import _own_students_query
 from tests import factories
 
@@ -114,3 +115,49 @@ def test_runs_repeatedly_with_the_same_results_and_postgresql_plans_it_once(smal
             cursor.execute("SELECT statement FROM pg_prepared_statements")
             statements = [statement for (statement,) in cursor.fetchall()]
         assert any('FROM "diary_student"' in statement for statement in statements)
+
+
+def account_fields(user) -> tuple:
+    return (user.pk, user.username, user.is_active, user.last_login, user.date_joined, user.staff_pk)
+
+
+def test_a_pair_gives_both_reads_in_one_statement_for_every_account(small_school):
+    """The session's account and its own students (diary/backends.py): the same objects, in the same order, as the
+    two reads each give, in one query; an account with no students gets none, an unknown one nothing."""
+    pair = PreparedPair(_account_query, own_students)
+    for persona in ("parent", "student", "other_parent", "teacher") * 2:  # twice: past PostgreSQL's prepare
+        user = small_school.user(persona)
+        with CaptureQueriesContext(connection) as captured:
+            accounts, students = pair(user.pk)
+            shown = [fields(student) for student in students]
+        assert len(captured) == 1
+        assert [account_fields(account) for account in accounts] == [account_fields(a) for a in _account_query(user.pk)]
+        assert shown == [fields(student) for student in own_students(user.pk)]
+    assert pair(2_000_000_000) == ([], [])
+
+
+def test_a_pair_keeps_the_order_of_its_second_read():
+    school = factories.SchoolFactory()
+    guardian = factories.GuardianFactory(school=school, user=factories.UserFactory())
+    for last_name in ("Үсөнова", "Абдыкадыров", "Жумабаева"):
+        child = factories.StudentFactory(school=school, last_name=last_name)
+        GuardianLink.objects.create(school=school, guardian=guardian, student=child)
+    pair = PreparedPair(_account_query, own_students)
+    _accounts, students = pair(guardian.user_id)
+    assert [s.last_name for s in students] == [s.last_name for s in own_students(guardian.user_id)]
+    assert len(students) == 3 and all(s.is_child for s in students)
+    backwards = PreparedPair(_account_query, lambda user_id: own_students(user_id).order_by("-last_name", "pk"))
+    assert [s.last_name for s in backwards(guardian.user_id)[1]] == [s.last_name for s in reversed(students)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (lambda pk: Student.objects.filter(pk__gte=pk), own_students),  # the first may give more than one row
+        (_account_query, lambda pk: own_students(pk).order_by("school__code")),  # ordered by another model's field
+        (_account_query, lambda pk: own_students(pk).order_by()),  # no order to keep
+    ],
+)
+def test_a_pair_refuses_what_it_cannot_join_the_same(first, second):
+    with pytest.raises(PreparedQueryError):
+        PreparedPair(first, second)(1)
