@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "cms.cache.SiteLookupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "cms.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that a lockout answers before the view runs.
     "axes.middleware.AxesMiddleware",

@@ -216,3 +216,38 @@ def test_a_script_written_into_rich_text_is_never_stored_rendered_or_served(clie
     assert "alert(1)" not in html and "alert(2)" not in html and "javascript:alert" not in html
     api = client.get(f"/api/v2/pages/{article.pk}/?lang=ky").content.decode()
     assert "alert(1)" not in api and "onerror" not in api
+
+
+def test_the_policy_built_once_is_django_csps_and_follows_overrides_and_settings(rf, settings):
+    """cms.middleware.CSPMiddleware keeps the settings' policy instead of building it at each response; a response
+    with its own policy, a nonce or changed settings still get theirs."""
+    from csp.constants import NONCE
+    from csp.decorators import csp_update
+    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
+    from django.http import HttpResponse
+
+    from cms.middleware import CSPMiddleware
+
+    def answer(view=lambda request: HttpResponse("ok"), middleware=CSPMiddleware, nonce=False):
+        request = rf.get("/ky/")
+        handler = middleware(view)
+        handler.process_request(request)
+        if nonce:
+            str(request.csp_nonce)
+        return handler.process_response(request, view(request)), request
+
+    kept, request = answer()
+    assert kept["Content-Security-Policy"] == answer(middleware=DjangoCSPMiddleware)[0]["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in kept
+    with pytest.raises(Exception, match="after the CSP header"):
+        str(request.csp_nonce)  # a nonce asked for too late is an error, as with django-csp
+    updated, _request = answer(view=csp_update({"img-src": ["https://maps.example"]})(lambda r: HttpResponse("ok")))
+    assert "https://maps.example" in updated["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'", NONCE]}}
+    assert answer()[0]["Content-Security-Policy"] == "default-src 'none'; script-src 'self'"
+    with_nonce, request = answer(nonce=True)
+    assert (
+        with_nonce["Content-Security-Policy"] == f"default-src 'none'; script-src 'self' 'nonce-{request._csp_nonce}'"
+    )
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
+    assert answer()[0]["Content-Security-Policy-Report-Only"] == "default-src 'self'"
