@@ -248,10 +248,8 @@ def test_the_policy_built_once_is_django_csps_and_follows_overrides_and_settings
     updated, _request = answer(view=csp_update({"img-src": ["https://maps.example"]})(lambda r: HttpResponse("ok")))
     assert "https://maps.example" in updated["Content-Security-Policy"]
     settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'", NONCE]}}
-    assert answer()[0]["Content-Security-Policy"] == "default-src 'none'; script-src 'self'"
+    assert directives(answer()[0]) == {"default-src 'none'", "script-src 'self'"}
     with_nonce, request = answer(nonce=True)
-    assert (
-        with_nonce["Content-Security-Policy"] == f"default-src 'none'; script-src 'self' 'nonce-{request._csp_nonce}'"
-    )
+    assert directives(with_nonce) == {"default-src 'none'", f"script-src 'self' 'nonce-{request._csp_nonce}'"}
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
     assert answer()[0]["Content-Security-Policy-Report-Only"] == "default-src 'self'"
