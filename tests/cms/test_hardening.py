@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
+from django.utils.http import parse_http_date
 
 from cms.models import SchoolDocument
 from cms.sanitise import rich_text_clean
@@ -253,3 +254,26 @@ def test_the_policy_built_once_is_django_csps_and_follows_overrides_and_settings
     assert directives(with_nonce) == {"default-src 'none'", f"script-src 'self' 'nonce-{request._csp_nonce}'"}
     settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
     assert answer()[0]["Content-Security-Policy-Report-Only"] == "default-src 'self'"
+
+
+def test_personal_answers_get_djangos_never_cache_headers_with_or_without_their_own(rf):
+    """The headers written directly are the ones `add_never_cache_headers` writes; a view's own caching headers
+    are merged by Django as before."""
+    from django.http import HttpResponse
+    from django.utils.cache import add_never_cache_headers
+
+    from cms.middleware import PersonalDataNoStoreMiddleware
+
+    def through_middleware(response, path="/ky/diary/children/"):
+        return PersonalDataNoStoreMiddleware(lambda request: response)(rf.get(path))
+
+    expected = HttpResponse("ok")
+    add_never_cache_headers(expected)
+    got = through_middleware(HttpResponse("ok"))
+    assert got["Cache-Control"] == expected["Cache-Control"]
+    assert abs(parse_http_date(got["Expires"]) - parse_http_date(expected["Expires"])) <= 1
+    own = HttpResponse("ok", headers={"Cache-Control": "no-transform"})
+    assert set(through_middleware(own)["Cache-Control"].split(", ")) == {
+        "no-transform", "max-age=0", "no-cache", "no-store", "must-revalidate", "private",
+    }  # fmt: skip
+    assert "Cache-Control" not in through_middleware(HttpResponse("ok"), path="/ky/info/")  # a public page
