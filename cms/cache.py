@@ -15,7 +15,6 @@ CACHE_PREFIXES = ("/ky/", "/ru/")
 NEVER_CACHED = ("/ky/diary/", "/ru/diary/")
 VERSION_KEY = "mektep:public-pages:version"
 TIMEOUT = 10 * 60
-MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 
 
 def pages_version(request=None) -> int:
@@ -58,9 +57,8 @@ class AnonymousPageCacheMiddleware:
             and request.path_info.startswith(CACHE_PREFIXES)
             and not request.path_info.startswith(NEVER_CACHED)
             and not request.GET
-            # A session may be a logged-in person's; waiting messages belong to one visitor.
+            # A session may be a logged-in person's, and holds the messages waiting for one visitor.
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and MESSAGES_COOKIE not in request.COOKIES
         )
 
     def __call__(self, request):

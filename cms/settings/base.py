@@ -224,6 +224,10 @@ SESSION_COOKIE_HTTPONLY = True
 # Sessions are read on every diary page: from the cache (Redis in production), written through to the database,
 # so a page spends no query on them (B4, B6) and nothing is lost when the cache is emptied.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Messages (shown once after a save) are kept in that session: every page that shows them reads the session anyway,
+# where the default (a signed cookie, falling back to the session) costs each request a signer and a second store.
+# Only logged-in people are ever sent one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_COOKIE_HTTPONLY = False
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

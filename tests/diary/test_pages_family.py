@@ -286,17 +286,18 @@ def test_a_kept_week_page_is_served_again_with_this_requests_token_and_follows_e
     assert client.get(week_url(student)).status_code == 302  # logged out: sent to log in
 
 
-def test_a_waiting_message_is_shown_on_the_kept_page(diary):
+def test_a_waiting_message_is_shown_on_the_kept_page(diary, rf):
     from django.contrib.messages import constants
-    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.contrib.messages.storage.session import SessionStorage
     from django.http import HttpResponse
 
     client = client_for(diary, "parent")
     client.get(week_url(diary.students[0]))  # kept
-    storage = CookieStorage(client.get(week_url(diary.students[0])).wsgi_request)
+    request = rf.get("/")
+    request.session = client.session  # messages wait in the session (MESSAGE_STORAGE)
+    storage = SessionStorage(request)
     storage.add(constants.SUCCESS, "Сакталды")
-    carrier = HttpResponse()
-    storage.update(carrier)
-    client.cookies[storage.cookie_name] = carrier.cookies[storage.cookie_name].value
+    storage.update(HttpResponse())
+    request.session.save()
     assert "Сакталды" in client.get(week_url(diary.students[0])).content.decode()
     assert "Сакталды" not in client.get(week_url(diary.students[0])).content.decode()  # shown once
