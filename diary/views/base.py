@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import get_language
 from django.views import View
 
@@ -22,6 +23,15 @@ from diary.exceptions import DiaryError
 from diary.menu import menu_roles
 from diary.permissions import children_of, school_of, staff_member_of, student_of
 from diary.screen_cache import screens
+
+
+def unwrapped(user):
+    """The object behind a `SimpleLazyObject` (request.user), evaluated if it was not yet."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
 
 
 def login_redirect(request):
@@ -42,6 +52,9 @@ class DiaryView(View):
         user = request.user
         if not user.is_authenticated or not user.is_active:
             return login_redirect(request)
+        # The account itself rather than the lazy object around it: every permission check, the menu and the
+        # templates read it again, and each read through the wrapper costs a call.
+        request.user = user = unwrapped(user)
         self.school = school_of(user)
         # school_of answers from the staff record first, so that record is the staff member in self.school.
         self.staff = staff_member_of(user) if self.school else None
