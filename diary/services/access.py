@@ -16,10 +16,17 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.prepared import PreparedQuery
+from cms.prepared import PreparedPair
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
-from diary.permissions import is_administration, may_issue_code, school_of, staff_member_known
+from diary.permissions import (
+    _own_students_query,
+    is_administration,
+    may_issue_code,
+    own_students_known,
+    school_of,
+    staff_member_known,
+)
 from diary.services.accounts import administration_access_grant
 
 logger = logging.getLogger("diary.access")
@@ -213,18 +220,27 @@ def _token_by_hash(key_hash: str):
     )
 
 
-# Read by every API request: compiled once (cms/prepared.py).
-_token_query = PreparedQuery(_token_by_hash)
+def _token_own_students(key_hash: str):
+    """The own students of the token's account (diary/permissions.py), read in the same statement as the token."""
+    user_id = ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).order_by("pk").values("user_id")[:1]
+    return _own_students_query(Subquery(user_id))
+
+
+# Read by every API request, with the account's own students that every D15 check asks for: one statement,
+# compiled once (cms/prepared.py).
+_token_query = PreparedPair(_token_by_hash, _token_own_students)
 
 
 def api_token_find(key: str) -> ApiToken | None:
     """The live token for this key: not revoked, not expired, and its account still active."""
-    token = next(iter(_token_query(hashlib.sha256(key.encode()).hexdigest())), None)
+    tokens, own_students = _token_query(hashlib.sha256(key.encode()).hexdigest())
+    token = next(iter(tokens), None)
     if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
         return None
     if token.staff_pk is None:
         # Asked by every D15 check of the request: the account has no staff record (the busiest, families').
         staff_member_known(token.user, None)
+    own_students_known(token.user, own_students)
     return token
 
 
