@@ -62,9 +62,9 @@ class _Plan:
         self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
         self.populators = get_related_populators(klass_info, select, self.alias)
         self.annotations = dict(compiler.annotation_col_map or {})
-        self.width = len(select)
-        self.order_by = queryset.query.order_by
         query = queryset.query
+        self.width = len(select)  # the columns of a row
+        self.order_by = query.order_by
         self.single = query.high_mark is not None and query.high_mark - query.low_mark <= 1
 
     def parameters(self, arguments: tuple) -> list:

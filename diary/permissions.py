@@ -36,15 +36,20 @@ def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
+def unwrapped(user: User) -> User:
+    """The account behind a lazy `request.user`, read if it was not yet; any other object as it is."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def _answers(user: User) -> dict:
     """Answers about one account are remembered on the user object, which lives for one request or task; on the
     account itself, not on the lazy `request.user` around it, so that what the login backend learnt while reading
     the account is found here."""
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        user = user._wrapped
-    return user.__dict__.setdefault("_mektep_access", {})
+    return unwrapped(user).__dict__.setdefault("_mektep_access", {})
 
 
 def _cached(user: User, key, compute):

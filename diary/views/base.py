@@ -15,23 +15,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 from django.utils.translation import get_language
 from django.views import View
 
 from diary.exceptions import DiaryError
 from diary.menu import menu_roles
-from diary.permissions import children_of, school_of, staff_member_of, student_of
+from diary.permissions import children_of, school_of, staff_member_of, student_of, unwrapped
 from diary.screen_cache import screens
-
-
-def unwrapped(user):
-    """The object behind a `SimpleLazyObject` (request.user), evaluated if it was not yet."""
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        return user._wrapped
-    return user
 
 
 def login_redirect(request):
