@@ -3,8 +3,11 @@
 from django.db import transaction
 from wagtail.models import Page
 
+from cms.tasks import tasks_held
+
 
 @transaction.atomic
+@tasks_held  # the page is saved three times below; its search and reference index entries are written once
 def bilingual_page_add(*, parent: Page, model: type[Page], slug: str, title_ky: str, title_ru: str, **fields) -> Page:
     # Set every language's title and slug explicitly: which one `title` means depends on the active language.
     page = model(title=title_ky, title_ky=title_ky, title_ru=title_ru, slug=slug, slug_ky=slug, slug_ru=slug, **fields)
