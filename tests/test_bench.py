@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.scenarios import turns
+from bench.scenarios import LOADS, REQUEST_OF, _loads_in_order, turns
 from bench.school import classes_for, code_version, workbook_write
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -46,3 +46,16 @@ def test_python_m_bench_help_describes_the_options():
 def test_growth_sizes_take_turns_forth_and_back_the_small_ones_more_often():
     assert turns((1000, 250, 4000), 2) == [(250, 4), (1000, 1), (4000, 1), (4000, 1), (1000, 1), (250, 4)]
     assert turns((500, 300), 1) == [(300, 4), (500, 2)]
+
+
+def test_every_load_follows_its_reference_closely_and_unused_references_are_not_loaded():
+    reference_of = {REQUEST_OF.get(scenario, scenario): reference for scenario, reference in LOADS.items()}
+    order = ["ceiling", "B1", "B2", "B3ref", "B3", "B4", "B5ref", "B5", "ceiling", "B6", "B6html"]
+    loads = _loads_in_order(order, reference_of)
+    assert loads == order  # the full run: the ceiling again before the family's pages
+    for position, name in enumerate(loads):
+        if name in reference_of:
+            latest = max(at for at, load in enumerate(loads[:position]) if load == reference_of[name])
+            assert position - latest <= 2  # at most one other load between a scenario and its reference
+    quick = [name for name in order if name in {"B3", "B5", "B6", "B3ref", "B5ref", "ceiling"}]
+    assert _loads_in_order(quick, reference_of) == ["B3ref", "B3", "B5ref", "B5", "ceiling", "B6"]
