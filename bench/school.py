@@ -128,6 +128,10 @@ def database_copy(students: int, folder: Path) -> Path:
     """A private copy of the cached database for one run (the scenarios write into it)."""
     source = database_ensure(students)
     copy = folder / source.name
+    # A journal left beside an earlier copy of the same name (a process stopped before SQLite checkpointed its
+    # write-ahead log) would be replayed into the new copy and corrupt it.
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(source, copy)
     return copy
 

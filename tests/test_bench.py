@@ -59,3 +59,33 @@ def test_every_load_follows_its_reference_closely_and_unused_references_are_not_
             assert position - latest <= 2  # at most one other load between a scenario and its reference
     quick = [name for name in order if name in {"B3", "B5", "B6", "B3ref", "B5ref", "ceiling"}]
     assert _loads_in_order(quick, reference_of) == ["B3ref", "B3", "B5ref", "B5", "ceiling", "B6"]
+
+
+def test_a_fresh_copy_of_a_school_does_not_replay_the_log_left_by_an_earlier_copy(tmp_path, monkeypatch):
+    import shutil
+    import sqlite3
+
+    from bench import school
+
+    source = tmp_path / "school-7-cached.sqlite3"
+    with sqlite3.connect(source) as database:
+        database.execute("CREATE TABLE cells (value INTEGER)")
+        database.execute("INSERT INTO cells VALUES (1)")
+    monkeypatch.setattr(school, "database_ensure", lambda students: source)
+    run = tmp_path / "run"
+    run.mkdir()
+
+    first = school.database_copy(7, run)
+    database = sqlite3.connect(first)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("INSERT INTO cells VALUES (2)")
+    database.commit()
+    # The process writing into the copy stops before SQLite has folded its log back into the file.
+    shutil.copyfile(f"{first}-wal", tmp_path / "left-behind-wal")
+    database.close()
+    shutil.copyfile(tmp_path / "left-behind-wal", f"{first}-wal")
+
+    second = school.database_copy(7, run)
+    assert second == first
+    with sqlite3.connect(second) as database:
+        assert database.execute("SELECT value FROM cells").fetchall() == [(1,)]
