@@ -340,8 +340,7 @@ def workbook_import(xlsx: str, repeat: int) -> dict:
     # The import runs once (a second one would only compare), over several seconds of a machine whose speed moves
     # within seconds: its reference is the mean of the reads just before and just after it, which spread over
     # about as long, not the fastest read (which would divide a whole stretch of time by its best moment).
-    return {"seconds": ours, "reference": statistics.mean(before + after), "reads": before + after,
-            "rss_mb": peak_rss_mb()}  # fmt: skip
+    return {"seconds": ours, "reference": statistics.mean(before + after), "rss_mb": peak_rss_mb()}
 
 
 def static_files(root: str) -> dict:

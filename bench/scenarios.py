@@ -83,6 +83,11 @@ LOADS = {
     "B6h": "ceiling",
 }
 REQUEST_OF = {"B6h": "B6html"}
+# request → its reference's request
+REFERENCE_OF = {REQUEST_OF.get(scenario, scenario): reference for scenario, reference in LOADS.items()}
+# Each load is divided by its reference's latest measurement before it, at most one load earlier: the machine's
+# speed drifts over minutes, so the ceiling is measured again before the family's pages.
+LOAD_ORDER = ["ceiling", "B1", "B2", "B3ref", "B3", "B4", "B5ref", "B5", "ceiling", "B6", "B6html"]
 
 
 STARTED = time.monotonic()
@@ -206,36 +211,31 @@ class Run:
         gunicorn = Gunicorn(env, self.folder / f"gunicorn-{label}.log")
         try:
             rates, beside = {}, {}
-            # Each load is divided by its reference's latest measurement before it, at most one load earlier: the
-            # machine's speed drifts over minutes, so the ceiling is measured again before the family's pages.
-            order = ["ceiling", "B1", "B2", "B3ref", "B3", "B4", "B5ref", "B5", "ceiling", "B6", "B6html"]
-            reference_of = {REQUEST_OF.get(scenario, scenario): reference for scenario, reference in LOADS.items()}
-            wanted = {REQUEST_OF.get(s, s) for s in only} | {LOADS[s] for s in only} if only else set(order)
-            for name in _loads_in_order([name for name in order if name in wanted], reference_of):
+            wanted = {REQUEST_OF.get(s, s) for s in only} | {LOADS[s] for s in only} if only else set(LOAD_ORDER)
+            for name in _loads_in_order([name for name in LOAD_ORDER if name in wanted], REFERENCE_OF):
                 if counted[name]["status"] == 404:
                     continue
                 if name != "B5":  # each B5 body is sent once: the load itself is its warm-up
                     _warm(gunicorn.base, requests[name])
                 rates[name] = self.measure(gunicorn, requests[name])
-                if reference_of.get(name) in rates:
-                    beside[name] = rates[reference_of[name]]
+                if REFERENCE_OF.get(name) in rates:
+                    beside[name] = rates[REFERENCE_OF[name]]
                 say(f"{label}: {name} {rates[name]['rps']:.1f} req/s ({rates[name]['bad']} not 2xx)")
             self.notes.append(f"{label}: gunicorn workers' peak RSS {gunicorn.workers_peak_rss_mb():.0f} MB")
         finally:
             gunicorn.stop()
-        for scenario, reference in LOADS.items():
+        for scenario in LOADS:
             if only and scenario not in only:
                 continue
             name = REQUEST_OF.get(scenario, scenario)
             queries = counted[name]["queries"]
-            if counted[name]["status"] == 404 or name not in rates:
+            if counted[name]["status"] == 404 or name not in beside:  # it, or its reference, is not installed
                 self.rows.append(row(scenario, label, None, None, None, note="not available (404)"))
                 continue
             note = ""
             if counted[name]["status"] >= 400 or rates[name]["bad"]:
                 note = f"status {counted[name]['status']}, {rates[name]['bad']} answers not 2xx"
-            reference_rate = beside.get(name, rates[reference])["rps"]
-            self.rows.append(row(scenario, label, rates[name]["rps"], reference_rate, queries, note=note))
+            self.rows.append(row(scenario, label, rates[name]["rps"], beside[name]["rps"], queries, note=note))
         say(f"{label}: B7 report")
         report = probe("report", env, repeat=3 if self.quick else 5)
         self.rows.append(

@@ -2,7 +2,7 @@
 hold repeats back while many pages are built.
 
 Wagtail queues both index updates on every save of a page, and a new published page is saved three times (created,
-revision, publish): a new school's sixteen pages would be indexed forty-eight times, each time re-reading the whole
+revision, publish): a new school's fifteen pages would be indexed forty-five times, each time re-reading the whole
 search index for its title norms. Inside `tasks_held()` each distinct task (same task, same arguments) is run once,
 at the end, in the order first asked for; outside it, tasks run at once as before.
 """

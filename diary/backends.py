@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 
 from cms.prepared import PreparedPair
 from diary.models import StaffMember
-from diary.permissions import _own_students_query, own_students_known, staff_member_known
+from diary.permissions import own_students_known, own_students_query, staff_member_known
 
 
 def _account_query(pk: int):
@@ -17,7 +17,7 @@ def _account_query(pk: int):
     return get_user_model()._default_manager.filter(pk=pk).annotate(staff_pk=Subquery(staff))[:1]
 
 
-_account = PreparedPair(_account_query, _own_students_query)
+_account = PreparedPair(_account_query, own_students_query)
 
 
 class AccountBackend(ModelBackend):

@@ -4,7 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench.scenarios import LOADS, REQUEST_OF, _loads_in_order, turns
+from bench.scenarios import LOAD_ORDER, LOADS, REFERENCE_OF, REQUEST_OF, _loads_in_order, turns
 from bench.school import classes_for, code_version, workbook_write
 
 BASE_DIR = Path(__file__).resolve().parents[1]
@@ -49,16 +49,15 @@ def test_growth_sizes_take_turns_forth_and_back_the_small_ones_more_often():
 
 
 def test_every_load_follows_its_reference_closely_and_unused_references_are_not_loaded():
-    reference_of = {REQUEST_OF.get(scenario, scenario): reference for scenario, reference in LOADS.items()}
-    order = ["ceiling", "B1", "B2", "B3ref", "B3", "B4", "B5ref", "B5", "ceiling", "B6", "B6html"]
-    loads = _loads_in_order(order, reference_of)
-    assert loads == order  # the full run: the ceiling again before the family's pages
-    for position, name in enumerate(loads):
-        if name in reference_of:
-            latest = max(at for at, load in enumerate(loads[:position]) if load == reference_of[name])
-            assert position - latest <= 2  # at most one other load between a scenario and its reference
-    quick = [name for name in order if name in {"B3", "B5", "B6", "B3ref", "B5ref", "ceiling"}]
-    assert _loads_in_order(quick, reference_of) == ["B3ref", "B3", "B5ref", "B5", "ceiling", "B6"]
+    loads = _loads_in_order(LOAD_ORDER, REFERENCE_OF)
+    assert loads == LOAD_ORDER  # the full run loads every reference it lists
+    for scenario in LOADS:
+        name = REQUEST_OF.get(scenario, scenario)
+        position = loads.index(name)
+        latest = max(at for at, load in enumerate(loads[:position]) if load == REFERENCE_OF[name])
+        assert position - latest <= 2  # at most one other load between a scenario and its reference
+    quick = [name for name in LOAD_ORDER if name in {"B3", "B5", "B6", "B3ref", "B5ref", "ceiling"}]
+    assert _loads_in_order(quick, REFERENCE_OF) == ["B3ref", "B3", "B5ref", "B5", "ceiling", "B6"]
 
 
 def test_a_fresh_copy_of_a_school_does_not_replay_the_log_left_by_an_earlier_copy(tmp_path, monkeypatch):

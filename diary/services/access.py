@@ -20,10 +20,10 @@ from cms.prepared import PreparedPair
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import (
-    _own_students_query,
     is_administration,
     may_issue_code,
     own_students_known,
+    own_students_query,
     school_of,
     staff_member_known,
 )
@@ -223,7 +223,7 @@ def _token_by_hash(key_hash: str):
 def _token_own_students(key_hash: str):
     """The own students of the token's account (diary/permissions.py), read in the same statement as the token."""
     user_id = ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).order_by("pk").values("user_id")[:1]
-    return _own_students_query(Subquery(user_id))
+    return own_students_query(Subquery(user_id))
 
 
 # Read by every API request, with the account's own students that every D15 check asks for: one statement,

@@ -10,14 +10,14 @@ from django.test.utils import CaptureQueriesContext
 from cms.prepared import PreparedPair, PreparedQuery, PreparedQueryError
 from diary.backends import _account_query
 from diary.models import GuardianLink, Student
-from diary.permissions import _own_students_query
+from diary.permissions import own_students_query
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 # The busiest read: an OR with a subquery, an Exists annotation, select_related, ordering.
-own_students = _own_students_query
+own_students = own_students_query
 
 
 def fields(student: Student) -> tuple:

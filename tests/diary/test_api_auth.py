@@ -267,7 +267,7 @@ def test_a_token_is_read_with_its_accounts_own_students_in_one_statement(small_s
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from diary.permissions import _own_students_query, children_of
+    from diary.permissions import children_of, own_students_query
     from diary.services.access import api_token_find, api_token_issue, api_token_revoke
 
     parent = small_school.user("parent")
@@ -279,6 +279,6 @@ def test_a_token_is_read_with_its_accounts_own_students_in_one_statement(small_s
         token = api_token_find(issued.key)
         children = [child.pk for child in children_of(token.user)]
     assert len(captured) == 1
-    assert children == [s.pk for s in _own_students_query(parent.pk) if s.is_child] and len(children) >= 3
+    assert children == [s.pk for s in own_students_query(parent.pk) if s.is_child] and len(children) >= 3
     api_token_revoke(token=token)
     assert api_token_find(issued.key) is None
