@@ -161,3 +161,19 @@ def test_a_pair_keeps_the_order_of_its_second_read():
 def test_a_pair_refuses_what_it_cannot_join_the_same(first, second):
     with pytest.raises(PreparedQueryError):
         PreparedPair(first, second)(1)
+
+
+def test_an_accounts_own_record_is_not_its_child_and_its_guarded_students_are(small_school):
+    """`is_child` marks the students an account is a guardian of, and not the student record the account is."""
+    student_account = small_school.user("student")
+    assert [(s.pk, s.is_child) for s in own_students(student_account.pk)] == [(small_school.students[0].pk, False)]
+    assert [(s.pk, s.is_child) for s in own_students(small_school.user("parent").pk)] == [
+        (small_school.students[0].pk, True)
+    ]
+    # A student who has an account of their own is still their guardian's child.
+    guardian = factories.GuardianFactory(school=small_school.school, user=factories.UserFactory())
+    GuardianLink.objects.create(school=small_school.school, guardian=guardian, student=small_school.students[0])
+    GuardianLink.objects.create(school=small_school.school, guardian=guardian, student=small_school.students[2])
+    assert {(s.pk, s.is_child) for s in own_students(guardian.user_id)} == {
+        (small_school.students[0].pk, True), (small_school.students[2].pk, True)
+    }  # fmt: skip
