@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.messages import get_messages
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views import View
 
+from cms.csrf import get_token
 from diary.exceptions import DiaryError
 from diary.menu import menu_roles
 from diary.permissions import children_of, school_of, staff_member_of, student_of, unwrapped
