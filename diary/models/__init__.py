@@ -1,6 +1,6 @@
 """The electronic diary's data (D2). Every row belongs to one school; nothing is hard-deleted (D16)."""
 
-from diary.models.access import AccessCode, ApiToken, Inspection, LoginEvent
+from diary.models.access import AccessCode, ApiToken, Inspection, LoginEvent, LoginSession
 from diary.models.audit import AuditEntry
 from diary.models.base import SchoolOwned
 from diary.models.journal import (
@@ -45,6 +45,7 @@ __all__ = [
     "Journal",
     "Lesson",
     "LoginEvent",
+    "LoginSession",
     "Mark",
     "Message",
     "Period",

@@ -267,17 +267,9 @@ def user_sessions_end(*, user) -> int:
     Django already refuses the session of an inactive account on its next request; deleting the sessions as well
     means nothing of them is left to be reused should the account be reopened. Returns how many were ended.
     """
-    from importlib import import_module
+    from diary.models import LoginSession
 
-    from django.contrib.auth import SESSION_KEY
-    from django.contrib.sessions.models import Session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    ended = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(chunk_size=500):
-        if session.get_decoded().get(SESSION_KEY) == str(user.pk):
-            store(session_key=session.session_key).delete()
-            ended += 1
+    ended, _by_model = LoginSession.objects.filter(account=user).delete()
     logger.info("Ended %s session(s) of %s", ended, user.username)
     return ended
 

@@ -24,7 +24,7 @@ from tests.figures import changed_tables, table_checksums
 pytestmark = pytest.mark.django_db
 BASE = "/api/diary/v1"
 # A refused login is recorded by django-axes on purpose (lockout); sessions are no diary data.
-INTENDED = ("axes_accessattempt", "axes_accessfailurelog", "axes_accesslog", "django_session")
+INTENDED = ("axes_accessattempt", "axes_accessfailurelog", "axes_accesslog", "diary_loginsession")
 # Checked after every request; every table of every app is checked once per test (Probe.finish).
 WRITTEN_BY_THE_API = ("diary", "auth")
 FUZZ = settings(
