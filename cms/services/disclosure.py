@@ -1,6 +1,7 @@
 """W1, W4: each school site's disclosure tree, and who drafts and who approves it."""
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
@@ -113,10 +114,12 @@ def site_structure_ensure(*, site: Site) -> None:
     """Everything a school site must have (W1, W6, W7): disclosure, news, feedback and the site map."""
     from home import models as home_models
 
+    site_models = [getattr(home_models, model_name) for model_name, *_titles in SITE_PAGES.values()]
+    # Each new page reads its type's content type; the fifteen are read in one query (Django keeps them).
+    ContentType.objects.get_for_models(DisclosureIndexPage, *SECTION_MODELS, *site_models)
     disclosure_tree_ensure(site=site)
     home = site.root_page.specific
-    for slug, (model_name, title_ky, title_ru) in SITE_PAGES.items():
-        model = getattr(home_models, model_name)
+    for model, (slug, (_model_name, title_ky, title_ru)) in zip(site_models, SITE_PAGES.items(), strict=True):
         if model.objects.child_of(home).exists():
             continue
         bilingual_page_add(
