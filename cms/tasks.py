@@ -1,10 +1,11 @@
 """The background-task backend of Wagtail's own tasks (search index, reference index): Django's immediate one, able to
 hold repeats back while many pages are built.
 
-Wagtail queues both index updates on every save of a page, and a new published page is saved more than once (created,
-then published; three times by Wagtail's own save_revision().publish()): a new school's fifteen pages would be
-indexed thirty times or more, each time re-reading the whole search index for its title norms. Inside `tasks_held()` each distinct task (same task, same arguments) is run once,
-at the end, in the order first asked for; outside it, tasks run at once as before.
+Wagtail queues both index updates on every save of a page, and a new published page is saved more than once
+(created, then published; three times by Wagtail's own save_revision().publish()): a new school's fifteen pages
+would be indexed thirty times or more, each time re-reading the whole search index for its title norms. Inside
+`tasks_held()` each distinct task (same task, same arguments) is run once, at the end, in the order first asked
+for; outside it, tasks run at once as before.
 """
 
 import contextlib

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 OWN = {"pk", "id", "path", "title", "title_ky", "title_ru", "draft_title", "slug", "slug_ky", "slug_ru", "url_path",
        "url_path_ky", "url_path_ru", "translation_key", "latest_revision_created_at", "first_published_at",
        "last_published_at", "live_revision", "latest_revision", "page_ptr", "body", "body_ky", "body_ru"}  # fmt: skip
-STATE = ("live", "has_unpublished_changes", "expired", "locked", "depth", "numchild", "show_in_menus", "content_type_id",
-         "locale_id", "alias_of_id", "owner_id")  # fmt: skip
+STATE = ("live", "has_unpublished_changes", "expired", "locked", "depth", "numchild", "show_in_menus",
+         "content_type_id", "locale_id", "alias_of_id", "owner_id")  # fmt: skip
 
 
 @pytest.fixture
