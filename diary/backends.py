@@ -6,17 +6,15 @@ session's statement (diary/sessions.py)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef
 
 from cms.prepared import PreparedPair
-from diary.models import StaffMember
-from diary.permissions import own_students_known, own_students_query, staff_member_known
+from diary.permissions import own_students_known, own_students_query, staff_member_known, staff_record_subquery
 from diary.sessions import session_account
 
 
 def _account_query(pk: int):
-    staff = StaffMember.objects.filter(user=OuterRef("pk"), archived_at__isnull=True).values("pk")[:1]
-    return get_user_model()._default_manager.filter(pk=pk).annotate(staff_pk=Subquery(staff))[:1]
+    return get_user_model()._default_manager.filter(pk=pk).annotate(staff_pk=staff_record_subquery(OuterRef("pk")))[:1]
 
 
 _account = PreparedPair(_account_query, own_students_query)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
@@ -68,6 +68,12 @@ _staff_anywhere = PreparedQuery(lambda user_id: _staff_records(user_id).order_by
 _staff_in_school = PreparedQuery(
     lambda user_id, school_id: _staff_records(user_id).filter(school_id=school_id).order_by("pk")[:1]
 )
+
+
+def staff_record_subquery(account):
+    """The account's active staff record (its pk), as a subquery beside a row that names the account (`account`:
+    an OuterRef to that column). The login backend, the API token and the session read it with the account."""
+    return Subquery(StaffMember.objects.filter(user=account, archived_at__isnull=True).values("pk")[:1])
 
 
 def own_students_query(user_id: int):

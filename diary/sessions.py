@@ -21,16 +21,15 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from cms.prepared import PreparedPair
-from diary.models import LoginSession, StaffMember
-from diary.permissions import own_students_query
+from diary.models import LoginSession
+from diary.permissions import own_students_query, staff_record_subquery
 
 
 def _session_with_account(session_key: str):
-    staff = StaffMember.objects.filter(user=OuterRef("account_id"), archived_at__isnull=True).values("pk")[:1]
     return (
         LoginSession.objects.filter(session_key=session_key)
         .select_related("account")
-        .annotate(staff_pk=Subquery(staff))[:1]
+        .annotate(staff_pk=staff_record_subquery(OuterRef("account_id")))[:1]
     )
 
 

@@ -26,6 +26,7 @@ from diary.permissions import (
     own_students_query,
     school_of,
     staff_member_known,
+    staff_record_subquery,
 )
 from diary.services.accounts import administration_access_grant
 
@@ -211,10 +212,9 @@ def api_token_issue(*, user, valid_days: int = TOKEN_VALID_DAYS) -> IssuedToken:
 
 
 def _token_by_hash(key_hash: str):
-    staff = StaffMember.objects.filter(user=OuterRef("user_id"), archived_at__isnull=True).values("pk")[:1]
     return (
         ApiToken.objects.select_related("user")
-        .annotate(staff_pk=Subquery(staff))
+        .annotate(staff_pk=staff_record_subquery(OuterRef("user_id")))
         .filter(key_hash=key_hash, revoked_at__isnull=True)
         .order_by("pk")[:1]
     )
