@@ -38,18 +38,29 @@ from diary.models import (
 _state = threading.local()
 
 
+def _versions_raise(model, ids: Iterable[int]) -> None:
+    """`model.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)`, in the SQL that builds: every
+    save of marks raises two versions, and building the queryset cost more than running it (about 0.3 ms a save)."""
+    ids = sorted({int(pk) for pk in ids})
+    if not ids:
+        return
+    quote = connection.ops.quote_name
+    table, pk, version = quote(model._meta.db_table), quote(model._meta.pk.column), quote("data_version")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {version} = {version} + 1 WHERE {pk} IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
+            ids,
+        )
+
+
 def journals_changed(*, journal_ids: Iterable[int]) -> None:
     """The grids of these journals changed (marks, lessons, finals)."""
-    ids = set(journal_ids)
-    if ids:
-        Journal.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+    _versions_raise(Journal, journal_ids)
 
 
 def students_changed(*, student_ids: Iterable[int]) -> None:
     """What these students' weeks show changed (their marks, finals)."""
-    ids = set(student_ids)
-    if ids:
-        Student.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+    _versions_raise(Student, student_ids)
 
 
 def class_students_changed(*, school_class_id: int) -> None:

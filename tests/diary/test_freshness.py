@@ -150,3 +150,26 @@ def test_a_reimport_that_only_adds_lessons_shows_them_at_once(tmp_path: Path):
     import_folder(write_csv_folder(tmp_path / "second", with_changes(timetable=timetable)))
     journal = Journal.objects.select_related("school").get(pk=journal.pk)
     assert len(journal_grid_cached(journal=journal, period=period).lessons) > before
+
+
+def test_raising_versions_raises_exactly_the_rows_named_once_in_one_statement(small_school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from diary.services.freshness import journals_changed, students_changed
+
+    journals = {j.pk: j.data_version for j in Journal.objects.all()}
+    students = {s.pk: s.data_version for s in Student.objects.all()}
+    chosen = [small_school.students[0].pk, small_school.students[2].pk]
+    with CaptureQueriesContext(connection) as captured:
+        journals_changed(journal_ids=[small_school.journal.pk, small_school.journal.pk])
+        students_changed(student_ids=iter(chosen))
+        journals_changed(journal_ids=[])
+        students_changed(student_ids=set())
+    assert len(captured) == 2  # one each; nothing named, nothing sent
+    assert {j.pk: j.data_version for j in Journal.objects.all()} == {
+        pk: version + (pk == small_school.journal.pk) for pk, version in journals.items()
+    }
+    assert {s.pk: s.data_version for s in Student.objects.all()} == {
+        pk: version + (pk in chosen) for pk, version in students.items()
+    }
