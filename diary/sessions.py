@@ -10,6 +10,7 @@ expired keys open nothing, the stored data is verified by its signature, and Dja
 session to the account's password.
 """
 
+import re
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -58,6 +59,11 @@ def account_id_of(data: dict) -> int | None:
         return None
 
 
+# The keys Django makes (32 of VALID_KEY_CHARS), within the column's 40 characters; any other cookie value (a NUL
+# byte PostgreSQL refuses to compare, a value longer than the column) opens no session instead of an error.
+SESSION_KEY_FORM = re.compile(r"[a-z0-9]{8,40}")
+
+
 class SessionStore(DatabaseSessionStore):
     """Django's database session store over `LoginSession`, which reads the session's account with it."""
 
@@ -66,6 +72,9 @@ class SessionStore(DatabaseSessionStore):
     @classmethod
     def get_model_class(cls):
         return LoginSession
+
+    def _validate_session_key(self, key) -> bool:
+        return isinstance(key, str) and SESSION_KEY_FORM.fullmatch(key) is not None
 
     def load(self) -> dict:
         sessions, own_students = _session_read(self.session_key)

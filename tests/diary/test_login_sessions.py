@@ -71,6 +71,19 @@ def test_an_expired_or_unknown_session_opens_nothing(small_school):
     assert stranger.get(url).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "cookie", ["abcdefgh\x00ijklmnop", "x" * 300, "%00" * 12, "ABCDEFGHIJKLMNOP", "short", "a" * 41]
+)
+def test_a_session_cookie_of_any_other_form_opens_nothing_and_is_no_error(small_school, cookie):
+    """Only keys of the form Django makes are looked up: a NUL byte (which PostgreSQL refuses to compare) or a key
+    longer than the column is a visitor without a session, sent to log in, not a server error."""
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = cookie
+    response = client.get(week_url(small_school.students[0]))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    assert SessionStore(cookie).session_key is None
+
+
 def test_a_password_changed_elsewhere_ends_the_session_as_django_does(small_school):
     client = Client()
     client.force_login(small_school.user("parent"))
