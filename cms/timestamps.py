@@ -16,7 +16,6 @@ or USE_TZ = False), which Django reads in its own way. The result is the same aw
 import datetime as dt
 
 from psycopg.adapt import Loader
-from psycopg.pq import Format
 
 UTC = dt.UTC
 
@@ -24,7 +23,6 @@ UTC = dt.UTC
 class FastTimestamptzLoader(Loader):
     """A text `timestamptz` loader with Django's `timezone` attribute; subclasses set it (`for_timezone`)."""
 
-    format = Format.TEXT
     timezone: dt.tzinfo | None = None
 
     def __init__(self, oid, context=None):

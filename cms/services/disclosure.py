@@ -114,12 +114,13 @@ def site_structure_ensure(*, site: Site) -> None:
     """Everything a school site must have (W1, W6, W7): disclosure, news, feedback and the site map."""
     from home import models as home_models
 
-    site_models = [getattr(home_models, model_name) for model_name, *_titles in SITE_PAGES.values()]
+    models = {slug: getattr(home_models, model_name) for slug, (model_name, *_titles) in SITE_PAGES.items()}
     # Each new page reads its type's content type; the fifteen are read in one query (Django keeps them).
-    ContentType.objects.get_for_models(DisclosureIndexPage, *SECTION_MODELS, *site_models)
+    ContentType.objects.get_for_models(DisclosureIndexPage, *SECTION_MODELS, *models.values())
     disclosure_tree_ensure(site=site)
     home = site.root_page.specific
-    for model, (slug, (_model_name, title_ky, title_ru)) in zip(site_models, SITE_PAGES.items(), strict=True):
+    for slug, (_model_name, title_ky, title_ru) in SITE_PAGES.items():
+        model = models[slug]
         if model.objects.child_of(home).exists():
             continue
         bilingual_page_add(

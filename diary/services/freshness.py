@@ -39,7 +39,7 @@ _state = threading.local()
 
 
 def _versions_raise(model, ids: Iterable[int]) -> None:
-    """`model.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)`, in the SQL that builds: every
+    """`model.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)`, as the SQL it builds: every
     save of marks raises two versions, and building the queryset cost more than running it (about 0.3 ms a save)."""
     ids = sorted({int(pk) for pk in ids})
     if not ids:

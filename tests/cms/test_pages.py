@@ -87,7 +87,6 @@ def test_the_same_page_as_wagtails_save_revision_and_publish(news_index, signals
     assert [(name, sender) for name, sender, *_ in signals] == heard_theirs
     assert [(pk, revision) for _name, _sender, pk, revision in signals] == [(mine.pk, mine.live_revision_id)] * 2
     # Found by search and served to visitors.
-    assert list(NewsArticlePage.objects.live().filter(pk__in=[theirs.pk, mine.pk]).search("Жаңылык")) != []
     assert mine.pk in [page.pk for page in Page.objects.live().search("Жаңылык")]
     assert Client(HTTP_HOST="pages.localhost").get("/ky/news/ours/").status_code == 200
 
