@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from cms.env import env_bool, env_str
 
 from .base import *  # noqa: F403
-from .base import CACHES, DATABASES, MIDDLEWARE, REDIS_URL, STORAGES
+from .base import CACHES, DATABASES, MIDDLEWARE, REDIS_URL, STORAGES, VAR_DIR
 
 SECRET_KEY = env_str("SECRET_KEY", "test-only-insecure-key")
 ALLOWED_HOSTS = ["*"]
@@ -24,8 +24,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # A file, not memory, so that a Celery worker process can read what a test wrote.
-    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "mektep-test.sqlite3")}
+    (VAR_DIR / "test").mkdir(parents=True, exist_ok=True)
+    # A file, not memory, so that a Celery worker process can read what a test wrote; inside this checkout's var/,
+    # so that two checkouts on one machine never share a test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test" / "mektep-test.sqlite3")}
 # Parallel test processes (pytest-xdist: gw0, gw1, …) each take a Redis database of their own, since a test empties
 # the cache it uses; each also gets a database of its own from pytest-django.
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
