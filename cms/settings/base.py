@@ -116,6 +116,9 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
+# The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
+MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "cms.client.client_address"
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).
 # Language names are written in their own language, as every language switcher does.
@@ -260,6 +263,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "diary.api.base.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "30/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": MEKTEP_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mektep diary API",

@@ -13,6 +13,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from cms.client import client_address
 from diary.api.base import CREATED, DiaryAPIView, error_body
 from diary.api.serializers import (
     AccessCodeInput,
@@ -38,10 +39,6 @@ from diary.services.access import (
 )
 
 logger = logging.getLogger("diary.access")
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
 
 
 def token_response(user, status=200):

@@ -8,6 +8,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from cms.client import client_address
 from diary.exceptions import DiaryError
 from diary.services.access import access_code_redeem
 
@@ -55,7 +56,7 @@ class RedeemView(View):
                     code=form.cleaned_data["code"],
                     username=form.cleaned_data["username"],
                     password=form.cleaned_data["password"],
-                    client=request.META.get("REMOTE_ADDR", "unknown"),
+                    client=client_address(request),
                 )
             except DiaryError as error:
                 form.add_error(None, error.message)
