@@ -21,7 +21,7 @@ app.conf.beat_schedule = {
 def _prepare_embedded_broker() -> None:
     """The folder-based broker used when REDIS_URL is unset needs its folders to exist."""
     options = app.conf.broker_transport_options or {}
-    folders = [options.get(key) for key in ("data_folder_in", "data_folder_out", "processed_folder")]
+    folders = [options.get(key) for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")]
     backend = app.conf.result_backend or ""
     if backend.startswith("file://"):
         folders.append(backend.removeprefix("file://"))
