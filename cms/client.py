@@ -10,7 +10,12 @@ from django.conf import settings
 
 
 def client_address(request) -> str:
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request) or "unknown"
+
+
+def client_ip(request) -> str | None:
+    """The address, or None where the request has none (a login made in code): django-axes stores it as an IP."""
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = settings.MEKTEP_TRUSTED_PROXIES
     if proxies <= 0:
         return remote

@@ -118,7 +118,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
 # The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
 MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
-AXES_CLIENT_IP_CALLABLE = "cms.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "cms.client.client_ip"
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).
 # Language names are written in their own language, as every language switcher does.

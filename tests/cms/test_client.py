@@ -58,3 +58,12 @@ def test_the_lockout_counts_by_the_same_address(settings, request_from):
     settings.MEKTEP_TRUSTED_PROXIES = 1
     request = request_from("10.0.0.2", "1.2.3.4, 198.51.100.9")
     assert get_client_ip_address(request) == "198.51.100.9"
+
+
+def test_a_request_without_an_address_gives_the_lockout_none_to_store(settings):
+    from axes.helpers import get_client_ip_address
+    from django.http import HttpRequest
+
+    # A login made in code (the test client's login(), a management command) has no address; axes stores NULL.
+    assert get_client_ip_address(HttpRequest()) is None
+    assert client_address(HttpRequest()) == "unknown"
