@@ -183,7 +183,7 @@ def test_activity_counts_logins_entries_and_messages_per_user_and_role(quarter, 
 def test_the_xlsx_has_one_sheet_per_view_with_the_same_figures_set_up_for_printing(quarter):
     run = built(quarter, "progress", period=quarter.q1)
     workbook = load_workbook(run.xlsx.path)
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 9
     subjects = workbook.worksheets[1]
     header = [cell.value for cell in subjects[1]]
     values = {row[0]: dict(zip(header, row, strict=True)) for row in subjects.iter_rows(min_row=2, values_only=True)}
@@ -292,7 +292,7 @@ def sweep_at(moment: dt.datetime, capture) -> list[str]:
 def test_the_sweep_queues_a_months_activity_report_once_the_month_ended_in_bishkek(
     small_school, django_capture_on_commit_callbacks
 ):
-    september = f"{small_school.school.pk}:activity:2026-09"
+    september = f"{small_school.school.pk}:activity:2026-09:official:0"
     assert september not in sweep_at(
         at("2026-09-30", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks
     )
@@ -306,7 +306,7 @@ def test_the_sweep_queues_the_quarters_reports_once_the_final_grade_window_close
     small_school, django_capture_on_commit_callbacks
 ):
     """Q1 ends on 31 October; finals may be set until 2 November (D7)."""
-    keys = {f"{small_school.school.pk}:{kind}:quarter-1" for kind in ("progress", "compliance")}
+    keys = {f"{small_school.school.pk}:{kind}:2026-quarter-1:official:0" for kind in ("progress", "compliance")}
     last_minute = sweep_at(at("2026-11-02", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks)
     assert keys.isdisjoint(last_minute)
     assert keys <= set(sweep_at(at("2026-11-03", 0) + dt.timedelta(minutes=1), django_capture_on_commit_callbacks))
@@ -365,7 +365,7 @@ def test_a_report_that_keeps_failing_is_no_longer_queued_by_the_sweep(small_scho
         raise RuntimeError("bad data")
 
     monkeypatch.setitem(reports.BUILDERS, "compliance", broken)
-    key = f"{small_school.school.pk}:compliance:quarter-1"
+    key = f"{small_school.school.pk}:compliance:2026-quarter-1:official:0"
     for attempt in range(1, reports.MAX_ATTEMPTS + 1):
         (run,) = [
             r for r in reports.due_report_runs(school=small_school.school, today=dt.date(2026, 11, 20)) if r.key == key
