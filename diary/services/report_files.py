@@ -57,6 +57,9 @@ REASON_LABELS = {
     "finals_late": gettext_lazy("final grades set late"),
     "finals_missing": gettext_lazy("final grades missing"),
     "data_checks_missed": gettext_lazy("monthly data checks missed"),
+    "weeks_without_grades": gettext_lazy("weeks without grades"),
+    "weeks_without_attendance": gettext_lazy("weeks without attendance marked"),
+    "months_without_parent_mail": gettext_lazy("months without messages to parents"),
 }
 
 
@@ -193,7 +196,24 @@ def _compliance_views(summary: dict) -> list[ReportView]:
                 {**row, "reasons": [str(REASON_LABELS[reason]) for reason in row.get("reasons", [])]}
                 for row in summary.get("rows", [])
             ],
+        ),
+        # D12: the director's and deputies' monthly journal inspections.
+        ReportView(
+            "inspectors",
+            _("Journal inspections"),
+            [
+                ("inspector", _("inspector")),
+                *((f"month_{month}", month) for month in summary.get("months", [])),
+                ("inspections", _("inspections")),
+                ("months_without_inspection", _("months without an inspection")),
+            ],
+            [
+                {**row, **{f"month_{month['month']}": month["inspections"] for month in row["months"]}}
+                for row in summary["inspectors"]
+            ],
         )
+        if "inspectors" in summary
+        else None,
     ]
 
 
@@ -205,6 +225,7 @@ def _activity_views(summary: dict) -> list[ReportView]:
         ("topics", _("topics entered")),
         ("late_entries", _("late entries")),
         ("messages", _("messages sent")),
+        ("inspections", _("journal inspections")),
     ]
     role_labels = {
         "administration": _("administration"),
@@ -224,6 +245,15 @@ def _activity_views(summary: dict) -> list[ReportView]:
         ReportView(
             "users", _("Users"), [("name", _("name")), ("user", _("username")), ("role", _("role")), *counts], users
         ),
+        # D12: who inspected which journal this month, with the remarks.
+        ReportView(
+            "inspections",
+            _("Journal inspections"),
+            [("at", _("when")), ("inspector", _("inspector")), ("journal", _("journal")), ("remarks", _("remarks"))],
+            summary["inspections"],
+        )
+        if "inspections" in summary
+        else None,
     ]
 
 

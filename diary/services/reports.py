@@ -195,7 +195,7 @@ def _report_finish(*, run: ReportRun, attempt: int, summary: dict, xlsx: bytes, 
     )
     if locked is None:  # a later attempt took the run over; its result wins
         return None
-    name = f"{run.school_id}-{report_file_name(run)}"
+    name = f"{run.school_id}-{run.pk}-{report_file_name(run)}"
     locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
     locked.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
     locked.summary = summary
@@ -274,7 +274,11 @@ def report_summary_scoped(*, run: ReportRun, scope: ReportScope) -> dict | None:
     if summary is None or scope.whole:
         return summary
     if run.kind == ReportRun.Kind.COMPLIANCE:
-        return {**summary, "rows": [row for row in summary["rows"] if row.get("teacher_id") == scope.staff_id]}
+        return {
+            **summary,
+            "rows": [row for row in summary["rows"] if row.get("teacher_id") == scope.staff_id],
+            "inspectors": [row for row in summary.get("inspectors", []) if row["inspector_id"] == scope.staff_id],
+        }
     rows = [
         row
         for row in summary.get("rows", [])

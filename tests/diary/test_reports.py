@@ -26,6 +26,7 @@ from diary.services.finals import FinalChange, final_window_reopen, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
 from diary.services.marks import CellChange, marks_save
+from diary.services.messaging import thread_start
 from diary.services.report_files import cell_safe, report_xlsx
 from diary.services.reports import report_build, report_request
 from diary.services.staffing import student_move
@@ -95,6 +96,10 @@ def quarter(small_school):
     data_check_record(actor=s.homeroom.user, school_class=s.class_5a, on=dt.date(2026, 9, 15))
     data_check_record(actor=s.homeroom.user, school_class=s.class_5a, on=dt.date(2026, 10, 10))
     inspection_record(actor=s.director.user, journal=s.journal, remarks="", at=at("2026-10-05"))
+    # D11: the homeroom teacher writes to a parent of 5А in both months of the quarter.
+    for day in ("2026-09-18", "2026-10-16"):
+        with time_machine.travel(at(day), tick=False):
+            thread_start(sender=s.homeroom.user, recipient_ids=[s.parent.user_id], subject="Жетишкендиктер", body="…")
     s.mover, s.stayer, s.class_5b = mover, stayer, class_5b
     return s
 
@@ -159,8 +164,6 @@ def test_compliance_figures_and_the_bonus_verdict(quarter):
 
 
 def test_activity_counts_logins_entries_and_messages_per_user_and_role(quarter, client):
-    from diary.services.messaging import thread_start
-
     with_login = quarter.teacher.user
     with time_machine.travel(at("2026-11-03")):
         client.force_login(with_login)
