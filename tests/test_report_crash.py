@@ -72,7 +72,7 @@ def real_broker(redis_url):
 
 
 def test_a_worker_killed_mid_report_leaves_no_file_and_the_report_completes_once(real_broker, small_school, tmp_path):
-    from diary.services.reports import report_request
+    from diary.services.reports import report_file_name, report_request
     from diary.tasks import build_report
 
     for student, value in zip(small_school.students, (5, 4, 3), strict=True):
@@ -91,7 +91,7 @@ def test_a_worker_killed_mid_report_leaves_no_file_and_the_report_completes_once
         stop(first, signal.SIGKILL)  # no chance to clean up, acknowledge or mark anything
         run.refresh_from_db()
         assert (run.status, run.xlsx.name, run.pdf.name) == ("running", "", "")
-        files_of_run = f"{run.key.replace(':', '-')}*"
+        files_of_run = f"{run.school_id}-{run.pk}-{report_file_name(run)}*"
         assert list((Path(settings.MEDIA_ROOT) / "reports").glob(files_of_run)) == []
 
         second = start_worker(logs[1], delay=0)

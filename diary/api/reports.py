@@ -39,6 +39,9 @@ def report_data(request, run: ReportRun, scope) -> dict:
         "period": run.period.key if run.period_id else None,
         "month": run.month or None,
         "status": run.status,
+        # D14: built by the sweep after the window closed; a preview was built before it, its figures may change.
+        "official": run.official,
+        "preview": run.preview,
         "summary": report_summary_scoped(run=run, scope=scope),
         "files": files,
         "started_at": run.started_at,
@@ -74,7 +77,7 @@ class ReportsView(DiaryAPIView):
         run = report_request(
             actor=request.user, school=school, kind=kind, period=period, month=data.validated_data.get("month", "")
         )
-        return Response({"id": run.pk, "status": run.status}, status=ACCEPTED)
+        return Response({"id": run.pk, "status": run.status, "official": run.official}, status=ACCEPTED)
 
 
 class ReportView(DiaryAPIView):

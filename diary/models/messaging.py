@@ -42,7 +42,12 @@ class Message(SchoolOwned):
 
 
 class ReportRun(SchoolOwned):
-    """D14: one build of one report for one school and period or month; the key makes asking twice one run."""
+    """D14: one build of one report for one school and period or month, of the data in one state.
+
+    The key holds the state of the data (`data_state`, diary/services/report_state.py) for a run someone asked for,
+    so asking twice with nothing changed is one run and asking after a change is a new one; the sweep's official
+    run holds the reopenings of its period instead, so a reopened final-grade window brings a new official run.
+    """
 
     class Kind(models.TextChoices):
         ACTIVITY = "activity", _("activity report")
@@ -69,11 +74,18 @@ class ReportRun(SchoolOwned):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # D14: the state of the data the run was built from (the state when asked for, until it is built).
+    data_state = models.CharField(_("state of the data"), max_length=64, blank=True)
+    # D14: built by the sweep after the period's final-grade window (or the month) closed.
+    official = models.BooleanField(_("official"), default=False)
+    # D14: built before the window closed: the figures may still change.
+    preview = models.BooleanField(_("preview"), default=False)
 
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["school", "kind", "period", "month", "data_state"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.period or self.month}"
@@ -87,12 +99,13 @@ class ReportRun(SchoolOwned):
 
 
 class Reminder(SchoolOwned):
-    """A reminder sent by the sweep (D5, D7, D11); the key makes each reminder go out once."""
+    """A reminder sent by the sweep (D5, D7, D11, D12); the key makes each reminder go out once."""
 
     class Kind(models.TextChoices):
         WEEKLY_ENTRIES = "weekly_entries", _("marks or topics of last week missing")
         FINALS = "finals", _("final grades missing")
         DATA_CHECK = "data_check", _("monthly data check due")
+        INSPECTION = "inspection", _("monthly journal inspection due")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     key = models.CharField(max_length=160, unique=True)

@@ -1,10 +1,11 @@
-"""Reminders the sweep sends (D5, D7, D11), each once: the `Reminder` row's unique key says it went out.
+"""Reminders the sweep sends (D5, D7, D11, D12), each once: the `Reminder` row's unique key says it went out.
 
 - D5: on Monday from 08:00 (school time), a teacher whose journals have lessons of last week with no topic, or with
   nothing entered (no mark and no attendance), is reminded: the deadline is that Monday.
 - D7: on the last day before a period's final-grade window closes and on its closing day, a teacher with students
   still without a final grade is reminded.
 - D11 (interpretation): from the 20th of a month, the homeroom teacher of a class with no data check that month.
+- D12 (interpretation): from the 20th of a month, the director or a deputy who inspected no journal that month.
 """
 
 import datetime as dt
@@ -15,11 +16,12 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from diary.models import Journal, Lesson, Mark, Period, Reminder, School, SchoolClass, StaffMember
+from diary.models import Inspection, Journal, Lesson, Mark, Period, Reminder, School, SchoolClass, StaffMember
 from diary.services.calendar import week_start
 from diary.services.data_checks import data_check_due
 from diary.services.messaging import notice_send
 from diary.services.report_compliance import finals_missing_by_journal
+from diary.services.report_duties import inspectors_of
 
 WEEKLY_REMINDER_HOUR = 8
 DATA_CHECK_REMINDER_DAY = 20
@@ -151,5 +153,31 @@ def data_check_remind(school: School, now: dt.datetime | None = None) -> list[st
             ) % {"class": school_class.code}
         key = f"data_check:{school.pk}:{school_class.pk}:{today:%Y-%m}"
         if _remind(school=school, staff=staff, kind=Reminder.Kind.DATA_CHECK, key=key, subject=subject, body=body):
+            sent.append(key)
+    return sent
+
+
+def inspection_remind(school: School, now: dt.datetime | None = None) -> list[str]:
+    """D12: from the 20th, the director and deputies who have not inspected a journal this month."""
+    today = timezone.localdate(now or timezone.now())
+    if today.day < DATA_CHECK_REMINDER_DAY:
+        return []
+    inspected = set(
+        Inspection.objects.filter(school=school, at__date__gte=today.replace(day=1), at__date__lte=today).values_list(
+            "inspector_id", flat=True
+        )
+    )
+    sent = []
+    for staff in inspectors_of(school):
+        if staff.pk in inspected:
+            continue
+        with translation.override(settings_language()):
+            subject = _("Reminder: the monthly journal inspection")
+            body = _(
+                "You have not inspected a journal this month. The director and deputy directors inspect the journals "
+                "at least once a month; record the inspection, with your remarks, in the diary before the month ends."
+            )
+        key = f"inspection:{school.pk}:{staff.pk}:{today:%Y-%m}"
+        if _remind(school=school, staff=staff, kind=Reminder.Kind.INSPECTION, key=key, subject=subject, body=body):
             sent.append(key)
     return sent

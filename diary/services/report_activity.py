@@ -1,7 +1,8 @@
 """D14: the monthly user-activity report, computed in the database, and the login record it counts.
 
 Per account of the school: logins, marks, attendance and topics entered (from the audit trail, D16), late entries
-(D5) and messages sent (D13); then totals per role (administration, teacher, student, guardian).
+(D5), messages sent (D13) and journal inspections made (D12); then totals per role (administration, teacher, student,
+guardian), and the month's inspections one by one (D12: who, when, which journal, remarks).
 """
 
 import datetime as dt
@@ -9,13 +10,24 @@ import zoneinfo
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from diary.models import Attendance, AuditEntry, Guardian, LoginEvent, Message, School, StaffMember, Student
+from diary.models import (
+    Attendance,
+    AuditEntry,
+    Guardian,
+    Inspection,
+    LoginEvent,
+    Message,
+    School,
+    StaffMember,
+    Student,
+)
 from diary.permissions import school_of
 from diary.services.report_compliance import late_entries_by_user
 
 ROLES = ("administration", "teacher", "student", "guardian")
-COUNTS = ("logins", "marks", "attendance", "topics", "late_entries", "messages")
+COUNTS = ("logins", "marks", "attendance", "topics", "late_entries", "messages", "inspections")
 
 
 def login_record(*, user, channel: str) -> LoginEvent | None:
@@ -78,6 +90,15 @@ def activity_summary(*, school: School, month: str) -> dict:
         .annotate(n=Count("pk"))
         .values_list("sender_id", "n")
     )
+    # D12: the director's and deputies' journal inspections of the month.
+    inspections = list(
+        Inspection.objects.filter(school=school, at__gte=start, at__lt=end)
+        .select_related("inspector", "journal__school_class", "journal__subject", "journal__subgroup")
+        .order_by("at", "pk")
+    )
+    inspected: dict[int, int] = {}
+    for inspection in inspections:
+        inspected[inspection.inspector.user_id] = inspected.get(inspection.inspector.user_id, 0) + 1
     rows = []
     roles = {role: {"users": 0, "active": 0, **dict.fromkeys(COUNTS, 0)} for role in ROLES}
     for user_id, account in _accounts(school).items():
@@ -90,6 +111,7 @@ def activity_summary(*, school: School, month: str) -> dict:
             "topics": made.get("topics", 0),
             "late_entries": late.get(user_id, 0),
             "messages": messages.get(user_id, 0),
+            "inspections": inspected.get(user_id, 0),
         }
         rows.append(row)
         totals = roles[row["role"]]
@@ -98,4 +120,19 @@ def activity_summary(*, school: School, month: str) -> dict:
         for key in COUNTS:
             totals[key] += row[key]
     rows.sort(key=lambda row: (ROLES.index(row["role"]), row["name"], row["user"]))
-    return {"month": month, "rows": rows, "roles": roles}
+    return {
+        "month": month,
+        "rows": rows,
+        "roles": roles,
+        "inspections": [
+            {
+                "at": timezone.localtime(inspection.at).strftime("%d.%m.%Y %H:%M"),
+                "inspector": inspection.inspector.short_name,
+                "inspector_id": inspection.inspector_id,
+                "journal": str(inspection.journal),
+                "journal_id": inspection.journal_id,
+                "remarks": inspection.remarks,
+            }
+            for inspection in inspections
+        ],
+    }

@@ -7,7 +7,13 @@ One row per teacher and homeroom teacher of the school, over the period's dates:
   of a journal with lessons in the period (enrolled at its end, outside the no-marks grade levels) with no final;
 - data_checks_missed (D11): months of the period without a data check of a class the teacher leads;
 - journals_inspected (D12): how many of the teacher's journals the director or a deputy inspected in the period;
+- weeks / weeks_without_grades / weeks_without_attendance (D18): weeks with lessons, and those with no grade or
+  nothing entered (diary/services/report_duties.py);
+- parent_mail / months_without_parent_mail (D11): a homeroom teacher's messages to the parents of their classes per
+  month, and the ended months of the period without one;
 - eligible: true when none of the above shows a breach; `reasons` lists the breaches by name.
+
+`inspectors` (D12): per director and deputy, the inspections per month and the ended months without one.
 """
 
 import datetime as dt
@@ -29,8 +35,20 @@ from diary.models import (
     StaffMember,
     SubgroupMembership,
 )
+from diary.services.report_duties import (
+    inspections_by_inspector,
+    inspectors_of,
+    local_midnight,
+    month_key,
+    months_ended,
+    parent_mail_by_homeroom,
+    weekly_entries_by_teacher,
+)
 
-BREACHES = ("lessons_without_topic", "late_entries", "finals_late", "finals_missing", "data_checks_missed")
+BREACHES = (
+    "lessons_without_topic", "late_entries", "finals_late", "finals_missing", "data_checks_missed",
+    "weeks_without_grades", "weeks_without_attendance", "months_without_parent_mail",
+)  # fmt: skip
 ENTRY_FIELDS = (AuditEntry.Field.GRADES, AuditEntry.Field.ATTENDANCE, AuditEntry.Field.TOPIC)
 
 
@@ -148,6 +166,14 @@ def compliance_summary(*, period: Period) -> dict:
         .values_list("school_class_id", "month")
         .distinct()
     }
+    today = timezone.localdate()
+    start, end = local_midnight(months[0]), local_midnight(_next_month(months[-1]))
+    ended = [month_key(month) for month in months_ended(months, today)]
+    weekly = weekly_entries_by_teacher(period=period, today=today)
+    parent_mail = parent_mail_by_homeroom(
+        school=school, classes=[(class_id, homeroom_id) for class_id, _code, homeroom_id in classes], start=start,
+        end=end,
+    )  # fmt: skip
     led: dict[int, list[str]] = {}
     checks_missed: dict[int, int] = {}
     for class_id, code, homeroom_id in classes:
@@ -172,14 +198,39 @@ def compliance_summary(*, period: Period) -> dict:
             "finals_missing": finals_missing.get(member.pk, 0),
             "data_checks_missed": checks_missed.get(member.pk, 0),
             "journals_inspected": inspected.get(member.pk, 0),
+            **weekly.get(member.pk, {"weeks": 0, "weeks_without_grades": 0, "weeks_without_attendance": 0}),
         }
+        if member.pk in led:  # D11: measured per homeroom teacher per month
+            sent = parent_mail.get(member.pk, {})
+            row["parent_mail"] = [
+                {"month": month_key(month), "messages": sent.get(month_key(month), 0)} for month in months
+            ]
+            row["months_without_parent_mail"] = sum(1 for month in ended if not sent.get(month))
+        else:
+            row["parent_mail"], row["months_without_parent_mail"] = [], 0
         row["reasons"] = [name for name in BREACHES if row[name]]
         row["eligible"] = not row["reasons"]
         rows.append(row)
+    inspections = inspections_by_inspector(school=school, start=start, end=end)
+    inspectors = []
+    for member in inspectors_of(school):
+        made = inspections.get(member.pk, {})
+        inspectors.append(
+            {
+                "inspector": member.short_name,
+                "inspector_id": member.pk,
+                "inspections": sum(made.values()),
+                "months": [
+                    {"month": month_key(month), "inspections": made.get(month_key(month), 0)} for month in months
+                ],
+                "months_without_inspection": sum(1 for month in ended if not made.get(month)),
+            }
+        )
     return {
         "rows": rows,
         "months": [month.strftime("%Y-%m") for month in months],
         "eligible": sum(1 for row in rows if row["eligible"]),
+        "inspectors": inspectors,
     }
 
 

@@ -13,6 +13,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from diary.services.report_progress import COUNTS
+
 # Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -55,16 +57,18 @@ REASON_LABELS = {
     "finals_late": gettext_lazy("final grades set late"),
     "finals_missing": gettext_lazy("final grades missing"),
     "data_checks_missed": gettext_lazy("monthly data checks missed"),
+    "weeks_without_grades": gettext_lazy("weeks without grades"),
+    "weeks_without_attendance": gettext_lazy("weeks without attendance marked"),
+    "months_without_parent_mail": gettext_lazy("months without messages to parents"),
 }
 
 
-def _rate_columns() -> list[tuple[str, str]]:
+def _scale_columns(scale: list[int] | None = None) -> list[tuple[str, str]]:
+    """N, one column per grade of the school's scale (D14: not a fixed 5, 4, 3, 2), n/a and the rates."""
+    grades = [(f"grade_{grade}", str(grade)) for grade in scale] if scale else [(key, key[1]) for key in COUNTS[:4]]
     return [
         ("n", "N"),
-        ("n5", "5"),
-        ("n4", "4"),
-        ("n3", "3"),
-        ("n2", "2"),
+        *grades,
         ("na", _("n/a")),
         ("progress", _("progress, %")),
         ("quality", _("quality, %")),
@@ -77,9 +81,29 @@ def _missed_columns() -> list[tuple[str, str]]:
     return [("missed", _("lessons missed")), ("excused", _("excused")), ("unexcused", _("unexcused"))]
 
 
+def _with_grades(rows: list[dict]) -> list[dict]:
+    """Rows with their count of each grade of the scale as columns of their own."""
+    return [{**row, **{f"grade_{grade}": n for grade, n in (row.get("grades") or {}).items()}} for row in rows]
+
+
 def _progress_views(summary: dict) -> list[ReportView]:
     attendance = summary.get("attendance") or {"classes": [], "months": []}
+    scale = summary.get("scale")
+    if scale:
+        summary = {
+            **summary,
+            **{
+                name: _with_grades(summary[name])
+                for name in ("rows", "classes", "grades", "teachers", "subjects")
+                if name in summary
+            },
+            "school": _with_grades([summary.get("school", {})])[0],
+        }
     classes = summary.get("classes", [])
+
+    def _rate_columns() -> list[tuple[str, str]]:
+        return _scale_columns(scale)
+
     return [
         ReportView(
             "classes",
@@ -133,6 +157,23 @@ def _progress_views(summary: dict) -> list[ReportView]:
                 for row in summary.get("students", [])
             ],
         ),
+        # D14: the school report rolled up per teacher and per subject (after the views clients know by position).
+        ReportView(
+            "teachers",
+            _("By teacher"),
+            [("teacher", _("teacher")), ("journals", _("journals")), *_rate_columns()],
+            summary.get("teachers", []),
+        )
+        if "teachers" in summary
+        else None,
+        ReportView(
+            "subjects_school",
+            _("By subject"),
+            [("subject", _("subject")), ("journals", _("journals")), *_rate_columns()],
+            summary.get("subjects", []),
+        )
+        if "subjects" in summary
+        else None,
     ]
 
 
@@ -155,7 +196,24 @@ def _compliance_views(summary: dict) -> list[ReportView]:
                 {**row, "reasons": [str(REASON_LABELS[reason]) for reason in row.get("reasons", [])]}
                 for row in summary.get("rows", [])
             ],
+        ),
+        # D12: the director's and deputies' monthly journal inspections.
+        ReportView(
+            "inspectors",
+            _("Journal inspections"),
+            [
+                ("inspector", _("inspector")),
+                *((f"month_{month}", month) for month in summary.get("months", [])),
+                ("inspections", _("inspections")),
+                ("months_without_inspection", _("months without an inspection")),
+            ],
+            [
+                {**row, **{f"month_{month['month']}": month["inspections"] for month in row["months"]}}
+                for row in summary["inspectors"]
+            ],
         )
+        if "inspectors" in summary
+        else None,
     ]
 
 
@@ -167,6 +225,7 @@ def _activity_views(summary: dict) -> list[ReportView]:
         ("topics", _("topics entered")),
         ("late_entries", _("late entries")),
         ("messages", _("messages sent")),
+        ("inspections", _("journal inspections")),
     ]
     role_labels = {
         "administration": _("administration"),
@@ -186,6 +245,15 @@ def _activity_views(summary: dict) -> list[ReportView]:
         ReportView(
             "users", _("Users"), [("name", _("name")), ("user", _("username")), ("role", _("role")), *counts], users
         ),
+        # D12: who inspected which journal this month, with the remarks.
+        ReportView(
+            "inspections",
+            _("Journal inspections"),
+            [("at", _("when")), ("inspector", _("inspector")), ("journal", _("journal")), ("remarks", _("remarks"))],
+            summary["inspections"],
+        )
+        if "inspections" in summary
+        else None,
     ]
 
 
@@ -242,8 +310,11 @@ def _number(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def report_xlsx(*, kind: str, summary: dict, title: str, language: str) -> bytes:
-    """The XLSX: one sheet per view; landscape, fitted to the page width, header row repeated and frozen."""
+def report_xlsx(*, kind: str, summary: dict, title: str, language: str, notice: str = "") -> bytes:
+    """The XLSX: one sheet per view; landscape, fitted to the page width, header row repeated and frozen.
+
+    D14: a notice (a preview's) opens the workbook on a sheet of its own and is printed in every sheet's header.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -252,6 +323,14 @@ def report_xlsx(*, kind: str, summary: dict, title: str, language: str) -> bytes
         views = report_views(kind, summary)
         workbook = Workbook()
         workbook.remove(workbook.active)
+        if notice:
+            about = workbook.create_sheet(title=_sheet_title(_("About this report")))
+            about.append([cell_safe(title)])
+            about.append([cell_safe(notice)])
+            about["A1"].font = Font(bold=True)
+            about["A2"].font = Font(bold=True, color="B8433B")
+            about.column_dimensions["A"].width = 100
+        heading = f"{title} · {notice}" if notice else title
         for view in views:
             sheet = workbook.create_sheet(title=_sheet_title(view.title))
             sheet.append([cell_safe(str(label)) for _key, label in view.columns])
@@ -265,7 +344,7 @@ def report_xlsx(*, kind: str, summary: dict, title: str, language: str) -> bytes
             sheet.page_setup.fitToWidth = 1
             sheet.page_setup.fitToHeight = 0
             sheet.sheet_properties.pageSetUpPr.fitToPage = True
-            sheet.oddHeader.center.text = cell_safe(title)
+            sheet.oddHeader.center.text = cell_safe(heading)
             for index, (_key, label) in enumerate(view.columns, start=1):
                 sheet.column_dimensions[get_column_letter(index)].width = max(8, min(40, len(str(label)) + 4))
         buffer = io.BytesIO()

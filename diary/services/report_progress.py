@@ -6,13 +6,18 @@ progress = (n5 + n4 + n3) / N, quality = (n5 + n4) / N, СОУ = (100·n5 + 64·
 and the average of the current marks; percentages are rounded half-up to 0.1. The same counts are summed per
 class, per grade level and for the school; attendance counts the lessons missed (excused: "excused" and "sick";
 unexcused: "absent") per class and per month; and the students with a 2 or "not assessed" in any subject are listed.
+The school report is also rolled up per teacher and per subject (across classes).
+
+Counts follow the school's scale (D9: a per-school setting): every grade of the scale is counted (`grades`), and
+the formulas' 5, 4, 3 and 2 are the scale's highest grade, the next, the third, and every lower grade
+*(interpretation; on the default 2–5 scale they are the grades themselves)*.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, Sum
 
-from diary.models import Attendance, FinalGrade, Journal, Mark, Period
+from diary.models import Attendance, FinalGrade, Journal, Mark, Period, School
 
 TENTH = Decimal("0.1")
 COUNTS = ("n5", "n4", "n3", "n2", "na")
@@ -20,6 +25,22 @@ JOURNAL_COLUMNS = (
     "school_class__code", "school_class__grade", "subject__name_ky", "subject__name_ru", "teacher__last_name",
     "teacher__first_name", "subgroup__name",
 )  # fmt: skip
+
+
+def grade_bands(school: School) -> dict[str, list[int]]:
+    """D14: the grades of the school's scale that count as the formulas' 5, 4, 3 and 2 (see the module's note)."""
+    top, scale = school.scale_max, set(school.scale)
+    return {
+        "n5": [top],
+        "n4": [grade for grade in (top - 1,) if grade in scale],
+        "n3": [grade for grade in (top - 2,) if grade in scale],
+        "n2": [grade for grade in school.scale if grade < top - 2],
+    }
+
+
+def _band_counts(per_grade: dict[int, int], bands: dict[str, list[int]], na: int) -> dict:
+    """n5 … n2 and na of one group from its count of each grade of the scale."""
+    return {**{key: sum(per_grade.get(grade, 0) for grade in grades) for key, grades in bands.items()}, "na": na}
 
 
 def _round(value: Decimal | None) -> float | None:
@@ -48,14 +69,15 @@ def _average(total, count) -> float | None:
 
 def progress_summary(*, period: Period) -> dict:
     """`{rows: [{class, subject, teacher, n, n5, n4, n3, n2, na, progress, quality, sou, average}], school: {…}}`."""
+    school = period.school
+    scale = list(school.scale)
+    bands = grade_bands(school)
     finals = (
         FinalGrade.objects.filter(period=period)
         .values("journal_id")
         .annotate(
-            n5=Count("pk", filter=Q(grade=5)),
-            n4=Count("pk", filter=Q(grade=4)),
-            n3=Count("pk", filter=Q(grade=3)),
-            n2=Count("pk", filter=Q(grade=2)),
+            # D9, D14: one count per grade of the school's scale, not a fixed 5, 4, 3, 2.
+            **{f"grade_{grade}": Count("pk", filter=Q(grade=grade)) for grade in scale},
             na=Count("pk", filter=Q(value=FinalGrade.NOT_ASSESSED)),
         )
     )
@@ -77,7 +99,13 @@ def progress_summary(*, period: Period) -> dict:
         )
         .order_by()
     )
-    by_journal = {row["journal_id"]: row for row in finals}
+    by_journal = {}
+    for row in finals:
+        per_grade = {grade: row[f"grade_{grade}"] for grade in scale}
+        by_journal[row["journal_id"]] = {
+            **_band_counts(per_grade, bands, row["na"]),
+            "grades": {str(grade): per_grade[grade] for grade in scale},
+        }
     marks_by_journal: dict[int, dict] = {}
     for row in marks:
         entry = marks_by_journal.setdefault(
@@ -95,9 +123,13 @@ def progress_summary(*, period: Period) -> dict:
     )
     rows = []
     school_counts = dict.fromkeys(COUNTS, 0)
+    school_grades = dict.fromkeys((str(grade) for grade in scale), 0)
     school_total = school_count = 0
     for journal in journals:
         counts = {key: by_journal.get(journal.pk, {}).get(key, 0) for key in COUNTS}
+        grades = by_journal.get(journal.pk, {}).get("grades") or dict.fromkeys(school_grades, 0)
+        for grade, count in grades.items():
+            school_grades[grade] += count
         mark_row = marks_by_journal.get(journal.pk, {"total": 0, "count": 0})
         for key in COUNTS:
             school_counts[key] += counts[key]
@@ -110,20 +142,94 @@ def progress_summary(*, period: Period) -> dict:
                 "teacher": journal.teacher.short_name,
                 "teacher_id": journal.teacher_id,
                 "journal_id": journal.pk,
+                "subject_id": journal.subject_id,
                 **counts,
                 **rates(counts),
                 "average": _average(mark_row["total"], mark_row["count"]),
+                "grades": grades,
             }
         )
-    classes, grades = _groups(rows, journals, by_journal, marks_by_journal)
+    classes, grade_levels = _groups(rows, journals, by_journal, marks_by_journal)
+    teachers, subjects = _rollups(journals, by_journal, marks_by_journal)
     return {
+        "scale": sorted(scale, reverse=True),
         "rows": rows,
         "classes": classes,
-        "grades": grades,
-        "school": {**school_counts, **rates(school_counts), "average": _average(school_total, school_count)},
+        "grades": grade_levels,
+        "teachers": teachers,
+        "subjects": subjects,
+        "school": {
+            **school_counts,
+            **rates(school_counts),
+            "average": _average(school_total, school_count),
+            "grades": school_grades,
+        },
         "attendance": _attendance(marks, {journal.pk: journal.school_class for journal in journals}),
-        "students": struggling_students(period=period),
+        "students": struggling_students(period=period, failing=bands["n2"]),
     }
+
+
+def _rollups(journals, by_journal, marks_by_journal) -> tuple[list[dict], list[dict]]:
+    """D14: the school report per teacher and per subject (all of a subject's classes and subgroups), with the
+    rows' figures; averages weighted by the marks themselves."""
+    per_teacher: dict[int, dict] = {}
+    per_subject: dict[int, dict] = {}
+    for journal in journals:
+        counts = by_journal.get(journal.pk, {})
+        mark_row = marks_by_journal.get(journal.pk, {"total": 0, "count": 0})
+        for group, key, label in (
+            (
+                per_teacher,
+                journal.teacher_id,
+                {"teacher": journal.teacher.short_name, "teacher_id": journal.teacher_id},
+            ),
+            (per_subject, journal.subject_id, {"subject": journal.subject.name, "subject_id": journal.subject_id}),
+        ):
+            entry = group.setdefault(
+                key, {**label, **dict.fromkeys(COUNTS, 0), "grades": {}, "journals": 0, "total": 0, "count": 0}
+            )
+            for name in COUNTS:
+                entry[name] += counts.get(name, 0)
+            _grades_add(entry["grades"], counts.get("grades"))
+            entry["journals"] += 1
+            entry["total"] += mark_row["total"]
+            entry["count"] += mark_row["count"]
+
+    def finish(entry: dict) -> dict:
+        total, count = entry.pop("total"), entry.pop("count")
+        return {**entry, **rates(entry), "average": _average(total, count)}
+
+    teachers = sorted(
+        (finish(entry) for entry in per_teacher.values()), key=lambda row: (row["teacher"], row["teacher_id"])
+    )
+    subjects = sorted(
+        (finish(entry) for entry in per_subject.values()), key=lambda row: (row["subject"], row["subject_id"])
+    )
+    return teachers, subjects
+
+
+def _grades_add(total: dict[str, int], grades: dict[str, int] | None) -> None:
+    for grade, count in (grades or {}).items():
+        total[grade] = total.get(grade, 0) + count
+
+
+def rollup_rows(rows: list[dict], key: str, label: str) -> list[dict]:
+    """Rows summed per `key` (e.g. per teacher), for a summary cut down to one viewer's rows (D15): counts and
+    rates only, the average of marks cannot be folded from the rows' averages."""
+    groups: dict = {}
+    for row in rows:
+        entry = groups.setdefault(
+            row[key], {label: row[label], key: row[key], **dict.fromkeys(COUNTS, 0), "journals": 0}
+        )
+        entry.setdefault("grades", {})
+        for name in COUNTS:
+            entry[name] += row[name]
+        _grades_add(entry["grades"], row.get("grades"))
+        entry["journals"] += 1
+    return sorted(
+        ({**entry, **rates(entry), "average": None} for entry in groups.values()),
+        key=lambda row: (row[label], row[key]),
+    )
 
 
 def _groups(rows, journals, by_journal, marks_by_journal) -> tuple[list[dict], list[dict]]:
@@ -135,9 +241,12 @@ def _groups(rows, journals, by_journal, marks_by_journal) -> tuple[list[dict], l
         mark_row = marks_by_journal.get(journal.pk, {"total": 0, "count": 0})
         grade = journal.school_class.grade
         for key, group in ((journal.school_class.code, per_class), (grade, per_grade)):
-            entry = group.setdefault(key, {"grade": grade, **dict.fromkeys(COUNTS, 0), "total": 0, "count": 0})
+            entry = group.setdefault(
+                key, {"grade": grade, **dict.fromkeys(COUNTS, 0), "grades": {}, "total": 0, "count": 0}
+            )
             for name in COUNTS:
                 entry[name] += counts.get(name, 0)
+            _grades_add(entry["grades"], counts.get("grades"))
             entry["total"] += mark_row["total"]
             entry["count"] += mark_row["count"]
 
@@ -193,11 +302,13 @@ def _attendance(rows: list[dict], class_of: dict) -> dict:
     }
 
 
-def struggling_students(*, period: Period) -> list[dict]:
-    """The students with a final 2 or "not assessed" in any subject of the period, by class and name."""
+def struggling_students(*, period: Period, failing: list[int] | None = None) -> list[dict]:
+    """The students with a failing final (a 2 on the default scale) or "not assessed" in any subject of the period,
+    by class and name."""
+    failing = grade_bands(period.school)["n2"] if failing is None else failing
     finals = (
         FinalGrade.objects.filter(period=period)
-        .filter(Q(grade=2) | Q(value=FinalGrade.NOT_ASSESSED))
+        .filter(Q(grade__in=failing) | Q(value=FinalGrade.NOT_ASSESSED))
         .select_related("student", "subject", "journal__school_class")
         .order_by("journal__school_class__grade", "journal__school_class__code", "student__last_name", "subject__name")
     )

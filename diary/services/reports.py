@@ -1,4 +1,5 @@
-"""Report runs (D14): asking for a report records one run per (school, kind, period or month)."""
+"""Report runs (D14): one run per report and state of its data (diary/services/report_state.py), and the official
+runs the sweep builds once a period's final-grade window or a month has closed."""
 
 import datetime as dt
 import re
@@ -17,18 +18,25 @@ from diary.permissions import ReportScope, is_administration, report_scope, staf
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import compliance_summary
 from diary.services.report_files import report_pdf, report_xlsx
-from diary.services.report_progress import COUNTS, progress_summary, rates
+from diary.services.report_progress import COUNTS, progress_summary, rates, rollup_rows
+from diary.services.report_state import final_window_closes, official_generation, report_closes, report_data_state
 
 MONTH_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 
 
 def report_key(*, school: School, kind: str, period: Period | None, month: str) -> str:
-    return f"{school.pk}:{kind}:{period.key if period else month}"
+    """The report a run is of: school, kind and period (with its school year, D3) or month."""
+    return f"{school.pk}:{kind}:{report_period_label(period=period, month=month)}"
+
+
+def report_period_label(*, period: Period | None, month: str) -> str:
+    return f"{period.year.start.year}-{period.key}" if period is not None else month
 
 
 @transaction.atomic
 def report_request(*, actor, school: School, kind: str, period: Period | None = None, month: str = "") -> ReportRun:
-    """The run for this report, created the first time it is asked for; asking again returns the same run."""
+    """D14: the run of this report for the data as they are now: the run already asked for (or the official run)
+    when nothing it counts changed since, otherwise a new run, built in the background."""
     staff = staff_member_of(actor, school)
     if staff is None:
         raise DiaryPermissionDenied(_("Only the school's staff may ask for reports."))
@@ -46,22 +54,33 @@ def report_request(*, actor, school: School, kind: str, period: Period | None = 
         if period is None:
             raise DiaryValidationError(_("Unknown report."), fields={"period": [_("Choose a period.")]})
         month = ""
-    key = report_key(school=school, kind=kind, period=period, month=month)
-    run = ReportRun.objects.filter(key=key).first()
+    state = report_data_state(school=school, kind=kind, period=period, month=month)
+    run = (
+        ReportRun.objects.filter(school=school, kind=kind, period=period, month=month, data_state=state)
+        .order_by("-official", "-pk")
+        .first()
+    )
     if run is not None:
+        if run.status == ReportRun.Status.FAILED:
+            _build_enqueue(run)  # asked again: another attempt
         return run
+    key = f"{report_key(school=school, kind=kind, period=period, month=month)}:{state}"
     try:
         with transaction.atomic():
             run = ReportRun.objects.create(
-                school=school, kind=kind, period=period, month=month, key=key, requested_by=actor
+                school=school, kind=kind, period=period, month=month, key=key, requested_by=actor, data_state=state
             )
     except IntegrityError:
         return ReportRun.objects.get(key=key)
+    _build_enqueue(run)
+    return run
+
+
+def _build_enqueue(run: ReportRun) -> None:
     from diary.services.background import task_enqueue
     from diary.tasks import build_report  # the task module imports this one
 
     transaction.on_commit(lambda: task_enqueue(build_report, run.pk))
-    return run
 
 
 def _period_builder(summary):
@@ -112,12 +131,25 @@ def report_title(run: ReportRun) -> str:
     return f"{run.get_kind_display()} · {with_period} · {run.school.name}"
 
 
+def report_notice(run: ReportRun) -> str:
+    """D14: what a run's files and screens say about it in the active language: a preview's figures may change."""
+    if run.preview:
+        return _("Preview: built before the final grades were closed; the figures may still change.")
+    return ""
+
+
+def report_file_name(run: ReportRun) -> str:
+    """A file's name without its extension: kind, period or month, and whether it is a preview (D14)."""
+    name = f"{run.kind}-{report_period_label(period=run.period, month=run.month)}"
+    return f"{name}-preview" if run.preview else name
+
+
 def report_files_render(*, run: ReportRun, summary: dict, language: str) -> tuple[bytes, bytes]:
     """The XLSX and the PDF of a summary, as bytes, in `language`."""
     with translation.override(language):
-        title = report_title(run)
-    xlsx = report_xlsx(kind=run.kind, summary=summary, title=title, language=language)
-    pdf = report_pdf(kind=run.kind, summary=summary, title=title, language=language)
+        title, notice = report_title(run), report_notice(run)
+    xlsx = report_xlsx(kind=run.kind, summary=summary, title=title, language=language, notice=notice)
+    pdf = report_pdf(kind=run.kind, summary=summary, title=title, language=language, subtitle=notice)
     return xlsx, pdf
 
 
@@ -140,6 +172,9 @@ def report_build(*, run_id: int) -> ReportRun | None:
         return None
     attempt = run.attempts
     try:
+        # D14: the state is read before the figures, so a change made while building makes the next ask a new run.
+        run.data_state = report_data_state(school=run.school, kind=run.kind, period=run.period, month=run.month)
+        run.preview = timezone.localdate() <= report_closes(period=run.period, month=run.month)
         summary = BUILDERS[run.kind](run)
         _test_delay()
         xlsx, pdf = report_files_render(run=run, summary=summary, language=settings.LANGUAGE_CODE)
@@ -160,41 +195,66 @@ def _report_finish(*, run: ReportRun, attempt: int, summary: dict, xlsx: bytes, 
     )
     if locked is None:  # a later attempt took the run over; its result wins
         return None
-    name = run.key.replace(":", "-")
+    name = f"{run.school_id}-{run.pk}-{report_file_name(run)}"
     locked.xlsx.save(f"{name}.xlsx", ContentFile(xlsx), save=False)
     locked.pdf.save(f"{name}.pdf", ContentFile(pdf), save=False)
     locked.summary = summary
     locked.status = ReportRun.Status.DONE
     locked.finished_at = timezone.now()
     locked.error = ""
-    locked.save(update_fields=["summary", "status", "finished_at", "error", "xlsx", "pdf", "updated_at"])
+    locked.data_state, locked.preview = run.data_state, run.preview
+    locked.save(
+        update_fields=[
+            "summary", "status", "finished_at", "error", "xlsx", "pdf", "data_state", "preview", "updated_at",
+        ]
+    )  # fmt: skip
     return locked
 
 
-def _due_run(school: School, kind: str, period: Period | None = None, month: str = "") -> ReportRun:
-    key = report_key(school=school, kind=kind, period=period, month=month)
-    run, _created = ReportRun.objects.get_or_create(
-        key=key, defaults={"school": school, "kind": kind, "period": period, "month": month}
-    )
+def _official_run(school: School, kind: str, period: Period | None = None, month: str = "") -> ReportRun:
+    """D14: the sweep's official run of a report; for a period, one per set of reopenings of its window (D7)."""
+    generation = official_generation(period) if period is not None else 0
+    key = f"{report_key(school=school, kind=kind, period=period, month=month)}:official:{generation}"
+    run = ReportRun.objects.filter(key=key).first()
+    if run is None:
+        state = report_data_state(school=school, kind=kind, period=period, month=month)
+        run, _created = ReportRun.objects.get_or_create(
+            key=key,
+            defaults={
+                "school": school, "kind": kind, "period": period, "month": month, "official": True,
+                "data_state": state,
+            },
+        )  # fmt: skip
     return run
 
 
 def due_report_runs(*, school: School, today: dt.date | None = None) -> list[ReportRun]:
-    """D14, D7: a period's progress report (and a quarter's compliance report) is due once the period ended and its
-    final-grade window closed; a month's activity report once the month ended (months of the academic years)."""
+    """D14, D7: a period's official progress report (and a quarter's compliance report) is due once the period ended
+    and its final-grade window closed, reopened windows included, and due again after a later reopening has closed;
+    a month's official activity report once the month ended (months of the academic years). Runs someone asked for
+    that are still waiting (the broker was down) are queued again too."""
     today = today or timezone.localdate()
     closed_before = today - dt.timedelta(days=school.final_window_days)
     runs = []
-    for period in Period.objects.filter(school=school, end__lt=closed_before).order_by("start", "kind"):
-        runs.append(_due_run(school, ReportRun.Kind.PROGRESS, period=period))
+    for period in (
+        Period.objects.filter(school=school, end__lt=closed_before)
+        .select_related("school", "year")
+        .order_by("start", "kind")
+    ):
+        if final_window_closes(period) >= today:
+            continue  # D7: a reopened window is still open
+        runs.append(_official_run(school, ReportRun.Kind.PROGRESS, period=period))
         if period.kind == Period.Kind.QUARTER:
-            runs.append(_due_run(school, ReportRun.Kind.COMPLIANCE, period=period))
+            runs.append(_official_run(school, ReportRun.Kind.COMPLIANCE, period=period))
     this_month = today.replace(day=1)
     for year in AcademicYear.objects.filter(school=school, start__lt=this_month).order_by("start"):
         month = year.start.replace(day=1)
         while month < this_month and month <= year.end:
-            runs.append(_due_run(school, ReportRun.Kind.ACTIVITY, month=month.strftime("%Y-%m")))
+            runs.append(_official_run(school, ReportRun.Kind.ACTIVITY, month=month.strftime("%Y-%m")))
             month = (month + dt.timedelta(days=32)).replace(day=1)
+    # A delivery of a run already queued builds nothing (the claim), so queueing a waiting run again is harmless.
+    waiting = ReportRun.objects.filter(school=school, official=False, status=ReportRun.Status.PENDING)
+    runs.extend(waiting)
     # A run that failed MAX_ATTEMPTS times waits for someone to look at its error (admin) instead of failing again.
     return [
         run
@@ -210,7 +270,11 @@ def report_summary_scoped(*, run: ReportRun, scope: ReportScope) -> dict | None:
     if summary is None or scope.whole:
         return summary
     if run.kind == ReportRun.Kind.COMPLIANCE:
-        return {**summary, "rows": [row for row in summary["rows"] if row.get("teacher_id") == scope.staff_id]}
+        return {
+            **summary,
+            "rows": [row for row in summary["rows"] if row.get("teacher_id") == scope.staff_id],
+            "inspectors": [row for row in summary.get("inspectors", []) if row["inspector_id"] == scope.staff_id],
+        }
     rows = [
         row
         for row in summary.get("rows", [])
@@ -218,12 +282,19 @@ def report_summary_scoped(*, run: ReportRun, scope: ReportScope) -> dict | None:
     ]
     subjects = {(row["class"], row["subject"]) for row in rows}
     counts = {key: sum(row[key] for row in rows) for key in COUNTS}
+    grades: dict[str, int] = {}
+    for row in rows:
+        for grade, count in (row.get("grades") or {}).items():
+            grades[grade] = grades.get(grade, 0) + count
     attendance = summary.get("attendance") or {"classes": []}
     classes_attendance = [row for row in attendance["classes"] if row["class"] in scope.class_codes]
     return {
         "rows": rows,
         "classes": [row for row in summary.get("classes", []) if row["class"] in scope.class_codes],
-        "school": {**counts, **rates(counts), "average": None},
+        "scale": summary.get("scale"),
+        "teachers": rollup_rows(rows, "teacher_id", "teacher"),
+        "subjects": rollup_rows(rows, "subject_id", "subject"),
+        "school": {**counts, **rates(counts), "average": None, "grades": grades},
         "attendance": {
             "classes": classes_attendance,
             "months": [],
@@ -250,17 +321,17 @@ def report_file(*, run: ReportRun, scope: ReportScope, file_format: str, languag
         raise DiaryNotFound(_("Unknown file format."), code="unknown_format")
     if run.status != ReportRun.Status.DONE:
         raise DiaryConflict(_("The report is not built yet."), code="report_not_ready")
-    name = f"{run.key.split(':', 1)[1].replace(':', '-')}.{file_format}"
+    name = f"{report_file_name(run)}.{file_format}"
     stored = getattr(run, file_format)
     if scope.whole and stored and language == settings.LANGUAGE_CODE:
         with stored.open("rb") as handle:
             return handle.read(), name
     summary = report_summary_scoped(run=run, scope=scope)
     with translation.override(language):
-        title = report_title(run)
+        title, notice = report_title(run), report_notice(run)
     if file_format == "xlsx":
-        return report_xlsx(kind=run.kind, summary=summary, title=title, language=language), name
-    return report_pdf(kind=run.kind, summary=summary, title=title, language=language), name
+        return report_xlsx(kind=run.kind, summary=summary, title=title, language=language, notice=notice), name
+    return report_pdf(kind=run.kind, summary=summary, title=title, language=language, subtitle=notice), name
 
 
 def report_run_visible(*, user, run_id: int) -> tuple[ReportRun, ReportScope]:

@@ -23,10 +23,10 @@ def reports_due_queue(school: School) -> list[str]:
 
 
 def reminders_send(school: School) -> list[str]:
-    """D5, D7, D11: the reminders that are due now, each sent once."""
-    from diary.services.reminders import data_check_remind, finals_remind, weekly_entries_remind
+    """D5, D7, D11, D12: the reminders that are due now, each sent once."""
+    from diary.services.reminders import data_check_remind, finals_remind, inspection_remind, weekly_entries_remind
 
-    return weekly_entries_remind(school) + finals_remind(school) + data_check_remind(school)
+    return weekly_entries_remind(school) + finals_remind(school) + data_check_remind(school) + inspection_remind(school)
 
 
 # Each finder takes a School and returns the names of the work items it queued (or sent) for it.

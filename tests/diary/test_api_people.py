@@ -133,10 +133,10 @@ def test_asking_for_the_same_report_twice_is_one_run(api, graded):
     first = api("director").post(f"{BASE}/reports/", {"kind": "progress", "period": "quarter-1"}, format="json")
     second = api("director").post(f"{BASE}/reports/", {"kind": "progress", "period": "quarter-1"}, format="json")
     assert (first.status_code, second.status_code) == (202, 202)
-    assert first.json() == second.json() == {"id": first.json()["id"], "status": "pending"}
+    assert first.json() == second.json() == {"id": first.json()["id"], "status": "pending", "official": False}
     assert ReportRun.objects.count() == 1
     run = api("director").get(f"{BASE}/reports/{first.json()['id']}/").json()
-    assert (run["kind"], run["period"], run["status"]) == ("progress", "quarter-1", "pending")
+    assert (run["kind"], run["period"], run["status"], run["official"]) == ("progress", "quarter-1", "pending", False)
 
 
 def test_reports_are_for_staff_and_the_activity_report_for_the_administration(api, graded):

@@ -26,6 +26,7 @@ from diary.services.finals import FinalChange, final_window_reopen, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
 from diary.services.marks import CellChange, marks_save
+from diary.services.messaging import thread_start
 from diary.services.report_files import cell_safe, report_xlsx
 from diary.services.reports import report_build, report_request
 from diary.services.staffing import student_move
@@ -95,6 +96,10 @@ def quarter(small_school):
     data_check_record(actor=s.homeroom.user, school_class=s.class_5a, on=dt.date(2026, 9, 15))
     data_check_record(actor=s.homeroom.user, school_class=s.class_5a, on=dt.date(2026, 10, 10))
     inspection_record(actor=s.director.user, journal=s.journal, remarks="", at=at("2026-10-05"))
+    # D11: the homeroom teacher writes to a parent of 5А in both months of the quarter.
+    for day in ("2026-09-18", "2026-10-16"):
+        with time_machine.travel(at(day), tick=False):
+            thread_start(sender=s.homeroom.user, recipient_ids=[s.parent.user_id], subject="Жетишкендиктер", body="…")
     s.mover, s.stayer, s.class_5b = mover, stayer, class_5b
     return s
 
@@ -159,8 +164,6 @@ def test_compliance_figures_and_the_bonus_verdict(quarter):
 
 
 def test_activity_counts_logins_entries_and_messages_per_user_and_role(quarter, client):
-    from diary.services.messaging import thread_start
-
     with_login = quarter.teacher.user
     with time_machine.travel(at("2026-11-03")):
         client.force_login(with_login)
@@ -183,7 +186,7 @@ def test_activity_counts_logins_entries_and_messages_per_user_and_role(quarter, 
 def test_the_xlsx_has_one_sheet_per_view_with_the_same_figures_set_up_for_printing(quarter):
     run = built(quarter, "progress", period=quarter.q1)
     workbook = load_workbook(run.xlsx.path)
-    assert len(workbook.sheetnames) == 7
+    assert len(workbook.sheetnames) == 9
     subjects = workbook.worksheets[1]
     header = [cell.value for cell in subjects[1]]
     values = {row[0]: dict(zip(header, row, strict=True)) for row in subjects.iter_rows(min_row=2, values_only=True)}
@@ -292,7 +295,7 @@ def sweep_at(moment: dt.datetime, capture) -> list[str]:
 def test_the_sweep_queues_a_months_activity_report_once_the_month_ended_in_bishkek(
     small_school, django_capture_on_commit_callbacks
 ):
-    september = f"{small_school.school.pk}:activity:2026-09"
+    september = f"{small_school.school.pk}:activity:2026-09:official:0"
     assert september not in sweep_at(
         at("2026-09-30", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks
     )
@@ -306,7 +309,7 @@ def test_the_sweep_queues_the_quarters_reports_once_the_final_grade_window_close
     small_school, django_capture_on_commit_callbacks
 ):
     """Q1 ends on 31 October; finals may be set until 2 November (D7)."""
-    keys = {f"{small_school.school.pk}:{kind}:quarter-1" for kind in ("progress", "compliance")}
+    keys = {f"{small_school.school.pk}:{kind}:2026-quarter-1:official:0" for kind in ("progress", "compliance")}
     last_minute = sweep_at(at("2026-11-02", 23) + dt.timedelta(minutes=59), django_capture_on_commit_callbacks)
     assert keys.isdisjoint(last_minute)
     assert keys <= set(sweep_at(at("2026-11-03", 0) + dt.timedelta(minutes=1), django_capture_on_commit_callbacks))
@@ -365,7 +368,7 @@ def test_a_report_that_keeps_failing_is_no_longer_queued_by_the_sweep(small_scho
         raise RuntimeError("bad data")
 
     monkeypatch.setitem(reports.BUILDERS, "compliance", broken)
-    key = f"{small_school.school.pk}:compliance:quarter-1"
+    key = f"{small_school.school.pk}:compliance:2026-quarter-1:official:0"
     for attempt in range(1, reports.MAX_ATTEMPTS + 1):
         (run,) = [
             r for r in reports.due_report_runs(school=small_school.school, today=dt.date(2026, 11, 20)) if r.key == key
