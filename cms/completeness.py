@@ -45,6 +45,30 @@ def every_programme(context, test) -> bool:
     return bool(items) and all(test(programme) for programme in items)
 
 
+# L1, W3: what the staff page shows of each teacher; the first four every teacher has, in both languages.
+STAFF_REQUIRED_FIELDS = ("post", "education", "specialty", "qualification")
+# Not every teacher has these; one written in a single language is untranslated (L3).
+STAFF_OPTIONAL_FIELDS = ("professional_development", "publications")
+
+
+def staff_profiles(context) -> dict[str, bool]:
+    """Per language, whether every teacher's mandated profile is written in it (L1)."""
+    teachers = [person.staff for person in context["teachers"]]
+
+    def written(member, field, language) -> bool:
+        return bool((getattr(member, f"{field}_{language}", "") or "").strip())
+
+    def complete(member, language) -> bool:
+        other = next(code for code in LANGUAGES if code != language)
+        return all(written(member, field, language) for field in STAFF_REQUIRED_FIELDS) and all(
+            written(member, field, language) or not written(member, field, other) for field in STAFF_OPTIONAL_FIELDS
+        )
+
+    return {
+        language: bool(teachers) and all(complete(member, language) for member in teachers) for language in LANGUAGES
+    }
+
+
 ITEMS = [
     Item("general", "founding_date", _("founding date"), lambda c: c["contacts"] and c["contacts"].founding_date),
     Item("general", "address", _("address"), lambda c: both(c["contacts"], "address")),
@@ -148,6 +172,12 @@ ITEMS = [
         lambda c: bool(c["leadership"]) and all(p.staff.phone and p.staff.email for p in c["leadership"]),
     ),
     Item("staff", "teaching_staff", _("teaching staff"), lambda c: bool(c["teachers"])),
+    Item(
+        "staff",
+        "profiles",
+        _("post, education, specialty, qualification, professional development and publications of each teacher"),
+        staff_profiles,
+    ),
     *[
         Item("facilities", name, label, lambda c, name=name: both(c["sections"].get("facilities"), name))
         for name, label in FACILITY_FIELDS.items()

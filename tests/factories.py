@@ -70,6 +70,11 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     first_name = "Бакыт"
     roles = factory.LazyFunction(lambda: ["teacher"])
     user = factory.SubFactory(UserFactory)
+    # L1: the public profile in both languages, as the staff page shows it.
+    post_ky, post_ru = "Мугалим", "Учитель"
+    education_ky, education_ru = "Жогорку", "Высшее"
+    specialty_ky, specialty_ru = "Математика", "Математика"
+    qualification_ky, qualification_ru = "Биринчи категория", "Первая категория"
 
 
 class SchoolClassFactory(factory.django.DjangoModelFactory):
