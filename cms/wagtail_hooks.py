@@ -1,10 +1,15 @@
-"""Admin additions of the website: the W3 completeness panel on the dashboard."""
+"""Admin additions of the website: the W3 completeness panel on the dashboard, and the W5 checklist on every
+way the admin publishes a page."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from cms.completeness import disclosure_report
+from cms.models.workflow import CHECKLIST_REFUSED, checklist_confirmed
 
 
 class CompletenessPanel(Component):
@@ -25,3 +30,22 @@ class CompletenessPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_completeness_panel(request, panels):
     panels.append(CompletenessPanel(request))
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_without_the_checklist(request, page):
+    """W4, W5: publishing from the page editor, the workflow aside, needs the whole checklist. The editor's form
+    refuses first, with each point marked; this refuses a page whose form does not carry it."""
+    if checklist_confirmed(request.POST):
+        return None
+    messages.error(request, str(CHECKLIST_REFUSED))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing(request, action_type, objects, action_class_instance):
+    """W4, W5: the listing's bulk "publish" would skip the checklist; each page is published from its editor."""
+    if action_type != "publish":
+        return None
+    messages.error(request, _("Pages are published one at a time, with the prohibited-content checklist."))
+    return redirect(action_class_instance.next_url)
