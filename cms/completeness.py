@@ -13,7 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, SchoolContacts
 from cms.models.disclosure import FACILITY_FIELDS
-from cms.selectors import leadership, public_staff, school_for_site
+from cms.selectors import (
+    leadership,
+    public_staff,
+    school_for_site,
+    students_in_grades,
+    students_per_grade,
+    subjects_in_grades,
+    subjects_per_grade,
+)
 
 STALE_AFTER = dt.timedelta(days=365)
 LANGUAGES = ("ky", "ru")
@@ -244,6 +252,27 @@ def disclosure_context(site) -> dict:
     }
 
 
+def education_programmes(context) -> list[dict]:
+    """W1, W2, W9: each programme with its students and subjects as the diary counts them (for the JSON API)."""
+    items = programmes(context)
+    if not items:
+        return []
+    counts, taught = students_per_grade(context["school"]), subjects_per_grade(context["school"])
+    return [
+        {
+            "name": programme.name,
+            "grade_from": programme.grade_from,
+            "grade_to": programme.grade_to,
+            "students": students_in_grades(counts, programme.grade_from, programme.grade_to),
+            "subjects": [
+                {"code": subject.code, "name": subject.name}
+                for subject in subjects_in_grades(taught, programme.grade_from, programme.grade_to)
+            ],
+        }
+        for programme in items
+    ]
+
+
 def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
     """Per section its items and their status, and the completeness: percent present, and what is not."""
     now = now or timezone.now()
@@ -269,6 +298,7 @@ def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
         else:
             problems[status].append(f"{item.section}.{item.key}")
     school = context["school"]
+    sections["education"]["programmes"] = education_programmes(context)
     return {
         "school": {"code": school.code, "name": school.name} if school else None,
         "languages": list(LANGUAGES),

@@ -148,12 +148,24 @@ class EducationPage(DisclosureSectionPage):
     section_slug = "education"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import school_for_site, students_in_grades, students_per_grade
+        from cms.selectors import (
+            school_for_site,
+            students_in_grades,
+            students_per_grade,
+            subjects_in_grades,
+            subjects_per_grade,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        counts = students_per_grade(school_for_site(Site.find_for_request(request)))
+        school = school_for_site(Site.find_for_request(request))
+        counts = students_per_grade(school)
+        taught = subjects_per_grade(school)  # W1: each programme's subjects, from the diary (W2)
         context["programmes"] = [
-            (programme, students_in_grades(counts, programme.grade_from, programme.grade_to))
+            (
+                programme,
+                students_in_grades(counts, programme.grade_from, programme.grade_to),
+                subjects_in_grades(taught, programme.grade_from, programme.grade_to),
+            )
             for programme in self.programmes.select_related(
                 "description_document", "curriculum_document", "calendar_document", "methodology_document"
             )
