@@ -4,6 +4,7 @@ The one place that knows the full list of mandated items (W1). The admin dashboa
 `check_disclosure` command and `GET /api/v2/disclosure/` all read `disclosure_report`.
 """
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,7 +12,13 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import SECTION_MODELS, DisclosureIndexPage, SchoolContacts
+from cms.models import (
+    DEFAULT_UPDATE_MONTHS,
+    SECTION_MODELS,
+    DisclosureIndexPage,
+    SchoolContacts,
+    SectionUpdateFrequency,
+)
 from cms.models.disclosure import FACILITY_FIELDS
 from cms.selectors import (
     leadership,
@@ -23,7 +30,6 @@ from cms.selectors import (
     subjects_per_grade,
 )
 
-STALE_AFTER = dt.timedelta(days=365)
 LANGUAGES = ("ky", "ru")
 
 
@@ -218,7 +224,21 @@ ITEMS = [
 ]
 
 
-def _status(value, page, now) -> str:
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same moment `months` calendar months earlier (the last day of a shorter month)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def is_stale(page, frequency, now) -> bool:
+    """W3: a section not updated within the months the head approved for it (12 by default)."""
+    published = getattr(page, "last_published_at", None)
+    months = frequency.months_for(page.section_slug) if frequency is not None else DEFAULT_UPDATE_MONTHS
+    return published is not None and published < months_before(now, months)
+
+
+def _status(value, page, now, frequency=None) -> str:
     if isinstance(value, dict):
         filled = [language for language, text in value.items() if text and str(text).strip()]
         if not filled:
@@ -227,8 +247,7 @@ def _status(value, page, now) -> str:
             return "untranslated"  # L3
     elif not value:
         return "missing"
-    published = getattr(page, "last_published_at", None)
-    if published is not None and now - published > STALE_AFTER:
+    if is_stale(page, frequency, now):
         return "stale"
     return "present"
 
@@ -246,6 +265,7 @@ def disclosure_context(site) -> dict:
         "index": index,
         "sections": sections,
         "contacts": SchoolContacts.for_site(site) if site else None,
+        "frequency": SectionUpdateFrequency.for_site(site) if site else None,
         "school": school,
         "leadership": leadership(school),
         "teachers": public_staff(school, roles={"teacher"}),
@@ -290,7 +310,7 @@ def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
         }
     for item in ITEMS:
         page = context["sections"].get(item.section)
-        status = "missing" if page is None else _status(item.value(context), page, now)
+        status = "missing" if page is None else _status(item.value(context), page, now, context["frequency"])
         # General facts live in the contacts setting, but the section must exist to show them.
         sections[item.section]["items"][item.key] = {"label": str(item.label), "status": status}
         if status == "present":

@@ -3,13 +3,17 @@ way the admin publishes a page."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from cms.completeness import disclosure_report
 from cms.models.workflow import CHECKLIST_REFUSED, checklist_confirmed
+from cms.operation_views import site_operation_view
+from cms.services.operation import sites_headed_by
 
 
 class CompletenessPanel(Component):
@@ -49,3 +53,20 @@ def refuse_bulk_publishing(request, action_type, objects, action_class_instance)
         return None
     messages.error(request, _("Pages are published one at a time, with the prohibited-content checklist."))
     return redirect(action_class_instance.next_url)
+
+
+class HeadOnlyMenuItem(MenuItem):
+    """W3: shown to the head of a school with a site (and to superusers)."""
+
+    def is_shown(self, request):
+        return bool(sites_headed_by(request.user))
+
+
+@hooks.register("register_admin_urls")
+def site_operation_urls():
+    return [path("site-operation/", site_operation_view, name="cms_site_operation")]
+
+
+@hooks.register("register_admin_menu_item")
+def site_operation_menu_item():
+    return HeadOnlyMenuItem(_("Website operation"), reverse("cms_site_operation"), icon_name="date", order=270)
