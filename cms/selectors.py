@@ -34,7 +34,10 @@ def public_staff(school: School | None, *, roles: set[str]) -> list[PublicStaffM
     teacher and subject, not one object per journal)."""
     if school is None:
         return []
-    staff = StaffMember.objects.filter(school=school, archived_at__isnull=True).order_by("last_name", "first_name")
+    # W4: a staff member appears once a site administrator confirmed the checklist (cms/services/staff_publication).
+    staff = StaffMember.objects.filter(
+        school=school, archived_at__isnull=True, public_checked_at__isnull=False
+    ).order_by("last_name", "first_name")
     shown = [member for member in staff if roles.intersection(member.roles)]
     taught = (
         Subject.objects.filter(

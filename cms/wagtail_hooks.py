@@ -12,7 +12,7 @@ from wagtail.models import Site
 
 from cms.completeness import disclosure_report
 from cms.models.workflow import CHECKLIST_REFUSED, checklist_confirmed
-from cms.operation_views import site_operation_view
+from cms.operation_views import site_operation_view, staff_check_view
 from cms.services.operation import sites_headed_by
 
 
@@ -64,9 +64,27 @@ class HeadOnlyMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def site_operation_urls():
-    return [path("site-operation/", site_operation_view, name="cms_site_operation")]
+    return [
+        path("site-operation/", site_operation_view, name="cms_site_operation"),
+        path("staff-check/", staff_check_view, name="cms_staff_check"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
 def site_operation_menu_item():
     return HeadOnlyMenuItem(_("Website operation"), reverse("cms_site_operation"), icon_name="date", order=270)
+
+
+class SiteAdministratorMenuItem(MenuItem):
+    """W4: shown to the site administrators (and superusers)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or user.groups.filter(name__endswith=": site administrators").exists()
+
+
+@hooks.register("register_admin_menu_item")
+def staff_check_menu_item():
+    return SiteAdministratorMenuItem(
+        _("Staff for the website"), reverse("cms_staff_check"), icon_name="user", order=265
+    )

@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from diary import models
 
@@ -75,6 +76,8 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     education_ky, education_ru = "Жогорку", "Высшее"
     specialty_ky, specialty_ru = "Математика", "Математика"
     qualification_ky, qualification_ru = "Биринчи категория", "Первая категория"
+    # W4: checked for the website (the checklist confirmed), as staff already shown are.
+    public_checked_at = factory.LazyFunction(timezone.now)
 
 
 class SchoolClassFactory(factory.django.DjangoModelFactory):
