@@ -4,6 +4,7 @@ The one place that knows the full list of mandated items (W1). The admin dashboa
 `check_disclosure` command and `GET /api/v2/disclosure/` all read `disclosure_report`.
 """
 
+import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,11 +12,24 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import SECTION_MODELS, DisclosureIndexPage, SchoolContacts
+from cms.models import (
+    DEFAULT_UPDATE_MONTHS,
+    SECTION_MODELS,
+    DisclosureIndexPage,
+    SchoolContacts,
+    SectionUpdateFrequency,
+)
 from cms.models.disclosure import FACILITY_FIELDS
-from cms.selectors import leadership, public_staff, school_for_site
+from cms.selectors import (
+    leadership,
+    public_staff,
+    school_for_site,
+    students_in_grades,
+    students_per_grade,
+    subjects_in_grades,
+    subjects_per_grade,
+)
 
-STALE_AFTER = dt.timedelta(days=365)
 LANGUAGES = ("ky", "ru")
 
 
@@ -43,6 +57,30 @@ def programmes(context):
 def every_programme(context, test) -> bool:
     items = programmes(context)
     return bool(items) and all(test(programme) for programme in items)
+
+
+# L1, W3: what the staff page shows of each teacher; the first four every teacher has, in both languages.
+STAFF_REQUIRED_FIELDS = ("post", "education", "specialty", "qualification")
+# Not every teacher has these; one written in a single language is untranslated (L3).
+STAFF_OPTIONAL_FIELDS = ("professional_development", "publications")
+
+
+def staff_profiles(context) -> dict[str, bool]:
+    """Per language, whether every teacher's mandated profile is written in it (L1)."""
+    teachers = [person.staff for person in context["teachers"]]
+
+    def written(member, field, language) -> bool:
+        return bool((getattr(member, f"{field}_{language}", "") or "").strip())
+
+    def complete(member, language) -> bool:
+        other = next(code for code in LANGUAGES if code != language)
+        return all(written(member, field, language) for field in STAFF_REQUIRED_FIELDS) and all(
+            written(member, field, language) or not written(member, field, other) for field in STAFF_OPTIONAL_FIELDS
+        )
+
+    return {
+        language: bool(teachers) and all(complete(member, language) for member in teachers) for language in LANGUAGES
+    }
 
 
 ITEMS = [
@@ -148,6 +186,12 @@ ITEMS = [
         lambda c: bool(c["leadership"]) and all(p.staff.phone and p.staff.email for p in c["leadership"]),
     ),
     Item("staff", "teaching_staff", _("teaching staff"), lambda c: bool(c["teachers"])),
+    Item(
+        "staff",
+        "profiles",
+        _("post, education, specialty, qualification, professional development and publications of each teacher"),
+        staff_profiles,
+    ),
     *[
         Item("facilities", name, label, lambda c, name=name: both(c["sections"].get("facilities"), name))
         for name, label in FACILITY_FIELDS.items()
@@ -180,7 +224,21 @@ ITEMS = [
 ]
 
 
-def _status(value, page, now) -> str:
+def months_before(moment: dt.datetime, months: int) -> dt.datetime:
+    """The same moment `months` calendar months earlier (the last day of a shorter month)."""
+    year, month = divmod(moment.year * 12 + moment.month - 1 - months, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)
+
+
+def is_stale(page, frequency, now) -> bool:
+    """W3: a section not updated within the months the head approved for it (12 by default)."""
+    published = getattr(page, "last_published_at", None)
+    months = frequency.months_for(page.section_slug) if frequency is not None else DEFAULT_UPDATE_MONTHS
+    return published is not None and published < months_before(now, months)
+
+
+def _status(value, page, now, frequency=None) -> str:
     if isinstance(value, dict):
         filled = [language for language, text in value.items() if text and str(text).strip()]
         if not filled:
@@ -189,8 +247,7 @@ def _status(value, page, now) -> str:
             return "untranslated"  # L3
     elif not value:
         return "missing"
-    published = getattr(page, "last_published_at", None)
-    if published is not None and now - published > STALE_AFTER:
+    if is_stale(page, frequency, now):
         return "stale"
     return "present"
 
@@ -208,10 +265,32 @@ def disclosure_context(site) -> dict:
         "index": index,
         "sections": sections,
         "contacts": SchoolContacts.for_site(site) if site else None,
+        "frequency": SectionUpdateFrequency.for_site(site) if site else None,
         "school": school,
         "leadership": leadership(school),
         "teachers": public_staff(school, roles={"teacher"}),
     }
+
+
+def education_programmes(context) -> list[dict]:
+    """W1, W2, W9: each programme with its students and subjects as the diary counts them (for the JSON API)."""
+    items = programmes(context)
+    if not items:
+        return []
+    counts, taught = students_per_grade(context["school"]), subjects_per_grade(context["school"])
+    return [
+        {
+            "name": programme.name,
+            "grade_from": programme.grade_from,
+            "grade_to": programme.grade_to,
+            "students": students_in_grades(counts, programme.grade_from, programme.grade_to),
+            "subjects": [
+                {"code": subject.code, "name": subject.name}
+                for subject in subjects_in_grades(taught, programme.grade_from, programme.grade_to)
+            ],
+        }
+        for programme in items
+    ]
 
 
 def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
@@ -231,7 +310,7 @@ def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
         }
     for item in ITEMS:
         page = context["sections"].get(item.section)
-        status = "missing" if page is None else _status(item.value(context), page, now)
+        status = "missing" if page is None else _status(item.value(context), page, now, context["frequency"])
         # General facts live in the contacts setting, but the section must exist to show them.
         sections[item.section]["items"][item.key] = {"label": str(item.label), "status": status}
         if status == "present":
@@ -239,6 +318,7 @@ def disclosure_report(site, *, now: dt.datetime | None = None) -> dict:
         else:
             problems[status].append(f"{item.section}.{item.key}")
     school = context["school"]
+    sections["education"]["programmes"] = education_programmes(context)
     return {
         "school": {"code": school.code, "name": school.name} if school else None,
         "languages": list(LANGUAGES),

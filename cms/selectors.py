@@ -11,7 +11,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cms.prepared import PreparedQuery
-from diary.models import Enrolment, School, StaffMember, Subject
+from diary.models import AcademicYear, Enrolment, School, StaffMember, Subject
 
 # Read by every public page that shows the diary's records: compiled once (cms/prepared.py).
 _school_of_site = PreparedQuery(lambda site_id: School.objects.filter(site_id=site_id).order_by("pk")[:1])
@@ -34,7 +34,10 @@ def public_staff(school: School | None, *, roles: set[str]) -> list[PublicStaffM
     teacher and subject, not one object per journal)."""
     if school is None:
         return []
-    staff = StaffMember.objects.filter(school=school, archived_at__isnull=True).order_by("last_name", "first_name")
+    # W4: a staff member appears once a site administrator confirmed the checklist (cms/services/staff_publication).
+    staff = StaffMember.objects.filter(
+        school=school, archived_at__isnull=True, public_checked_at__isnull=False
+    ).order_by("last_name", "first_name")
     shown = [member for member in staff if roles.intersection(member.roles)]
     taught = (
         Subject.objects.filter(
@@ -75,3 +78,34 @@ def students_per_grade(school: School | None) -> dict[int, int]:
 
 def students_in_grades(counts: dict[int, int], grade_from: int, grade_to: int) -> int:
     return sum(number for grade, number in counts.items() if grade_from <= grade <= grade_to)
+
+
+def subjects_per_grade(school: School | None) -> dict[int, list[Subject]]:
+    """W1, W2: the subjects taught per grade level in the school's current year, from its teaching assignments (the
+    diary's journals), never retyped (2 queries)."""
+    if school is None:
+        return {}
+    year = AcademicYear.objects.filter(school=school, start__lte=timezone.localdate()).order_by("-start").first()
+    if year is None:
+        return {}
+    taught = (
+        Subject.objects.filter(journals__school_class__year=year, journals__archived_at__isnull=True)
+        .annotate(grade=F("journals__school_class__grade"))
+        .distinct()
+        .order_by("grade", "code")
+    )
+    subjects: dict[int, list[Subject]] = defaultdict(list)
+    for subject in taught:
+        subjects[subject.grade].append(subject)
+    return dict(subjects)
+
+
+def subjects_in_grades(subjects: dict[int, list[Subject]], grade_from: int, grade_to: int) -> list[Subject]:
+    """The programme's subjects (grades `grade_from`–`grade_to`), each once, by name."""
+    chosen = {
+        subject.pk: subject
+        for grade, taught in subjects.items()
+        if grade_from <= grade <= grade_to
+        for subject in taught
+    }
+    return sorted(chosen.values(), key=lambda subject: subject.name)

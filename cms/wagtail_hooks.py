@@ -1,10 +1,19 @@
-"""Admin additions of the website: the W3 completeness panel on the dashboard."""
+"""Admin additions of the website: the W3 completeness panel on the dashboard, and the W5 checklist on every
+way the admin publishes a page."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.models import Site
 
 from cms.completeness import disclosure_report
+from cms.models.workflow import CHECKLIST_REFUSED, checklist_confirmed
+from cms.operation_views import site_operation_view, staff_check_view
+from cms.services.operation import sites_headed_by
 
 
 class CompletenessPanel(Component):
@@ -25,3 +34,57 @@ class CompletenessPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_completeness_panel(request, panels):
     panels.append(CompletenessPanel(request))
+
+
+@hooks.register("before_publish_page")
+def refuse_publishing_without_the_checklist(request, page):
+    """W4, W5: publishing from the page editor, the workflow aside, needs the whole checklist. The editor's form
+    refuses first, with each point marked; this refuses a page whose form does not carry it."""
+    if checklist_confirmed(request.POST):
+        return None
+    messages.error(request, str(CHECKLIST_REFUSED))
+    return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("before_bulk_action")
+def refuse_bulk_publishing(request, action_type, objects, action_class_instance):
+    """W4, W5: the listing's bulk "publish" would skip the checklist; each page is published from its editor."""
+    if action_type != "publish":
+        return None
+    messages.error(request, _("Pages are published one at a time, with the prohibited-content checklist."))
+    return redirect(action_class_instance.next_url)
+
+
+class HeadOnlyMenuItem(MenuItem):
+    """W3: shown to the head of a school with a site (and to superusers)."""
+
+    def is_shown(self, request):
+        return bool(sites_headed_by(request.user))
+
+
+@hooks.register("register_admin_urls")
+def site_operation_urls():
+    return [
+        path("site-operation/", site_operation_view, name="cms_site_operation"),
+        path("staff-check/", staff_check_view, name="cms_staff_check"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def site_operation_menu_item():
+    return HeadOnlyMenuItem(_("Website operation"), reverse("cms_site_operation"), icon_name="date", order=270)
+
+
+class SiteAdministratorMenuItem(MenuItem):
+    """W4: shown to the site administrators (and superusers)."""
+
+    def is_shown(self, request):
+        user = request.user
+        return user.is_superuser or user.groups.filter(name__endswith=": site administrators").exists()
+
+
+@hooks.register("register_admin_menu_item")
+def staff_check_menu_item():
+    return SiteAdministratorMenuItem(
+        _("Staff for the website"), reverse("cms_staff_check"), icon_name="user", order=265
+    )

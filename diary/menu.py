@@ -72,4 +72,5 @@ def diary_menu(user) -> list[MenuItem]:
     if roles["child"]:
         candidates.append(_item("children", _("Children's diary"), "diary:student_week", roles["child"]))
     candidates.append(_item("mail", _("Mail"), "diary:mail"))
+    candidates.append(_item("help", _("Help"), "diary:help"))  # D17
     return [item for item in candidates if item is not None]

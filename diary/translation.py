@@ -18,4 +18,5 @@ class SubjectTranslation(TranslationOptions):
 
 @register(StaffMember)
 class StaffMemberTranslation(TranslationOptions):
-    fields = ("post",)
+    # L1: the public staff page (W1 `staff`) shows each of these in ky and ru.
+    fields = ("post", "education", "specialty", "qualification", "professional_development", "publications")

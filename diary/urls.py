@@ -1,6 +1,6 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, family, home, homeroom, journal, mail, privacy, reports
+from diary.views import administration, auth, consultation, family, home, homeroom, journal, mail, privacy, reports
 
 app_name = "diary"
 
@@ -16,4 +16,5 @@ urlpatterns = [
     *mail.urlpatterns,
     *reports.urlpatterns,
     *privacy.urlpatterns,
+    *consultation.urlpatterns,
 ]

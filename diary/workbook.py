@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy
 MAX_CELL_LENGTH = 1000
 MAX_ROWS_PER_SHEET = 200_000
 
+STAFF_PROFILE_COLUMNS = ("education", "specialty", "qualification")
+
 # sheet → (required columns, optional columns). The `school` sheet is key/value rows.
 SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "school": (("key", "value"), ()),
@@ -36,6 +38,8 @@ SHEETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "qualification",
             "experience_total",
             "experience_specialty",
+            # L1: the profile in each language; `education` etc. alone are the Kyrgyz text.
+            *(f"{field}_{language}" for field in STAFF_PROFILE_COLUMNS for language in ("ky", "ru")),
         ),
     ),
     "classes": (("code", "grade", "homeroom"), ("language",)),

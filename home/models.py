@@ -14,11 +14,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
 from cms.cache import ViewRestrictionsKept, kept, routes
+from cms.models.workflow import ChecklistOnPublish, ProhibitedContentModelForm, checklist_panel
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
 
-class HomePage(ViewRestrictionsKept, Page):
+class HomePage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """The front page of one school's website: the root page of that school's Wagtail Site."""
 
     intro = RichTextField(
@@ -46,7 +47,7 @@ class HomePage(ViewRestrictionsKept, Page):
         return context
 
 
-class NewsIndexPage(ViewRestrictionsKept, Page):
+class NewsIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """The school's news, newest first (one per site)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -67,7 +68,7 @@ class NewsIndexPage(ViewRestrictionsKept, Page):
         return context
 
 
-class NewsArticlePage(ViewRestrictionsKept, Page):
+class NewsArticlePage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """One piece of news."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -81,6 +82,16 @@ class NewsArticlePage(ViewRestrictionsKept, Page):
     class Meta:
         verbose_name = _("news article")
         verbose_name_plural = _("news articles")
+
+
+class QuestionAnswerForm(ProhibitedContentModelForm):
+    """W6: a site administrator answers a visitor's question; a save that publishes asks for the checklist (W5)."""
+
+    def publishes(self) -> bool:
+        if not self.cleaned_data.get("is_published"):
+            return False
+        changed = [name for name in self.changed_data if name.startswith("answer")]
+        return not self.instance.is_published or bool(changed)
 
 
 class Question(models.Model):
@@ -100,7 +111,10 @@ class Question(models.Model):
         FieldPanel("question", read_only=True),
         FieldPanel("answer"),
         FieldPanel("is_published"),
+        checklist_panel(),
     ]
+    # W4, W5: publishing an answer, or changing a published one, needs the prohibited-content checklist.
+    base_form_class = QuestionAnswerForm
 
     class Meta:
         verbose_name = _("question")
@@ -111,7 +125,7 @@ class Question(models.Model):
         return self.question[:60]
 
 
-class FeedbackPage(ViewRestrictionsKept, Page):
+class FeedbackPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """W6: the public feedback form; questions land in the admin, published answers show here."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -144,7 +158,7 @@ class FeedbackPage(ViewRestrictionsKept, Page):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
-class SiteMapPage(ViewRestrictionsKept, Page):
+class SiteMapPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """W7: the site's structure as a page: every published page, nested."""
 
     content_panels = Page.content_panels

@@ -4,6 +4,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from diary import models
 
@@ -70,6 +71,13 @@ class StaffMemberFactory(factory.django.DjangoModelFactory):
     first_name = "Бакыт"
     roles = factory.LazyFunction(lambda: ["teacher"])
     user = factory.SubFactory(UserFactory)
+    # L1: the public profile in both languages, as the staff page shows it.
+    post_ky, post_ru = "Мугалим", "Учитель"
+    education_ky, education_ru = "Жогорку", "Высшее"
+    specialty_ky, specialty_ru = "Математика", "Математика"
+    qualification_ky, qualification_ru = "Биринчи категория", "Первая категория"
+    # W4: checked for the website (the checklist confirmed), as staff already shown are.
+    public_checked_at = factory.LazyFunction(timezone.now)
 
 
 class SchoolClassFactory(factory.django.DjangoModelFactory):

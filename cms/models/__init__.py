@@ -19,10 +19,11 @@ from cms.models.disclosure import (
     Vacancy,
 )
 from cms.models.documents import DocumentKind, SchoolDocument
-from cms.models.settings import SchoolContacts
+from cms.models.settings import DEFAULT_UPDATE_MONTHS, SchoolContacts, SectionUpdateFrequency
 from cms.models.workflow import PROHIBITED_CONTENT_CHECKLIST, ProhibitedContentReviewTask
 
 __all__ = [
+    "DEFAULT_UPDATE_MONTHS",
     "PROHIBITED_CONTENT_CHECKLIST",
     "SECTION_MODELS",
     "AdmissionPage",
@@ -40,6 +41,7 @@ __all__ = [
     "SchoolContacts",
     "SchoolDocument",
     "SectionDocument",
+    "SectionUpdateFrequency",
     "StaffPage",
     "StandardsPage",
     "StructurePage",

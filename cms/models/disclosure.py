@@ -17,6 +17,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
 from cms.cache import ViewRestrictionsKept
+from cms.models.workflow import ChecklistOnPublish
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"]
 DOCUMENT_MODEL = settings.WAGTAILDOCS_DOCUMENT_MODEL
@@ -28,7 +29,7 @@ def document_field(label):
     )
 
 
-class DisclosureIndexPage(ViewRestrictionsKept, Page):
+class DisclosureIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """W1: the disclosure root of one school site (`/<lang>/info/`); its children are the mandated sections."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -55,7 +56,7 @@ class DisclosureIndexPage(ViewRestrictionsKept, Page):
         verbose_name_plural = _("information about the school")
 
 
-class DisclosureSectionPage(ViewRestrictionsKept, Page):
+class DisclosureSectionPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
     """A mandated section (W1) at its fixed slug, allowed once per school site."""
 
     section_slug = ""
@@ -147,12 +148,24 @@ class EducationPage(DisclosureSectionPage):
     section_slug = "education"
 
     def get_context(self, request, *args, **kwargs):
-        from cms.selectors import school_for_site, students_in_grades, students_per_grade
+        from cms.selectors import (
+            school_for_site,
+            students_in_grades,
+            students_per_grade,
+            subjects_in_grades,
+            subjects_per_grade,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        counts = students_per_grade(school_for_site(Site.find_for_request(request)))
+        school = school_for_site(Site.find_for_request(request))
+        counts = students_per_grade(school)
+        taught = subjects_per_grade(school)  # W1: each programme's subjects, from the diary (W2)
         context["programmes"] = [
-            (programme, students_in_grades(counts, programme.grade_from, programme.grade_to))
+            (
+                programme,
+                students_in_grades(counts, programme.grade_from, programme.grade_to),
+                subjects_in_grades(taught, programme.grade_from, programme.grade_to),
+            )
             for programme in self.programmes.select_related(
                 "description_document", "curriculum_document", "calendar_document", "methodology_document"
             )

@@ -126,3 +126,8 @@ def site_structure_ensure(*, site: Site) -> None:
         bilingual_page_add(
             parent=home, model=model, slug=slug, title_ky=title_ky, title_ru=title_ru, show_in_menus=True
         )
+    # W4: news passes the same approval, with the W5 checklist, as the disclosure sections.
+    news = models["news"].objects.child_of(home).first()
+    if news is not None:
+        _editors, _administrators, workflow = moderation_ensure(site=site)
+        WorkflowPage.objects.get_or_create(page=Page.objects.get(pk=news.pk), defaults={"workflow": workflow})

@@ -28,14 +28,16 @@ from diary.exceptions import DiaryValidationError
 from diary.models import AuditEntry, Lesson, StaffMember
 from diary.permissions import journals_visible_to, may_view_journal, school_of
 from diary.screen_cache import screens
-from diary.selectors import journal_by_pk, journal_grid_cached, period_pick, year_periods_cached
+from diary.selectors import PERIOD_HELP, PeriodChoice, journal_by_pk, journal_grid_cached, periods_for_key
 from diary.services.finals import FinalChange, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
 from diary.services.marks import CellChange, marks_save
 from diary.services.staffing import substitution_create
 
-PERIOD_PARAMETER = OpenApiParameter("period", str, description="quarter-1 … quarter-4, half-1, half-2 or year")
+PERIOD_PARAMETER = OpenApiParameter(
+    "period", str, description="quarter-1 … quarter-4, half-1, half-2 or year; a past school year: 2025-quarter-1 (D3)"
+)
 
 
 def visible_journal(request, pk):
@@ -46,13 +48,16 @@ def visible_journal(request, pk):
     return journal
 
 
+def period_choice_or_400(school, key) -> PeriodChoice:
+    # D3: a past school year's period is named `2025-quarter-1`.
+    choice = periods_for_key(school, key)
+    if choice.period is None:
+        raise DiaryValidationError(_("Unknown period."), fields={"period": [str(PERIOD_HELP)]})
+    return choice
+
+
 def period_or_400(school, key):
-    period = period_pick(year_periods_cached(school), key)
-    if period is None:
-        raise DiaryValidationError(
-            _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
-        )
-    return period
+    return period_choice_or_400(school, key).period
 
 
 class JournalsView(DiaryAPIView):

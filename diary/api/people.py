@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from diary import permissions
 from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
-from diary.api.journals import PERIOD_PARAMETER, period_or_400
+from diary.api.journals import PERIOD_PARAMETER, period_choice_or_400
 from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
@@ -83,13 +83,14 @@ class StudentGradesView(DiaryAPIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk: int):
         student = visible_student(request, pk)
-        period = period_or_400(student.school, request.query_params.get("period"))
+        choice = period_choice_or_400(student.school, request.query_params.get("period"))
+        period = choice.period
         subjects = student_period(student=student, period=period)
         student_view_log(user=request.user, student=student, what="grades")
         return Response(
             {
                 "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-                "period": period.key,
+                "period": choice.key(period),
                 "subjects": [
                     {
                         "subject": result.subject_name,

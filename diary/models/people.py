@@ -59,6 +59,12 @@ class StaffMember(Person):
         _("experience in the specialty, years"), null=True, blank=True
     )
     publications = models.TextField(_("publications"), blank=True)
+    # W4, W5: a staff member first appears on the public site once a site administrator confirmed the checklist.
+    public_checked_at = models.DateTimeField(_("checked for the website at"), null=True, blank=True)
+    public_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("checked for the website by"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("staff member")

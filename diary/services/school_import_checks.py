@@ -9,7 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from diary.models import Period, SchoolClass, StaffRole
-from diary.workbook import REQUIRED_SHEETS, SHEETS, Problem, Row
+from diary.workbook import REQUIRED_SHEETS, SHEETS, STAFF_PROFILE_COLUMNS, Problem, Row
 
 SCHOOL_KEYS_REQUIRED = ("code", "name_ky", "name_ru", "year_start", "year_end")
 CODE_PATTERN = re.compile(r"^[\w\-.]{1,40}$")
@@ -249,9 +249,9 @@ class WorkbookChecker:
                         "post_ru": row["post_ru"],
                         "email": self.email(row, "email"),
                         "phone": row["phone"],
-                        "education": row["education"],
-                        "specialty": row["specialty"],
-                        "qualification": row["qualification"],
+                        # L1: an unsuffixed column is the Kyrgyz text; `_ky` / `_ru` columns name the language.
+                        **{f"{column}_ky": row[f"{column}_ky"] or row[column] for column in STAFF_PROFILE_COLUMNS},
+                        **{f"{column}_ru": row[f"{column}_ru"] for column in STAFF_PROFILE_COLUMNS},
                         "experience_total": total,
                         "experience_specialty": specialty,
                     }

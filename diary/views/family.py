@@ -16,7 +16,7 @@ from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidati
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
 from diary.screen_cache import screens
-from diary.selectors import period_pick, student_period, student_week_cached, year_periods
+from diary.selectors import PERIOD_HELP, periods_for_key, school_year_choices, student_period, student_week_cached
 from diary.services.calendar import iso_week_name, iso_week_start, week_start
 from diary.services.privacy import student_view_log
 from diary.views.base import DiaryView, personal_page
@@ -85,27 +85,28 @@ class StudentWeekView(DiaryView):
 class StudentPeriodView(DiaryView):
     def get(self, request, pk: int):
         student = student_shown(self, pk)
-        periods = year_periods(student.school)
-        period = period_pick(periods, request.GET.get("period"))
+        # D3: past school years stay reachable, their periods named `2025-quarter-1`.
+        choice = periods_for_key(student.school, request.GET.get("period"))
+        periods, period = choice.periods, choice.period
         if period is None and request.GET.get("period"):
-            raise DiaryValidationError(
-                _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
-            )
+            raise DiaryValidationError(_("Unknown period."), fields={"period": [str(PERIOD_HELP)]})
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.GRADES)
 
         def context() -> dict:
             return {
                 "student": student,
                 "children": switcher(self, student),
-                "periods": periods,
+                "periods": [(choice.key(item), item) for item in periods],
                 "period": period,
+                "period_key": choice.key(period) if period else "",
+                "years": school_year_choices(student.school, choice),
                 "results": student_period(student=student, period=period) if period else [],
                 "not_assessed": FinalGrade.NOT_ASSESSED,
                 "exempt": FinalGrade.EXEMPT,
                 "is_self": student_of(request.user) == student,
             }
 
-        shows = (student.pk, student.data_version, student.school.data_version, period.key if period else None)
+        shows = (student.pk, student.data_version, student.school.data_version, choice.key(period) if period else None)
         return personal_page(request, "diary/family/period.html", context, shows=shows)
 
 

@@ -256,3 +256,18 @@ def test_an_oversized_cell_is_refused(tmp_path):
     with pytest.raises(CommandError):
         import_folder(folder)
     assert School.objects.count() == 0
+
+
+def test_the_staff_profile_columns_fill_the_kyrgyz_text_and_suffixed_columns_name_the_language(tmp_path):
+    """L1: `education`, `specialty`, `qualification` are the Kyrgyz text; `_ky` / `_ru` columns name the language."""
+    staff = [row[:] for row in SHEETS["staff"]]
+    staff[0] += ["education", "specialty_ky", "specialty_ru", "qualification_ru"]
+    staff[1] += ["Жогорку, КМУ", "Тарых", "История", "Высшая категория"]
+    staff[2] += ["", "", "", ""]
+    staff[3] += ["", "", "", ""]
+    import_folder(write_csv_folder(tmp_path / "book", with_changes(staff=staff)))
+    head = StaffMember.objects.get(code="D1")
+    assert (head.education_ky, head.specialty_ky, head.specialty_ru) == ("Жогорку, КМУ", "Тарых", "История")
+    assert head.qualification_ru == "Высшая категория"
+    with translation.override("ru"):
+        assert StaffMember.objects.get(code="D1").specialty == "История"

@@ -20,7 +20,9 @@ from cms.demo import (
     DEMO_WORKBOOK,
 )
 from cms.demo_content import demo_website_content_ensure
+from cms.models import PROHIBITED_CONTENT_CHECKLIST
 from cms.services.sites import school_site_ensure
+from cms.services.staff_publication import staff_awaiting_check, staff_public_check
 from diary.demo.activity import demo_accounts_ensure, demo_activity_build
 from diary.services.school_import import school_import
 from diary.workbook import workbook_read
@@ -69,6 +71,14 @@ class Command(BaseCommand):
         sheets, problems = workbook_read(Path(settings.BASE_DIR) / DEMO_WORKBOOK)
         summary = school_import(sheets=sheets, read_problems=problems)
         school = summary.school
+        awaiting = [member.pk for member in staff_awaiting_check(site=site)]
+        if awaiting:  # W4: the demo's administrator confirmed the checklist for the demo staff
+            staff_public_check(
+                actor=user_model.objects.get(username=DEMO_ADMIN_USERNAME),
+                site=site,
+                staff_ids=awaiting,
+                confirmations=dict.fromkeys(PROHIBITED_CONTENT_CHECKLIST, True),
+            )
         statistics_refresh()
         logins = demo_accounts_ensure(school=school, password=DEMO_PASSWORD)
         activity = demo_activity_build(school=school, today=timezone.localdate())
