@@ -72,4 +72,6 @@ def diary_menu(user) -> list[MenuItem]:
     if roles["child"]:
         candidates.append(_item("children", _("Children's diary"), "diary:student_week", roles["child"]))
     candidates.append(_item("mail", _("Mail"), "diary:mail"))
+    candidates.append(_item("code_link", _("Add a child or link a code"), "diary:code_link"))
+    candidates.append(_item("password", _("Change the password"), "diary:password_change"))
     return [item for item in candidates if item is not None]

@@ -261,7 +261,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["diary.api.parsers.DiaryJSONParser"],
     "EXCEPTION_HANDLER": "diary.api.base.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "30/min")},
+    # A flood brake on login and redeem, far above what a class behind one address sends: failures are what is
+    # limited (django-axes per username and address; the access-code counters in diary/services/access.py).
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "600/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NUM_PROXIES": MEKTEP_TRUSTED_PROXIES,
 }

@@ -92,9 +92,10 @@ _ = 404  # outside the persona's view
 # fmt: off
 EXPECTED = {
     #                anon  student parent o_par teacher o_tch  subst  homer  direc  strng  deact
-    # Logging in with a wrong password and redeeming a wrong code are the same for everyone.
+    # Logging in with a wrong password and redeeming a wrong code are the same for everyone; redeeming reads the
+    # caller's token (a code is linked to one's own account, D4), so a closed account's token is refused.
     "login":         [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
-    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 401],
     "me":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
     "journals":      [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
     "journal":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
