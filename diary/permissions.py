@@ -301,8 +301,8 @@ def may_link_person(user: User, person) -> bool:
 def may_read_journal_history(user: User, journal: Journal, on: dt.date | None = None) -> bool:
     """D16, D15: a journal's audit trail (who changed what, when, why) is read by the journal's teacher, a substitute
     whose cover includes today, the class's homeroom teacher and the school's administration; nobody else."""
-    staff = staff_member_of(user, journal.school)
-    if staff is None or journal.archived_at is not None:
+    staff = staff_member_of(user)
+    if staff is None or journal.school_id != staff.school_id or journal.archived_at is not None:
         return False
     if staff.is_administration or staff.pk in (journal.teacher_id, journal.school_class.homeroom_teacher_id):
         return True
