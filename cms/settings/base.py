@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "cms.cache.SiteLookupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Students' and shared computers' sessions end after a short idle time (diary/session_length.py).
+    "diary.session_length.SessionIdleMiddleware",
     "cms.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that a lockout answers before the view runs.
@@ -118,6 +120,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
 # The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
 MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
+# Students' sessions, and sessions signed in with "shared computer" ticked, end with the browser and after this many
+# idle seconds; everyone else's last SESSION_COOKIE_AGE.
+MEKTEP_SESSION_IDLE_SECONDS_STUDENT = env_int("MEKTEP_SESSION_IDLE_SECONDS_STUDENT", 1800)
+MEKTEP_SESSION_IDLE_SECONDS_SHARED = env_int("MEKTEP_SESSION_IDLE_SECONDS_SHARED", 900)
 AXES_CLIENT_IP_CALLABLE = "cms.client.client_address"
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).

@@ -2,10 +2,11 @@
 (D4), and changing one's password."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext
@@ -15,15 +16,28 @@ from django.views import View
 from cms.client import client_address
 from diary.exceptions import DiaryError
 from diary.services.access import access_code_link, access_code_redeem
+from diary.session_length import session_idle_limit
 from diary.views.base import DiaryView, form_add_domain_error, login_redirect
 
 
+class LoginForm(AuthenticationForm):
+    shared = forms.BooleanField(label=_("This is a shared computer (school, library)"), required=False)
+
+
 class LoginView(auth_views.LoginView):
-    """Password login; repeated failures lock the account out (django-axes answers before the form is checked)."""
+    """Password login; repeated failures lock the account out (django-axes answers before the form is checked).
+    On a shared computer the session ends with the browser and after a short idle time."""
 
     template_name = "diary/login.html"
+    form_class = LoginForm
     redirect_authenticated_user = True
     next_page = reverse_lazy("diary:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared"):
+            session_idle_limit(self.request, seconds=settings.MEKTEP_SESSION_IDLE_SECONDS_SHARED)
+        return response
 
 
 class LogoutView(auth_views.LogoutView):
