@@ -41,6 +41,11 @@ def menu_roles(user) -> dict:
     return roles
 
 
+def menu_forget(user) -> None:
+    """The account's roles changed here (a code linked a child to a teacher's account): its menu shows them now."""
+    cache.delete(f"diary-menu:{user.pk}")
+
+
 def _roles_read(user, staff) -> dict:
     student = student_of(user)
     children = children_of(user)

@@ -27,6 +27,7 @@ from diary.api.serializers import (
     TokenOutput,
 )
 from diary.exceptions import DiaryPermissionDenied
+from diary.menu import menu_forget
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
 from diary.pdf import code_slips_context, code_slips_pdf
 from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
@@ -110,6 +111,7 @@ class RedeemView(DiaryAPIView):
             data = RedeemLinkInput(data=request.data)
             data.is_valid(raise_exception=True)
             access_code_link(user=request.user, code=data.validated_data["code"], client=client_address(request))
+            menu_forget(request.user)
             return Response(account_people(request.user))
         data = RedeemInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -15,6 +15,7 @@ from django.views import View
 
 from cms.client import client_address
 from diary.exceptions import DiaryError
+from diary.menu import menu_forget
 from diary.services.access import access_code_link, access_code_redeem
 from diary.session_length import session_idle_limit
 from diary.views.base import DiaryView, form_add_domain_error, login_redirect
@@ -112,6 +113,7 @@ class CodeLinkView(DiaryView):
         except DiaryError as error:
             form_add_domain_error(form, error)
             return render(request, self.template_name, {"form": form}, status=error.status)
+        menu_forget(request.user)
         messages.success(request, gettext("%(name)s is now linked to your account.") % {"name": person.full_name})
         return redirect("diary:home")
 

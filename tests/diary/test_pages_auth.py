@@ -131,6 +131,21 @@ def test_a_parent_adds_a_second_child_on_the_link_page(small_school):
     assert client.get(f"/ky/diary/students/{small_school.students[2].pk}/week/").status_code == 200
 
 
+def test_a_teacher_who_links_her_childs_code_sees_the_children_in_her_menu_at_once(small_school):
+    """D4, D15: the teacher's menu, kept for a few minutes, shows the linked child right after the link."""
+    from diary.models import GuardianLink
+    from tests import factories
+
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    client = Client()
+    client.force_login(small_school.teacher.user)
+    assert 'data-menu="children"' not in client.get("/ky/diary/?menu").content.decode()
+    assert client.post("/ky/diary/link-code/", {"code": issued.code}).status_code == 302
+    assert 'data-menu="children"' in client.get("/ky/diary/?menu").content.decode()
+
+
 def test_the_link_page_refuses_a_wrong_code_with_the_reason(small_school):
     client = Client()
     client.force_login(small_school.parent.user)
