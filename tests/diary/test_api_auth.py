@@ -205,7 +205,9 @@ def test_a_locked_out_account_is_not_reached_through_the_redeem(small_school):
     """D4: the redeem never signs anyone in to an existing account, locked out or not."""
     for _attempt in range(5):
         login("parent", "wrong")
-    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
     response = redeem(issued.code, username="parent", password=PASSWORD)
     assert response.status_code == 400
     assert not ApiToken.objects.filter(user=small_school.parent.user).exists()
