@@ -41,6 +41,11 @@ def menu_roles(user) -> dict:
     return roles
 
 
+def menu_forget(user) -> None:
+    """The account's roles changed here (a code linked a child to a teacher's account): its menu shows them now."""
+    cache.delete(f"diary-menu:{user.pk}")
+
+
 def _roles_read(user, staff) -> dict:
     student = student_of(user)
     children = children_of(user)
@@ -72,5 +77,7 @@ def diary_menu(user) -> list[MenuItem]:
     if roles["child"]:
         candidates.append(_item("children", _("Children's diary"), "diary:student_week", roles["child"]))
     candidates.append(_item("mail", _("Mail"), "diary:mail"))
+    candidates.append(_item("code_link", _("Add a child or link a code"), "diary:code_link"))
+    candidates.append(_item("password", _("Change the password"), "diary:password_change"))
     candidates.append(_item("help", _("Help"), "diary:help"))  # D17
     return [item for item in candidates if item is not None]

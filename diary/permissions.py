@@ -283,6 +283,33 @@ def may_issue_code(user: User, person) -> bool:
     )
 
 
+def may_link_person(user: User, person) -> bool:
+    """D4: a code redeemed from a logged-in account links the code's person to that account only where one account
+    may hold both: a guardian record (a teacher who is also a parent; a parent's code for another child), or a staff
+    record of an account that has none, in the account's own school. A student's record is the student's own
+    account, never added to someone else's; and a record already linked to another account stays there."""
+    if not _active(user) or person.user_id not in (None, user.pk) or isinstance(person, Student):
+        return False
+    school = school_of(user)
+    if school is not None and school.pk != person.school_id:
+        return False
+    if isinstance(person, StaffMember):
+        return staff_member_of(user) is None and student_of(user) is None
+    return student_of(user) is None
+
+
+def may_read_journal_history(user: User, journal: Journal, on: dt.date | None = None) -> bool:
+    """D16, D15: a journal's audit trail (who changed what, when, why) is read by the journal's teacher, a substitute
+    whose cover includes today, the class's homeroom teacher and the school's administration; nobody else."""
+    staff = staff_member_of(user)
+    if staff is None or journal.school_id != staff.school_id or journal.archived_at is not None:
+        return False
+    if staff.is_administration or staff.pk in (journal.teacher_id, journal.school_class.homeroom_teacher_id):
+        return True
+    on = on or timezone.localdate()
+    return any(start <= on <= end for start, end in covered_dates(user, journal))
+
+
 def may_manage_class(user: User, school_class: SchoolClass) -> bool:
     """D4, D10, D11: the class's homeroom teacher or the administration."""
     staff = staff_member_of(user, school_class.school)

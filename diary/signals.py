@@ -1,4 +1,5 @@
-"""Signal receivers of the diary: every successful login is recorded for the activity report (D14)."""
+"""Signal receivers of the diary: every successful login is recorded for the activity report (D14), and a student's
+session is made short (diary/session_length.py)."""
 
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -12,3 +13,10 @@ def _record_login(sender, request, user, **kwargs) -> None:
     path = getattr(request, "path", "") or ""
     channel = LoginEvent.Channel.API if path.startswith("/api/") else LoginEvent.Channel.WEB
     login_record(user=user, channel=channel)
+
+
+@receiver(user_logged_in, dispatch_uid="diary.session_length")
+def _session_length(sender, request, user, **kwargs) -> None:
+    from diary.session_length import student_session_limit
+
+    student_session_limit(request, user)

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "cms.cache.SiteLookupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Students' and shared computers' sessions end after a short idle time (diary/session_length.py).
+    "diary.session_length.SessionIdleMiddleware",
     "cms.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that a lockout answers before the view runs.
@@ -118,6 +120,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
 # The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
 MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
+# Students' sessions, and sessions signed in with "shared computer" ticked, end with the browser and after this many
+# idle seconds; everyone else's last SESSION_COOKIE_AGE.
+MEKTEP_SESSION_IDLE_SECONDS_STUDENT = env_int("MEKTEP_SESSION_IDLE_SECONDS_STUDENT", 1800)
+MEKTEP_SESSION_IDLE_SECONDS_SHARED = env_int("MEKTEP_SESSION_IDLE_SECONDS_SHARED", 900)
 AXES_CLIENT_IP_CALLABLE = "cms.client.client_ip"
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).
@@ -261,9 +267,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["diary.api.parsers.DiaryJSONParser"],
     "EXCEPTION_HANDLER": "diary.api.base.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "30/min")},
+    # A flood brake on login and redeem, far above what a class behind one address sends: failures are what is
+    # limited (django-axes per username and address; the access-code counters in diary/services/access.py).
+    "DEFAULT_THROTTLE_RATES": {"auth": env_str("API_AUTH_RATE", "600/min")},
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "NUM_PROXIES": MEKTEP_TRUSTED_PROXIES,
 }

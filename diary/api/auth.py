@@ -2,13 +2,13 @@
 
 import logging
 
-from django.contrib.auth import authenticate, user_logged_in
+from django.contrib.auth import authenticate, get_user_model, user_logged_in
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -20,17 +20,21 @@ from diary.api.serializers import (
     AccessCodeOutput,
     AnyObject,
     ClassInput,
+    LinkOutput,
     LoginInput,
     RedeemInput,
+    RedeemLinkInput,
     TokenOutput,
 )
 from diary.exceptions import DiaryPermissionDenied
+from diary.menu import menu_forget
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
 from diary.pdf import code_slips_context, code_slips_pdf
 from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
 from diary.selectors import class_students
 from diary.services.access import (
     access_code_issue,
+    access_code_link,
     access_code_redeem,
     access_code_revoke,
     api_token_issue,
@@ -78,17 +82,68 @@ class LogoutView(DiaryAPIView):
 
 
 class RedeemView(DiaryAPIView):
-    authentication_classes = []
+    """D4: anonymous, a code and a new username and password create a new account (201, a token); sent with a
+    session or a bearer token, a code links its person to the caller's own account (200)."""
+
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "auth"
 
-    @extend_schema(request=RedeemInput, responses={201: TokenOutput})
+    @extend_schema(
+        request=PolymorphicProxySerializer(
+            component_name="RedeemRequest",
+            serializers=[RedeemInput, RedeemLinkInput],
+            resource_type_field_name=None,
+        ),
+        responses={201: TokenOutput, 200: LinkOutput},
+        description=(
+            "Anonymous: `{code, username, password}` creates a new account for the code's person and answers 201 "
+            "with a token. An existing username is refused (400) whatever the password: nothing here checks a "
+            "password. With a session or a bearer token: `{code}` links the code's person to the caller's own "
+            "account (a teacher who is also a parent; a parent's code for another child) and answers 200 with the "
+            "account's person and children. Unknown, used, revoked or expired codes get one answer (400); a person "
+            "already linked to another account cannot be linked (400); repeated failures from one address are "
+            "refused (429)."
+        ),
+    )
     def post(self, request):
+        if request.user.is_authenticated:
+            data = RedeemLinkInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            access_code_link(user=request.user, code=data.validated_data["code"], client=client_address(request))
+            menu_forget(request.user)
+            return Response(account_people(request.user))
         data = RedeemInput(data=request.data)
         data.is_valid(raise_exception=True)
         user = access_code_redeem(client=client_address(request), **data.validated_data)
         return token_response(user, status=CREATED)
+
+
+def child_data(child) -> dict:
+    return {
+        "id": child.pk,
+        "code": child.code,
+        "name": child.full_name,
+        "class": getattr(current_class(child), "code", None),
+    }
+
+
+def account_people(user) -> dict:
+    """The account's own person and its children, read afresh (a code may have just linked one)."""
+    fresh = get_user_model().objects.get(pk=user.pk)
+    person = staff_member_of(fresh) or student_of(fresh) or Guardian.objects.filter(user=fresh).first()
+    return {
+        "person": {"code": person.code, "name": person.full_name} if person else None,
+        "children": [
+            {
+                "id": child.pk,
+                "code": child.code,
+                "name": child.full_name,
+                "class": getattr(current_class(child), "code", None),
+            }
+            for child in children_of(fresh)
+        ],
+    }
 
 
 class MeView(DiaryAPIView):
@@ -113,15 +168,7 @@ class MeView(DiaryAPIView):
                 "school": {"code": school.code, "name": school.name} if school else None,
                 "roles": roles,
                 "person": {"code": person.code, "name": person.full_name} if person else None,
-                "children": [
-                    {
-                        "id": child.pk,
-                        "code": child.code,
-                        "name": child.full_name,
-                        "class": getattr(current_class(child), "code", None),
-                    }
-                    for child in children
-                ],
+                "children": [child_data(child) for child in children],
             }
         )
 

@@ -24,9 +24,9 @@ from diary.api.serializers import (
     lesson_data,
     student_data,
 )
-from diary.exceptions import DiaryValidationError
+from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Lesson, StaffMember
-from diary.permissions import journals_visible_to, may_view_journal, school_of
+from diary.permissions import journals_visible_to, may_read_journal_history, may_view_journal, school_of
 from diary.screen_cache import screens
 from diary.selectors import PERIOD_HELP, PeriodChoice, journal_by_pk, journal_grid_cached, periods_for_key
 from diary.services.finals import FinalChange, finals_set
@@ -168,6 +168,8 @@ class JournalHistoryView(DiaryAPIView):
     @extend_schema(responses={200: AnyObject(many=True)})
     def get(self, request, pk: int):
         journal = visible_journal(request, pk)
+        if not may_read_journal_history(request.user, journal):
+            raise DiaryPermissionDenied(_("You may not read this journal's history of changes."))
         entries = AuditEntry.objects.filter(journal=journal).select_related("by").order_by("at", "pk")
         return Response(
             [

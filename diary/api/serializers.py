@@ -21,6 +21,33 @@ class RedeemInput(serializers.Serializer):
     password = serializers.CharField(max_length=4096, min_length=1, trim_whitespace=False)
 
 
+class RedeemLinkInput(serializers.Serializer):
+    code = serializers.CharField(max_length=40, min_length=1)
+
+
+class PersonOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ChildOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    # "class" is a Python keyword: the field is declared under another name and renamed in `fields`.
+    class_ = serializers.CharField(allow_null=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["class"] = fields.pop("class_")
+        return fields
+
+
+class LinkOutput(serializers.Serializer):
+    person = PersonOutput()
+    children = ChildOutput(many=True)
+
+
 class TokenOutput(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()

@@ -22,6 +22,7 @@ from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import (
     is_administration,
     may_issue_code,
+    may_link_person,
     own_students_known,
     own_students_query,
     school_of,
@@ -37,7 +38,11 @@ CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 12  # 25^12 ≈ 6·10^16 codes
 CODE_VALID_DAYS = 14
 TOKEN_VALID_DAYS = 30
-REDEEM_FAILURE_LIMIT = 10  # failed redemptions per client address per hour
+# Failed redemptions (a wrong code, a taken username) are counted per client address and the code's first group of
+# four, and per address: a class behind one address meets only its own mistakes, and guessing stays bounded.
+REDEEM_FAILURE_LIMIT = 10  # per address and first four characters, per hour
+REDEEM_ADDRESS_FAILURE_LIMIT = 200  # per address, per hour
+REDEEM_FAILURE_WINDOW = 3600
 USERNAME_MAX_LENGTH = 150
 
 
@@ -72,7 +77,17 @@ def access_code_issue(*, actor, person, valid_days: int = CODE_VALID_DAYS) -> Is
         raise DiaryPermissionDenied(_("You may not issue an access code for this person."))
     if getattr(person, "archived_at", None) is not None:
         raise DiaryValidationError(_("This person has left the school."), code="person_archived")
+    if person.user_id is not None:
+        # D4: a code never moves a person who has an account to a new one; they sign in to the one they have.
+        raise DiaryValidationError(
+            _("This person already has an account. They sign in with it; a forgotten password is reset by the school."),
+            code="person_has_account",
+        )
     kind = {StaffMember: "staff", Student: "student", Guardian: "guardian"}[type(person)]
+    # D4: only the newest code of a person works; the unused ones issued before it stop working now.
+    AccessCode.objects.filter(**{kind: person}, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     access_code = AccessCode.objects.create(
         school=person.school,
@@ -96,28 +111,37 @@ def access_code_revoke(*, actor, access_code: AccessCode) -> AccessCode:
     return access_code
 
 
-def _failures_key(client: str) -> str:
-    return f"diary:redeem-failures:{client}"
+def _failure_keys(client: str, raw: str) -> tuple[str, str]:
+    """The counters a failed redemption adds to: the address and the code's first group of four (hashed: it is part
+    of a secret), and the address alone."""
+    return f"diary:redeem-failures:{client}:{_keyed_hash(raw[:4])[:16]}", f"diary:redeem-failures:{client}"
 
 
-def _refuse_guess(client: str) -> DiaryValidationError:
-    key = _failures_key(client)
-    cache.add(key, 0, timeout=3600)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, timeout=3600)
-    logger.warning("Refused access code from %s", client)
-    return DiaryValidationError(_("This code is not valid. Check it, or ask for a new one."), code="invalid_code")
-
-
-@transaction.atomic
-def access_code_redeem(*, code: str, username: str, password: str, client: str = "unknown"):
-    """D4: a valid code creates the person's account, or links them to an existing account whose password is given
-    (a guardian listed once per child). Unknown, used, expired and revoked codes get one and the same answer."""
-    if (cache.get(_failures_key(client)) or 0) >= REDEEM_FAILURE_LIMIT:
+def _failures_check(client: str, raw: str) -> None:
+    """Refuses before the code is looked up, so that a refused guess learns nothing: after REDEEM_FAILURE_LIMIT
+    failures from this address with the same first four characters, or REDEEM_ADDRESS_FAILURE_LIMIT failures from
+    the address in all. Only failures count; a correct code or a new account uses up nothing."""
+    counts = cache.get_many(_failure_keys(client, raw))
+    prefix_key, address_key = _failure_keys(client, raw)
+    if counts.get(prefix_key, 0) >= REDEEM_FAILURE_LIMIT or counts.get(address_key, 0) >= REDEEM_ADDRESS_FAILURE_LIMIT:
+        logger.warning("Refused redeeming from %s: too many failures", client)
         raise RedeemThrottled(_("Too many attempts. Try again in an hour."))
+
+
+def _failure_record(client: str, raw: str) -> None:
+    for key in _failure_keys(client, raw):
+        if not cache.add(key, 1, timeout=REDEEM_FAILURE_WINDOW):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=REDEEM_FAILURE_WINDOW)
+
+
+def _code_take(*, code: str, client: str) -> tuple[AccessCode, str]:
+    """The active code typed, locked for the redemption; unknown, used, expired and revoked codes get one and the
+    same answer, and count as a failure."""
     raw = _normalise(code)
+    _failures_check(client, raw)
     access_code = (
         AccessCode.objects.select_for_update(of=("self",))
         .select_related("staff", "student", "guardian")
@@ -127,24 +151,13 @@ def access_code_redeem(*, code: str, username: str, password: str, client: str =
         else None
     )
     if access_code is None or access_code.status != "active":
-        raise _refuse_guess(client)
+        _failure_record(client, raw)
+        logger.warning("Refused access code from %s", client)
+        raise DiaryValidationError(_("This code is not valid. Check it, or ask for a new one."), code="invalid_code")
+    return access_code, raw
 
-    person = access_code.person
-    user_model = get_user_model()
-    username = (username or "").strip()
-    existing = user_model.objects.filter(username__iexact=username).first() if username else None
-    if existing is not None:
-        # Linking another person to an account the redeemer proves to own.
-        if not existing.check_password(password or "") or not existing.is_active:
-            raise DiaryValidationError(
-                _("This username is taken. To link this code to your account, give its password."),
-                fields={"username": [_("This username is taken.")]},
-            )
-        if person.user_id not in (None, existing.pk) or not _may_link(existing, person):
-            raise DiaryValidationError(_("This code cannot be linked to that account."), code="cannot_link")
-        user = existing
-    else:
-        user = _account_create(username=username, password=password, person=person)
+
+def _code_use(*, access_code: AccessCode, person, user) -> None:
     person.user = user
     person.save(update_fields=["user", "updated_at"])
     if isinstance(person, StaffMember) and person.is_administration:
@@ -153,18 +166,49 @@ def access_code_redeem(*, code: str, username: str, password: str, client: str =
     access_code.used_by = user
     access_code.save(update_fields=["used_at", "used_by", "updated_at"])
     logger.info("Access code %s redeemed by %s", access_code.pk, user.username)
+
+
+@transaction.atomic
+def access_code_redeem(*, code: str, username: str, password: str, client: str = "unknown"):
+    """D4, anonymous: a valid code creates a NEW account for its person. Nothing here checks a password: an existing
+    username gets one answer whatever the password given (someone who has an account links a code from it,
+    `access_code_link`)."""
+    access_code, raw = _code_take(code=code, client=client)
+    person = access_code.person
+    if person.user_id is not None:
+        raise DiaryValidationError(
+            _("This person already has an account. They sign in with it; a forgotten password is reset by the school."),
+            code="person_has_account",
+        )
+    username = (username or "").strip()
+    if username and get_user_model().objects.filter(username__iexact=username).exists():
+        # A taken username counts as a failure, so that a code's holder cannot list the school's usernames.
+        _failure_record(client, raw)
+        raise _username_taken()
+    user = _account_create(username=username, password=password, person=person)
+    _code_use(access_code=access_code, person=person, user=user)
     return user
 
 
-def _may_link(user, person) -> bool:
-    """Only guardian rows share accounts; a student or staff record keeps an account of its own."""
-    if not isinstance(person, Guardian):
-        return False
-    others = [
-        *StaffMember.objects.filter(user=user).values_list("school_id", flat=True),
-        *Student.objects.filter(user=user).values_list("school_id", flat=True),
-    ]
-    return not others and not Guardian.objects.filter(user=user).exclude(school=person.school).exists()
+@transaction.atomic
+def access_code_link(*, user, code: str, client: str = "unknown"):
+    """D4, from the account's own logged-in session or token: the code's person is linked to this account (a
+    teacher who is also a parent, a parent's code for another child), where `may_link_person` allows it. Returns
+    the person."""
+    access_code, _raw = _code_take(code=code, client=client)
+    person = access_code.person
+    if not may_link_person(user, person):
+        raise DiaryValidationError(_("This code cannot be linked to your account."), code="cannot_link")
+    _code_use(access_code=access_code, person=person, user=user)
+    return person
+
+
+def _username_taken() -> DiaryValidationError:
+    return DiaryValidationError(
+        _("The account was not created."),
+        code="username_taken",
+        fields={"username": [_("This username is taken. Choose another.")]},
+    )
 
 
 def _account_create(*, username: str, password: str, person):
@@ -189,9 +233,7 @@ def _account_create(*, username: str, password: str, person):
         with transaction.atomic():
             candidate.save()
     except IntegrityError as error:
-        raise DiaryValidationError(
-            _("The account was not created."), fields={"username": [_("This username is taken.")]}
-        ) from error
+        raise _username_taken() from error
     return candidate
 
 
@@ -283,11 +325,11 @@ class CodeSlip:
 
 
 @transaction.atomic
-def class_code_slips_issue(*, actor, school_class, include_linked: bool = False) -> list[CodeSlip]:
+def class_code_slips_issue(*, actor, school_class) -> list[CodeSlip]:
     """D4: fresh codes for a class's students and guardians, for slips handed out at a parents' meeting.
 
-    People who already have an account are skipped unless `include_linked`; earlier unused codes of the people
-    who get a new one are revoked, so only the printed code works.
+    People who already have an account are skipped; a new code revokes the person's earlier unused ones
+    (`access_code_issue`), so only the printed code works.
     """
     from diary.permissions import may_manage_class
     from diary.selectors import class_students
@@ -298,11 +340,8 @@ def class_code_slips_issue(*, actor, school_class, include_linked: bool = False)
     for student in class_students(school_class):
         people = [("student", student), *(("guardian", guardian) for guardian in student.guardians.all())]
         for kind, person in people:
-            if person.user_id and not include_linked:
+            if person.user_id:
                 continue
-            AccessCode.objects.filter(**{kind: person}, used_at__isnull=True, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
             issued = access_code_issue(actor=actor, person=person)
             slips.append(CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at))
     return slips

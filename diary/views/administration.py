@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
 from diary.models import AuditEntry, Journal, ReportRun, StaffRole
-from diary.permissions import is_administration, is_inspector
+from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
 from diary.selectors import (
     final_window_reopenings,
     inspections_recent,
@@ -275,19 +276,24 @@ def audit_value(value) -> str:
     return str(value)
 
 
-class JournalHistoryView(AdministrationView):
-    """D16: every change to a journal — who, when, old, new, why, late — filtered and paginated."""
+class JournalHistoryView(DiaryView):
+    """D16: every change to a journal — who, when, old, new, why, late — filtered and paginated; for those
+    `may_read_journal_history` names (the API's history answers the same people)."""
 
     http_method_names = ["get"]
 
-    def render_page(self, request, pk: int):
+    def get(self, request, pk: int):
         journal = (
             Journal.objects.select_related("school_class__year", "subject", "subgroup", "teacher", "school")
             .filter(pk=pk, school=self.school)
             .first()
+            if self.school is not None and pk <= MAX_ID
+            else None
         )
-        if journal is None:
+        if journal is None or not may_view_journal(request.user, journal):
             raise DiaryNotFound(_("There is no such journal in your school."))
+        if not may_read_journal_history(request.user, journal):
+            raise DiaryPermissionDenied(_("You may not read this journal's history of changes."))
         year = journal.school_class.year
         students = journal_enrolment(journal, year.start, year.end).ever_enrolled()
         form = HistoryFilterForm(request.GET or None, students=students, authors=journal_history_authors(journal))

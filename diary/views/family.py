@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diary.api.serializers import MAX_ID
-from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
+from diary.exceptions import DiaryNotFound, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
 from diary.screen_cache import screens
@@ -23,16 +23,12 @@ from diary.views.base import DiaryView, personal_page
 
 
 def student_shown(view: DiaryView, pk: int) -> Student:
-    """The student `pk` if D15 lets the viewer see them; someone of the viewer's school they may not see is
-    refused (403), anyone else is not found (404)."""
-    if pk > MAX_ID:
+    """The student `pk` if D15 lets the viewer see them; anyone else is not found (404), whether the student is of
+    the viewer's school or not at all, so that the answer never tells another family's child exists (as the API)."""
+    student = visible_student(view.request.user, pk) if pk <= MAX_ID else None
+    if student is None:
         raise DiaryNotFound()
-    student = visible_student(view.request.user, pk)
-    if student is not None:
-        return student
-    if view.school is not None and Student.objects.filter(pk=pk, school=view.school).exists():
-        raise DiaryPermissionDenied(_("You may not see this student's diary."))
-    raise DiaryNotFound()
+    return student
 
 
 def switcher(view: DiaryView, student: Student) -> list[Student]:

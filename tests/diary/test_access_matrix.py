@@ -92,9 +92,10 @@ _ = 404  # outside the persona's view
 # fmt: off
 EXPECTED = {
     #                anon  student parent o_par teacher o_tch  subst  homer  direc  strng  deact
-    # Logging in with a wrong password and redeeming a wrong code are the same for everyone.
+    # Logging in with a wrong password and redeeming a wrong code are the same for everyone; redeeming reads the
+    # caller's token (a code is linked to one's own account, D4), so a closed account's token is refused.
     "login":         [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
-    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400],
+    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 401],
     "me":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
     "journals":      [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
     "journal":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
@@ -102,7 +103,8 @@ EXPECTED = {
     "lesson":        [401, _,   _,   _,   200, _,   200, 403, 200, _,   401],
     # Q1's window closed on 2 November (D7): those who may set finals are told so; the others are refused first.
     "finals":        [401, _,   _,   _,   400, _,   403, 403, 400, _,   401],
-    "history":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
+    # D16: the substitute's cover (7 September) is over, so the journal's history is no longer theirs to read.
+    "history":       [401, _,   _,   _,   200, _,   403, 200, 200, _,   401],
     "inspections":   [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
     "substitutions": [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
     "access_codes":  [401, 403, 403, 403, 403, 403, 403, 201, 201, _,   401],

@@ -106,17 +106,20 @@ def issue(api, persona, kind, code):
 
 
 def test_the_administration_issues_staff_codes_and_teachers_cannot(api, small_school):
-    response = issue(api, "admin", "staff", small_school.other_teacher.code)
+    newcomer = factories.StaffMemberFactory(school=small_school.school, user=None)
+    response = issue(api, "admin", "staff", newcomer.code)
     assert response.status_code == 201
     code = response.json()["code"]
     assert len(code.replace("-", "")) == 12
     assert set(code.replace("-", "")) <= set(CODE_ALPHABET)
-    assert issue(api, "homeroom", "staff", small_school.other_teacher.code).status_code == 403
+    assert issue(api, "homeroom", "staff", newcomer.code).status_code == 403
 
 
 def test_the_homeroom_teacher_issues_codes_for_their_class_only(api, small_school):
+    grandmother = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=grandmother, student=small_school.students[1])
     assert issue(api, "homeroom", "student", small_school.students[1].code).status_code == 201
-    assert issue(api, "homeroom", "guardian", small_school.other_parent.code).status_code == 201
+    assert issue(api, "homeroom", "guardian", grandmother.code).status_code == 201
     assert issue(api, "homeroom", "student", small_school.first_grader.code).status_code == 403
     assert issue(api, "teacher", "student", small_school.students[1].code).status_code == 403
 
@@ -173,30 +176,149 @@ def test_a_weak_password_is_refused_with_the_reason_and_the_code_stays_usable(sm
 
 
 def test_guessing_codes_is_locked_out(small_school):
-    for _attempt in range(10):
-        assert redeem("AAAA-AAAA-AAAA").status_code == 400
+    """D4: ten wrong codes beginning like a real one, from one address, lock out that beginning there."""
     issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    first_group = issued.code[:4]
+    for attempt in range(10):
+        assert redeem(f"{first_group}-AAAA-AA{attempt:02d}").status_code == 400
     assert redeem(issued.code).status_code == 429
 
 
-def test_a_guardian_links_a_second_childs_code_to_the_same_account(small_school):
-    """The parent of students[0] is also listed, as a record of their own, for a child in 5А's students[2]."""
-    second_record = factories.GuardianFactory(school=small_school.school)
-    GuardianLink.objects.create(school=small_school.school, guardian=second_record, student=small_school.students[2])
-    issued = access_code_issue(actor=small_school.homeroom.user, person=second_record)
+def test_a_taken_username_gets_one_answer_whatever_the_password(small_school):
+    """D4: the anonymous redeem checks no password: a taken username is refused alike with the account's right
+    password and a wrong one, and no token is given (it was an oracle for guessing passwords)."""
+    answers = []
+    for password in (PASSWORD, "not the password"):
+        issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+        response = redeem(issued.code, username="parent", password=password)
+        assert response.status_code == 400
+        assert "token" not in response.json()
+        answers.append(response.json())
+    assert answers[0] == answers[1]
+    assert answers[0]["error"]["code"] == "username_taken"
+    small_school.students[1].refresh_from_db()
+    assert small_school.students[1].user is None
+    assert AccessCode.objects.filter(used_at__isnull=False).count() == 0
+
+
+def test_a_locked_out_account_is_not_reached_through_the_redeem(small_school):
+    """D4: the redeem never signs anyone in to an existing account, locked out or not."""
+    for _attempt in range(5):
+        login("parent", "wrong")
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
     response = redeem(issued.code, username="parent", password=PASSWORD)
-    assert response.status_code == 201
-    second_record.refresh_from_db()
-    assert second_record.user == small_school.parent.user
-    children = bearer(response.json()["token"]).get(f"{BASE}/me/").json()["children"]
-    assert {child["id"] for child in children} == {small_school.students[0].pk, small_school.students[2].pk}
-
-
-def test_a_taken_username_with_a_wrong_password_is_refused(small_school):
-    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.other_parent)
-    response = redeem(issued.code, username="parent", password="not the password")
     assert response.status_code == 400
-    assert "username" in response.json()["error"]["fields"]
+    assert not ApiToken.objects.filter(user=small_school.parent.user).exists()
+
+
+def test_a_code_for_someone_who_has_an_account_is_refused_when_issued(api, small_school):
+    """D4: a code never moves a person to a new account; the homeroom teacher is told why at once."""
+    response = issue(api, "homeroom", "student", small_school.students[0].code)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "person_has_account"
+    assert AccessCode.objects.count() == 0
+
+
+def test_a_code_whose_person_got_an_account_meanwhile_does_not_move_them(small_school):
+    """D4: a code issued before its person made an account (another code, the admin) creates no second account."""
+    student = small_school.students[1]
+    issued = access_code_issue(actor=small_school.homeroom.user, person=student)
+    student.user = factories.UserFactory(username="aibek_first")
+    student.save()
+    response = redeem(issued.code, username="aibek_second")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "person_has_account"
+    student.refresh_from_db()
+    assert student.user.username == "aibek_first"
+    assert not get_user_model().objects.filter(username="aibek_second").exists()
+
+
+def test_a_new_code_revokes_the_persons_older_unused_codes(small_school):
+    """D4: only the newest code of a person works."""
+    first = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    second = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    first.access_code.refresh_from_db()
+    assert first.access_code.status == "revoked"
+    assert redeem(first.code).json()["error"]["code"] == "invalid_code"
+    assert redeem(second.code).status_code == 201
+
+
+# --- linking a code from one's own account -------------------------------------------------------------------------
+
+
+def second_child_record(small_school):
+    """The parent of students[0] is also listed, as a record of their own, for students[2]."""
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    return record
+
+
+def link(client, code):
+    return client.post(f"{BASE}/auth/redeem/", {"code": code}, format="json")
+
+
+def test_a_parent_links_a_second_childs_code_from_their_own_account(small_school):
+    """D4: signed in with a bearer token, the code alone links the record; the answer lists both children."""
+    record = second_child_record(small_school)
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    token = login("parent").json()["token"]
+    response = link(bearer(token), issued.code)
+    assert response.status_code == 200
+    assert {child["id"] for child in response.json()["children"]} == {
+        small_school.students[0].pk,
+        small_school.students[2].pk,
+    }
+    assert response.json()["person"]["code"] in {small_school.parent.code, record.code}
+    record.refresh_from_db()
+    assert record.user == small_school.parent.user
+    assert AccessCode.objects.get().status == "used"
+
+
+def test_a_teacher_who_is_also_a_parent_links_her_childs_code_with_her_session(small_school):
+    """D4, D15: the teacher's own session links her guardian record; her child's diary opens, her journals stay."""
+    record = second_child_record(small_school)
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(small_school.teacher.user)
+    browser.get("/ky/diary/link-code/")  # a page with a form sets the CSRF cookie
+    csrf_token = browser.cookies["csrftoken"].value
+    response = browser.post(f"{BASE}/auth/redeem/", {"code": issued.code}, format="json", HTTP_X_CSRFTOKEN=csrf_token)
+    assert response.status_code == 200
+    assert response.json()["person"]["code"] == small_school.teacher.code
+    week = browser.get(f"{BASE}/students/{small_school.students[2].pk}/diary/?week=2026-W37")
+    assert week.status_code == 200
+    assert browser.get(f"{BASE}/journals/{small_school.journal.pk}/?period=quarter-1").status_code == 200
+
+
+def test_a_person_linked_to_another_account_cannot_be_linked(small_school):
+    """D4: a record already linked elsewhere stays there; the code is refused and stays unused."""
+    record = second_child_record(small_school)
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    record.user = small_school.other_parent.user
+    record.save()
+    response = link(bearer(login("parent").json()["token"]), issued.code)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "cannot_link"
+    assert AccessCode.objects.get().status == "active"
+
+
+def test_a_students_code_is_never_added_to_someone_elses_account(small_school):
+    """D4, D15: a student's record makes the student's own account; a parent cannot take it over."""
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    response = link(bearer(login("other_parent").json()["token"]), issued.code)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "cannot_link"
+    small_school.students[1].refresh_from_db()
+    assert small_school.students[1].user is None
+
+
+def test_linking_a_wrong_code_gets_the_same_answer_as_redeeming_one(small_school):
+    """D4: unknown codes are one answer, signed in or not."""
+    response = link(bearer(login("parent").json()["token"]), "AAAA-AAAA-AAAA")
+    assert response.status_code == 400
+    assert response.json()["error"] == redeem("AAAA-AAAA-AAAA").json()["error"]
 
 
 def test_the_homeroom_teacher_prints_code_slips_for_the_class(api, small_school):

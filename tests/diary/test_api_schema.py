@@ -69,3 +69,10 @@ def test_generated_requests_get_no_server_error_and_documented_answers(case, dir
         excluded_checks=[schemathesis.checks.positive_data_acceptance],
     )
     figures.add("schemathesis", requests=1, server_errors=int(response.status_code >= 500))
+
+
+def test_the_schema_documents_both_ways_of_redeeming_a_code(client):
+    """D4: the anonymous redeem (201, a token) and linking a code from one's own account (200, person and children)."""
+    operation = client.get("/api/schema/?format=json").json()["paths"]["/api/diary/v1/auth/redeem/"]["post"]
+    assert {"200", "201"} <= set(operation["responses"])
+    assert "linked" in operation["description"] or "links" in operation["description"]

@@ -121,7 +121,7 @@ class Probe:
             self.figures.add("bad input", unintended_changes=len(unintended))
             assert not unintended
 
-    def send(self, method: str, url: str, body: bytes | None = None) -> None:
+    def send(self, method: str, url: str, body: bytes | None = None):
         if method == "get":
             response = self.client.get(url)
         else:
@@ -144,6 +144,7 @@ class Probe:
         else:
             self.accepted += 1
         self.before = after
+        return response
 
 
 @pytest.fixture(autouse=True)
@@ -325,4 +326,18 @@ def test_junk_in_an_address_is_a_404_or_400_never_a_server_error(small_school, t
         probe.send("get", f"{BASE}/{template.format(quote(segment.encode('utf-8', 'surrogatepass'), safe=''))}")
 
     send()
+    probe.finish()
+
+
+@pytest.mark.parametrize("depth", [900, 1_000, 100_000])
+@pytest.mark.parametrize("endpoint", ["login", "redeem", "marks"])
+def test_json_nested_deeper_than_the_decoder_goes_is_a_400_in_the_usual_shape(small_school, endpoint, depth, figures):
+    """A body nested a thousand levels deep was a server error (RecursionError escaped the parser); now it is
+    refused as malformed, like any other body that is not usable JSON, and changes nothing."""
+    persona, method, url, _fields = endpoint_table(small_school)[endpoint]
+    probe = Probe(small_school, persona, figures)
+    for body in ("[" * depth + "]" * depth, '{"changes": ' + "[" * depth + "]" * depth + "}"):
+        response = probe.send(method, f"{BASE}/{url}", body.encode())
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] in {"malformed", "invalid"}
     probe.finish()

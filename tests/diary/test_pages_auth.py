@@ -92,3 +92,69 @@ def test_diary_answers_are_never_stored_by_browsers_or_proxies(small_school, pat
     response = client.get(path)
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_a_taken_username_on_the_redeem_form_gets_one_answer_whatever_the_password(small_school):
+    """D4: the form was an oracle (a right password linked the code to the account and signed in); now the right
+    and a wrong password get the same refusal, nobody is signed in, and the code stays unused."""
+    pages = []
+    for password in (PASSWORD, "not-the-password-7"):
+        issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+        form = {"code": issued.code, "username": "parent", "password": password, "password_again": password}
+        client = Client()
+        response = client.post("/ky/diary/redeem/", form)
+        assert response.status_code == 400
+        assert "_auth_user_id" not in client.session
+        pages.append(response.content.decode().split('role="alert"')[1].split("</div>")[0])
+    assert pages[0] == pages[1]
+    small_school.students[1].refresh_from_db()
+    assert small_school.students[1].user is None
+
+
+def test_a_parent_adds_a_second_child_on_the_link_page(small_school):
+    """D4: signed in, the parent types the code of the second child's slip; the child appears on the children's page,
+    reached from the page's own link."""
+    from diary.models import GuardianLink
+    from tests import factories
+
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    client = Client()
+    client.force_login(small_school.parent.user)
+    assert 'href="/ky/diary/link-code/"' in client.get("/ky/diary/?menu").content.decode()
+    assert client.get("/ky/diary/link-code/").status_code == 200
+    response = client.post("/ky/diary/link-code/", {"code": issued.code})
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.user == small_school.parent.user
+    assert client.get(f"/ky/diary/students/{small_school.students[2].pk}/week/").status_code == 200
+
+
+def test_a_teacher_who_links_her_childs_code_sees_the_children_in_her_menu_at_once(small_school):
+    """D4, D15: the teacher's menu, kept for a few minutes, shows the linked child right after the link."""
+    from diary.models import GuardianLink
+    from tests import factories
+
+    record = factories.GuardianFactory(school=small_school.school)
+    GuardianLink.objects.create(school=small_school.school, guardian=record, student=small_school.students[2])
+    issued = access_code_issue(actor=small_school.homeroom.user, person=record)
+    client = Client()
+    client.force_login(small_school.teacher.user)
+    assert 'data-menu="children"' not in client.get("/ky/diary/?menu").content.decode()
+    assert client.post("/ky/diary/link-code/", {"code": issued.code}).status_code == 302
+    assert 'data-menu="children"' in client.get("/ky/diary/?menu").content.decode()
+
+
+def test_the_link_page_refuses_a_wrong_code_with_the_reason(small_school):
+    client = Client()
+    client.force_login(small_school.parent.user)
+    response = client.post("/ky/diary/link-code/", {"code": "AAAA-AAAA-AAAA"})
+    assert response.status_code == 400
+    assert "Бул код жараксыз" in response.content.decode()
+
+
+def test_the_link_page_needs_a_signed_in_user(small_school):
+    response = Client().get("/ky/diary/link-code/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ky/diary/login/")

@@ -98,10 +98,12 @@ def test_a_malformed_week_is_a_400_page_not_a_500(diary, week):
     assert b'data-code="invalid"' in response.content
 
 
-def test_another_parent_is_refused_and_an_unknown_student_is_not_found(diary):
+def test_another_familys_child_and_an_unknown_student_get_the_same_not_found(diary):
+    """D15: another family's child of the same school was a 403 and an unknown id a 404, which told that the child
+    exists; both are now 404, as in the API."""
     client = client_for(diary, "other_parent")
-    assert client.get(week_url(diary.students[0])).status_code == 403
-    assert client.get(f"/ky/diary/students/{diary.students[0].pk}/period/").status_code == 403
+    assert client.get(week_url(diary.students[0])).status_code == 404
+    assert client.get(f"/ky/diary/students/{diary.students[0].pk}/period/").status_code == 404
     assert client.get(week_url(diary.students[1])).status_code == 200
     assert client.get("/ky/diary/students/999999/week/").status_code == 404
     assert client.get("/ky/diary/students/99999999999999/week/").status_code == 404
@@ -113,12 +115,12 @@ def test_a_student_sees_only_their_own_diary(diary):
     own = client.get(week_url(diary.students[0]))
     assert own.status_code == 200
     assert 'data-grade="5"' in own.content.decode()
-    assert client.get(week_url(diary.students[1])).status_code == 403
-    assert client.get(week_url(diary.first_grader)).status_code == 403
+    assert client.get(week_url(diary.students[1])).status_code == 404
+    assert client.get(week_url(diary.first_grader)).status_code == 404
 
 
 @pytest.mark.parametrize(("persona", "status"), [("teacher", 200), ("homeroom", 200), ("director", 200),
-                                                  ("other_teacher", 403), ("stranger", 404)])  # fmt: skip
+                                                  ("other_teacher", 404), ("stranger", 404)])  # fmt: skip
 def test_staff_see_the_week_of_students_they_teach_or_lead(diary, persona, status):
     assert client_for(diary, persona).get(week_url(diary.students[0])).status_code == status
 
