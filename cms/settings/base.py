@@ -118,6 +118,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
 # The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
 MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
+# W6: the public feedback form's limits: questions per client address per hour, and per school site per day.
+MEKTEP_FEEDBACK_PER_ADDRESS_PER_HOUR = env_int("MEKTEP_FEEDBACK_PER_ADDRESS_PER_HOUR", 10)
+MEKTEP_FEEDBACK_PER_SITE_PER_DAY = env_int("MEKTEP_FEEDBACK_PER_SITE_PER_DAY", 200)
 AXES_CLIENT_IP_CALLABLE = "cms.client.client_address"
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).
