@@ -224,3 +224,12 @@ def test_a_site_administrator_sees_only_their_own_sites_questions(site_people, d
     other.refresh_from_db()
     assert (other.answer, other.is_published) == ("", False)
     assert client.get(f"/admin/snippets/home/question/edit/{own.pk}/").status_code == 200
+
+
+def test_a_site_administrator_edits_their_own_sites_contacts_only(site_people, demo_site):
+    """W6: the contacts setting is a per-site permission: the own site opens, another school's site is refused."""
+    client = logged_in(site_people.site_admin)
+    assert client.get(f"/admin/settings/cms/schoolcontacts/{demo_site.pk}/").status_code == 200
+    refused = client.get(f"/admin/settings/cms/schoolcontacts/{site_people.other_site.pk}/")
+    assert refused.status_code in (302, 403)
+    assert site_people.other_site.hostname not in refused.content.decode()
