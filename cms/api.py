@@ -1,8 +1,10 @@
 """The headless website: Wagtail API v2 (`/api/v2/`) and the disclosure report (`/api/v2/disclosure/`, W3, W9)."""
 
 from django.http import JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
@@ -16,6 +18,16 @@ class PublicEndpoint:
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+    def listing_view(self, request):
+        # Bad input is a 400 in the API's usual shape on every database: an unclosed quote is a syntax error of
+        # SQLite's full-text query language, and a NUL character cannot be stored or searched anywhere.
+        search = request.GET.get("search", "")
+        if "\x00" in search or search.count('"') % 2:
+            raise BadRequestError(
+                _("The search text has an unclosed quotation mark or a character that is not allowed.")
+            )
+        return super().listing_view(request)
 
 
 class PagesEndpoint(PublicEndpoint, PagesAPIViewSet):

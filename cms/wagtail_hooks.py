@@ -1,18 +1,20 @@
-"""Admin additions of the website: the W3 completeness panel on the dashboard, and the W5 checklist on every
-way the admin publishes a page."""
+"""Admin additions of the website: the W3 completeness panel on the dashboard, the W5 checklist on every way the
+admin publishes a page, the head's website-operation screen, and the W6 site accounts screen."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
-from django.utils.translation import gettext as _
+from django.urls import include, path, reverse, reverse_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
-from wagtail.models import Site
 
+from cms import admin_views
 from cms.completeness import disclosure_report
 from cms.models.workflow import CHECKLIST_REFUSED, checklist_confirmed
 from cms.operation_views import site_operation_view, staff_check_view
+from cms.permissions import may_manage_site_accounts, sites_edited_by
 from cms.services.operation import sites_headed_by
 
 
@@ -27,7 +29,8 @@ class CompletenessPanel(Component):
         self.request = request
 
     def get_context_data(self, parent_context):
-        sites = Site.objects.select_related("root_page").order_by("hostname")
+        # W6: an editor sees their own sites only.
+        sites = sites_edited_by(self.request.user).select_related("root_page").order_by("hostname")
         return {"reports": [(site, disclosure_report(site)) for site in sites]}
 
 
@@ -51,7 +54,7 @@ def refuse_bulk_publishing(request, action_type, objects, action_class_instance)
     """W4, W5: the listing's bulk "publish" would skip the checklist; each page is published from its editor."""
     if action_type != "publish":
         return None
-    messages.error(request, _("Pages are published one at a time, with the prohibited-content checklist."))
+    messages.error(request, gettext("Pages are published one at a time, with the prohibited-content checklist."))
     return redirect(action_class_instance.next_url)
 
 
@@ -87,4 +90,26 @@ class SiteAdministratorMenuItem(MenuItem):
 def staff_check_menu_item():
     return SiteAdministratorMenuItem(
         _("Staff for the website"), reverse("cms_staff_check"), icon_name="user", order=265
+    )
+
+
+class SiteAccountsMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_manage_site_accounts(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_site_account_urls():
+    urls = [
+        path("", admin_views.SiteAccountIndexView.as_view(), name="index"),
+        path("new/", admin_views.SiteAccountCreateView.as_view(), name="add"),
+        path("<int:pk>/", admin_views.SiteAccountEditView.as_view(), name="edit"),
+    ]
+    return [path("site-accounts/", include((urls, "cms_site_accounts"), namespace="cms_site_accounts"))]
+
+
+@hooks.register("register_settings_menu_item")
+def register_site_accounts_menu_item():
+    return SiteAccountsMenuItem(
+        _("Site accounts"), reverse_lazy("cms_site_accounts:index"), icon_name="user", order=601
     )

@@ -141,14 +141,20 @@ class FeedbackPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
         verbose_name_plural = _("feedback and questions")
 
     def serve(self, request, *args, **kwargs):
+        from cms.client import client_address
+        from home.exceptions import FeedbackRefused
         from home.forms import QuestionForm
         from home.services import question_submit
 
         site = Site.find_for_request(request)
         form = QuestionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            question_submit(site=site, **form.cleaned_data)
-            return redirect(f"{self.url}?sent=1")
+            try:
+                question_submit(site=site, client_address=client_address(request), **form.cleaned_data)
+            except FeedbackRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                return redirect(f"{self.url}?sent=1")
         context = self.get_context(request, *args, **kwargs)
         context.update(
             form=form,

@@ -14,6 +14,13 @@
 - stranger:      the director of another school: sees nothing of this one
 - deactivated:   a teacher whose account was closed: nothing at all
 - anonymous:     not logged in: nothing but login and redeeming a code
+
+`site_people` are the website's accounts (W6), on the demo site and on another school's site:
+- site_admin:        a site administrator of the demo site: approves and publishes, reads its questions, manages
+                     the demo site's editor and administrator accounts only (never a diary account or a superuser)
+- editor:            an editor of the demo site: drafts only
+- other_site_admin:  a site administrator of another school's site: nothing of the demo site
+- other_editor:      an editor of another school's site
 """
 
 import datetime as dt
@@ -224,6 +231,41 @@ def api(small_school):
         return client
 
     return client_for
+
+
+@dataclass
+class SitePeople:
+    other_site: object
+    site_admin: AbstractBaseUser
+    editor: AbstractBaseUser
+    other_site_admin: AbstractBaseUser
+    other_editor: AbstractBaseUser
+
+
+@pytest.fixture
+def site_people(demo_site) -> SitePeople:
+    """The website's personas (W6): each in one of their site's two groups (cms.permissions.group_names)."""
+    from django.contrib.auth.models import Group
+
+    from cms.permissions import group_names
+    from cms.services.disclosure import moderation_ensure
+    from cms.services.sites import school_site_ensure
+
+    other_site = school_site_ensure(hostname="other-school.mektep.kg", title_ky="Башка мектеп", title_ru="Другая школа")
+    moderation_ensure(site=other_site)
+
+    def member(username, site, index):
+        account = factories.UserFactory(username=username)
+        account.groups.add(Group.objects.get(name=group_names(site)[index]))
+        return account
+
+    return SitePeople(
+        other_site=other_site,
+        site_admin=member("site_admin", demo_site, 1),
+        editor=member("editor", demo_site, 0),
+        other_site_admin=member("other_site_admin", other_site, 1),
+        other_editor=member("other_editor", other_site, 0),
+    )
 
 
 @pytest.fixture

@@ -3,9 +3,10 @@
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupPagePermission, GroupSitePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
+from cms.permissions import group_names
 from cms.services.pages import bilingual_page_add
 
 INDEX_TITLES = ("Мектеп жөнүндө маалымат", "Сведения о школе")
@@ -23,17 +24,27 @@ SECTION_TITLES = {
 }
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
 ADMINISTRATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# W6: no global user permission (auth.*_user) and no global site setting: a site administrator manages their own
+# site's accounts through cms.permissions.site_accounts_managed_by, and their own site's contacts through a
+# per-site permission (ADMINISTRATOR_SITE_PERMISSIONS). Questions are read through cms.permissions too.
 ADMINISTRATOR_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
-    ("auth", "add_user"),
-    ("auth", "change_user"),
-    ("cms", "change_schoolcontacts"),
     ("home", "view_question"),
     ("home", "change_question"),
+]
+ADMINISTRATOR_SITE_PERMISSIONS = [("cms", "change_schoolcontacts")]
+GLOBAL_PERMISSIONS_NEVER_HELD = [
+    ("auth", "add_user"),
+    ("auth", "change_user"),
+    ("auth", "delete_user"),
+    ("auth", "add_group"),
+    ("auth", "change_group"),
+    ("auth", "delete_group"),
+    ("cms", "change_schoolcontacts"),
 ]
 EDITOR_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -42,10 +53,6 @@ EDITOR_PERMISSIONS = [
     ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"),
 ]
-
-
-def group_names(site: Site) -> tuple[str, str]:
-    return f"{site.hostname}: editors", f"{site.hostname}: site administrators"
 
 
 def _permissions(pairs):
@@ -62,8 +69,12 @@ def moderation_ensure(*, site: Site) -> tuple[Group, Group, Workflow]:
     editors_name, administrators_name = group_names(site)
     editors, _ = Group.objects.get_or_create(name=editors_name)
     administrators, _ = Group.objects.get_or_create(name=administrators_name)
+    for group in (editors, administrators):
+        group.permissions.remove(*_permissions(GLOBAL_PERMISSIONS_NEVER_HELD))
     editors.permissions.add(*_permissions(EDITOR_PERMISSIONS))
     administrators.permissions.add(*_permissions(ADMINISTRATOR_PERMISSIONS))
+    for permission in _permissions(ADMINISTRATOR_SITE_PERMISSIONS):
+        GroupSitePermission.objects.get_or_create(group=administrators, site=site, permission=permission)
     home = site.root_page
     for group, codenames in ((editors, EDITOR_PAGE_PERMISSIONS), (administrators, ADMINISTRATOR_PAGE_PERMISSIONS)):
         for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):

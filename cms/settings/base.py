@@ -125,6 +125,9 @@ MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
 MEKTEP_SESSION_IDLE_SECONDS_STUDENT = env_int("MEKTEP_SESSION_IDLE_SECONDS_STUDENT", 1800)
 MEKTEP_SESSION_IDLE_SECONDS_SHARED = env_int("MEKTEP_SESSION_IDLE_SECONDS_SHARED", 900)
 AXES_CLIENT_IP_CALLABLE = "cms.client.client_ip"
+# W6: the public feedback form's limits: questions per client address per hour, and per school site per day.
+MEKTEP_FEEDBACK_PER_ADDRESS_PER_HOUR = env_int("MEKTEP_FEEDBACK_PER_ADDRESS_PER_HOUR", 10)
+MEKTEP_FEEDBACK_PER_SITE_PER_DAY = env_int("MEKTEP_FEEDBACK_PER_SITE_PER_DAY", 200)
 
 # L1: Kyrgyz (the state language, default) and Russian (the official language).
 # Language names are written in their own language, as every language switcher does.

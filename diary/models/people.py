@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from diary.models.base import SchoolOwned
+from diary.validators import validate_person_name
 
 
 class StaffRole(models.TextChoices):
@@ -19,9 +20,10 @@ ADMINISTRATION_ROLES = frozenset({StaffRole.DIRECTOR, StaffRole.DEPUTY, StaffRol
 
 class Person(SchoolOwned):
     code = models.CharField(_("code"), max_length=40)
-    last_name = models.CharField(_("last name"), max_length=100)
-    first_name = models.CharField(_("first name"), max_length=100)
-    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    # Names reach spreadsheets: the admin's forms and the importer refuse the same formula-like names.
+    last_name = models.CharField(_("last name"), max_length=100, validators=[validate_person_name])
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_person_name])
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True, validators=[validate_person_name])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("account"),

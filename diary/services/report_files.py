@@ -14,16 +14,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diary.services.report_progress import COUNTS
-
-# Spreadsheet programs run a cell starting with these as a formula (CSV/formula injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from diary.validators import FORMULA_STARTS
 
 
 def cell_safe(value):
-    """A cell value that no spreadsheet runs as a formula: risky text gets a leading apostrophe."""
+    """Text outside a cell (the printed page header) that no spreadsheet runs: risky text gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def cells_as_text(row) -> None:
+    """Cells whose text a spreadsheet would run as a formula are stored as text with the cell's quote prefix: the
+    value is shown as typed, without a visible apostrophe, and never runs."""
+    for cell in row:
+        if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 @dataclass
@@ -325,19 +332,23 @@ def report_xlsx(*, kind: str, summary: dict, title: str, language: str, notice: 
         workbook.remove(workbook.active)
         if notice:
             about = workbook.create_sheet(title=_sheet_title(_("About this report")))
-            about.append([cell_safe(title)])
-            about.append([cell_safe(notice)])
+            about.append([str(title)])
+            about.append([str(notice)])
+            for row in about.iter_rows():
+                cells_as_text(row)
             about["A1"].font = Font(bold=True)
             about["A2"].font = Font(bold=True, color="B8433B")
             about.column_dimensions["A"].width = 100
         heading = f"{title} · {notice}" if notice else title
         for view in views:
             sheet = workbook.create_sheet(title=_sheet_title(view.title))
-            sheet.append([cell_safe(str(label)) for _key, label in view.columns])
+            sheet.append([str(label) for _key, label in view.columns])
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             for row in view.rows:
-                sheet.append([cell_safe(value) for value in view.values(row)])
+                sheet.append(list(view.values(row)))
+            for row in sheet.iter_rows():
+                cells_as_text(row)
             sheet.freeze_panes = "A2"
             sheet.print_title_rows = "1:1"
             sheet.page_setup.orientation = "landscape"

@@ -9,6 +9,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from diary.models import Period, SchoolClass, StaffRole
+from diary.validators import validate_person_name
 from diary.workbook import REQUIRED_SHEETS, SHEETS, STAFF_PROFILE_COLUMNS, Problem, Row
 
 SCHOOL_KEYS_REQUIRED = ("code", "name_ky", "name_ru", "year_start", "year_end")
@@ -52,6 +53,17 @@ class WorkbookChecker:
         for column in missing:
             self.problem(rows[0], column, _("This required column is missing."))
         return [] if missing else rows[1:]
+
+    def name(self, row: Row, column: str, *, required: bool = True) -> str | None:
+        """A person's name: the same rule as the admin's forms (diary/validators.py)."""
+        value = self.required(row, column) if required else row[column]
+        if value:
+            try:
+                validate_person_name(value)
+            except ValidationError as error:
+                self.problem(row, column, " ".join(error.messages))
+                return None
+        return value
 
     def required(self, row: Row, column: str) -> str | None:
         value = row[column]
@@ -226,7 +238,8 @@ class WorkbookChecker:
         seen: dict[str, int] = {}
         for row in self.rows("staff"):
             code = self.code(row, "code", seen)
-            last_name, first_name = self.required(row, "last_name"), self.required(row, "first_name")
+            last_name, first_name = self.name(row, "last_name"), self.name(row, "first_name")
+            self.name(row, "patronymic", required=False)
             roles = [role.strip() for role in (self.required(row, "roles") or "").split(LIST_SEPARATOR) if role.strip()]
             unknown = [role for role in roles if role not in StaffRole.values]
             if unknown:
@@ -278,7 +291,8 @@ class WorkbookChecker:
         classes = {item["code"] for item in self.out.classes}
         for row in self.rows("students"):
             code = self.code(row, "code", seen)
-            last_name, first_name = self.required(row, "last_name"), self.required(row, "first_name")
+            last_name, first_name = self.name(row, "last_name"), self.name(row, "first_name")
+            self.name(row, "patronymic", required=False)
             school_class = self.required(row, "class")
             if school_class and school_class not in classes:
                 self.problem(row, "class", _("Unknown class code: %(code)s") % {"code": school_class})
@@ -301,7 +315,8 @@ class WorkbookChecker:
         students = {item["code"] for item in self.out.students}
         for row in self.rows("guardians"):
             code = self.code(row, "code", seen)
-            last_name, first_name = self.required(row, "last_name"), self.required(row, "first_name")
+            last_name, first_name = self.name(row, "last_name"), self.name(row, "first_name")
+            self.name(row, "patronymic", required=False)
             children = self.student_codes(row, "students", students)
             if code and last_name and first_name and children:
                 self.out.guardians.append(

@@ -41,6 +41,25 @@ def test_the_director_corrects_a_students_name(director_client, small_school):
     assert Student.objects.get(pk=student.pk).last_name == "Жаңы"
 
 
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)"])  # a form strips a leading tab
+@pytest.mark.parametrize("kind", ["student", "staffmember", "guardian"])
+def test_the_admin_refuses_a_name_that_begins_like_a_formula_as_the_importer_does(
+    director_client, small_school, kind, name
+):
+    """The admin's forms and the importer refuse the same names (diary/validators.py); nothing is saved."""
+    person = {
+        "student": small_school.students[0],
+        "staffmember": small_school.teacher,
+        "guardian": small_school.parent,
+    }[kind]
+    data = {"last_name": name, "first_name": person.first_name, "patronymic": "", "birth_date": ""}
+    response = director_client.post(f"/admin/diary/{kind}/edit/{person.pk}/", data)
+    assert response.status_code == 200
+    assert "=, +, -, @" in response.content.decode()
+    person.refresh_from_db()
+    assert person.last_name != name
+
+
 def test_nothing_is_deleted_from_the_admin(director_client, small_school):
     student = small_school.students[0]
     response = director_client.post(f"/admin/diary/student/delete/{student.pk}/")

@@ -198,6 +198,12 @@ def test_a_junk_cell_in_a_csv_folder_is_named_or_imported_and_a_refusal_writes_n
         ("header only", {"students": [SHEETS["students"][0]]}),
         ("no header", {"subjects": []}),
         ("NUL in a name", {"subjects": [*SHEETS["subjects"], ["art", "Сүрөт\x00", "Рисование"]]}),
+        ("a student's name beginning with +", {"students": [*SHEETS["students"], ["S9", "+Бакыт", "Э", "", "", "5А"]]}),
+        (
+            "a student's name beginning with @",
+            {"students": [*SHEETS["students"], ["S9", "Асан", "@SUM(A1)", "", "", "5А"]]},
+        ),
+        ("a student's name beginning with -", {"students": [*SHEETS["students"], ["S9", "-2+3", "Э", "", "", "5А"]]}),
     ],
 )
 def test_each_known_bad_workbook_is_refused_in_both_forms_and_writes_nothing(tmp_path, case, sheets, attempt):

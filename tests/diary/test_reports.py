@@ -233,9 +233,12 @@ def test_a_teachers_name_that_looks_like_a_formula_is_exported_as_text(quarter):
     quarter.teacher.save()
     run = built(quarter, "compliance", period=quarter.q1)
     sheet = load_workbook(run.xlsx.path).worksheets[0]
-    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
-    assert "'=cmd|' /C calc'!A0 Бакыт" in names
-    assert all(not (isinstance(name, str) and name.startswith("=")) for name in names)
+    cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+    cell = next(cell for cell in cells if str(cell.value).startswith("=cmd"))
+    # Shown as typed, without a visible apostrophe, and stored as text with the quote prefix, so it never runs.
+    assert cell.value == "=cmd|' /C calc'!A0 Бакыт"
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
 def test_xlsx_of_an_empty_report_still_has_its_sheets():
