@@ -1,6 +1,7 @@
-"""Signal receivers of the diary: every successful login is recorded for the activity report (D14)."""
+"""Signal receivers of the diary: every successful login is recorded for the activity report (D14), and every
+login session beside its account, so that all of them can be ended at once."""
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 
@@ -12,3 +13,17 @@ def _record_login(sender, request, user, **kwargs) -> None:
     path = getattr(request, "path", "") or ""
     channel = LoginEvent.Channel.API if path.startswith("/api/") else LoginEvent.Channel.WEB
     login_record(user=user, channel=channel)
+
+
+@receiver(user_logged_in, dispatch_uid="diary.account_session_record")
+def _record_account_session(sender, request, user, **kwargs) -> None:
+    from diary.services.access import account_session_record
+
+    account_session_record(request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="diary.account_session_forget")
+def _forget_account_session(sender, request, user, **kwargs) -> None:
+    from diary.services.access import account_session_forget
+
+    account_session_forget(request=request)

@@ -57,16 +57,16 @@ MIDDLEWARE = [
     # Before sessions and authentication (a visitor with no session cookie is anonymous), outside everything whose
     # headers (language, CSP, frame options) are cached with the page.
     "cms.cache.AnonymousPageCacheMiddleware",
+    "cms.middleware.SessionCookieFormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the account read by the session's own statement (diary/sessions.py).
-    "diary.sessions.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "cms.cache.SiteLookupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cms.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that a lockout answers before the view runs.
     "axes.middleware.AxesMiddleware",
@@ -102,8 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # D15/security: repeated failed logins lock out before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, reading the account of each request by a compiled query.
-    "diary.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -227,9 +226,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read on every diary page: in the database, with the session's account and its own students in the
-# same statement (diary/sessions.py), so a page spends no query and no round trip on them (B4, B6).
-SESSION_ENGINE = "diary.sessions"
+# Django's sessions: in the database, read through Redis when there is one. Every login session is also noted beside
+# its account (diary.AccountSession), so that all of an account's sessions can be ended at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # Messages (shown once after a save) are kept in that session: every page that shows them reads the session anyway,
 # where the default (a signed cookie, falling back to the session) costs each request a signer and a second store.
 # Only logged-in people are ever sent one.

@@ -64,7 +64,7 @@ class RedeemView(View):
                     for message in messages:
                         form.add_error(field if field in form.fields else None, message)
                 return render(request, self.template_name, {"form": form}, status=error.status)
-            login(request, user, backend="diary.backends.AccountBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("diary:home")
         return render(request, self.template_name, {"form": form}, status=400)
 

@@ -20,7 +20,7 @@ from django.views import View
 from cms.csrf import get_token
 from diary.exceptions import DiaryError
 from diary.menu import menu_roles
-from diary.permissions import children_of, school_of, staff_member_of, student_of, unwrapped
+from diary.permissions import children_of, school_of, staff_member_of, student_of
 from diary.screen_cache import screens
 
 
@@ -42,9 +42,6 @@ class DiaryView(View):
         user = request.user
         if not user.is_authenticated or not user.is_active:
             return login_redirect(request)
-        # The account itself rather than the lazy object around it: every permission check, the menu and the
-        # templates read it again, and each read through the wrapper costs a call.
-        request.user = user = unwrapped(user)
         self.school = school_of(user)
         # school_of answers from the staff record first, so that record is the staff member in self.school.
         self.staff = staff_member_of(user) if self.school else None
