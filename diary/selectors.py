@@ -10,7 +10,6 @@ from typing import NamedTuple
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 
-from cms.prepared import PreparedQuery
 from diary.models import (
     AcademicYear,
     AuditEntry,
@@ -38,7 +37,7 @@ JOURNAL_RELATIONS = ("school", "school_class", "subject", "subgroup", "teacher")
 
 
 def _journal_by_pk(pk: int):
-    return Journal.objects.select_related(*JOURNAL_RELATIONS).filter(pk=pk).order_by("pk")[:1]
+    return Journal.objects.select_related(*JOURNAL_RELATIONS).filter(pk=pk)
 
 
 def _journal_in_period(pk: int, period_id: int):
@@ -48,16 +47,11 @@ def _journal_in_period(pk: int, period_id: int):
     return _journal_by_pk(pk).annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
 
 
-# Every journal request reads its journal first: compiled once (cms/prepared.py).
-_journal_prepared = PreparedQuery(_journal_by_pk)
-_journal_in_period_prepared = PreparedQuery(_journal_in_period)
-
-
 def journal_by_pk(pk: int, period: Period | None = None) -> Journal | None:
     """The journal with its school, class, subject, subgroup and teacher; with a period, also `reopened_until`, the
     D7 window's latest reopening in that period. None when there is no such journal."""
-    found = _journal_in_period_prepared(pk, period.pk) if period is not None else _journal_prepared(pk)
-    return next(iter(found), None)
+    found = _journal_in_period(pk, period.pk) if period is not None else _journal_by_pk(pk)
+    return found.first()
 
 
 @dataclass
