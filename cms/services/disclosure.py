@@ -6,7 +6,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
-from cms.services.pages import bilingual_page_add
+from cms.services.sites import bilingual_page_add
 
 INDEX_TITLES = ("Мектеп жөнүндө маалымат", "Сведения о школе")
 SECTION_TITLES = {

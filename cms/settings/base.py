@@ -147,8 +147,8 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Mektep"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-# Wagtail's index updates run in the request, as with Django's immediate backend; cms.tasks can hold repeats back.
-TASKS = {"default": {"BACKEND": "cms.tasks.ImmediateBackend"}}
+# Wagtail's index updates run in the request (Django's immediate task backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # W8: documents are served through Django (permission checks), as downloads, of a few safe types.
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg", "png"]

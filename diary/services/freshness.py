@@ -1,10 +1,7 @@
-"""Versions of what the diary's busiest screens show, kept in the database beside the data they describe.
+"""Versions of what the diary's screens show, kept in the database beside the data they describe.
 
-The journal grid (its API answer and its page) and a student's week are cached (diary/selectors.py) under keys
-holding these versions: the journal's or the student's `data_version` and the school's `data_version`. Every
-service that changes what those screens show raises the versions in the same transaction as the change, so a
-reader sees either the old versions with the old data or the new versions with the new data: a cached copy is
-never served once its data has changed, and an emptied or unreachable cache costs only a rebuild.
+A journal, a student and a school carry a `data_version` that every service changing what their screens show
+raises in the same transaction as the change (the public staff and leadership fragments are keyed by the school's):
 
 - marks, lesson topics and homework, final grades: the journal and the students concerned;
 - everything else that shapes the screens (classes, enrolments, subgroups, students' names, subjects, periods,
