@@ -186,17 +186,14 @@ def fresh_cache():
     with none (ids and data versions repeat from one test to the next)."""
     from django.core.cache import cache, caches
 
-    from cms.cache import sites_forget
     from diary.services.privacy import known_views_forget
 
     cache.clear()
     caches["fragments"].clear()
-    sites_forget()
     known_views_forget()
     yield
     cache.clear()
     caches["fragments"].clear()
-    sites_forget()
     known_views_forget()
 
 

@@ -16,8 +16,6 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
-from cms.cache import ViewRestrictionsKept
-
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"]
 DOCUMENT_MODEL = settings.WAGTAILDOCS_DOCUMENT_MODEL
 
@@ -28,7 +26,7 @@ def document_field(label):
     )
 
 
-class DisclosureIndexPage(ViewRestrictionsKept, Page):
+class DisclosureIndexPage(Page):
     """W1: the disclosure root of one school site (`/<lang>/info/`); its children are the mandated sections."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -55,7 +53,7 @@ class DisclosureIndexPage(ViewRestrictionsKept, Page):
         verbose_name_plural = _("information about the school")
 
 
-class DisclosureSectionPage(ViewRestrictionsKept, Page):
+class DisclosureSectionPage(Page):
     """A mandated section (W1) at its fixed slug, allowed once per school site."""
 
     section_slug = ""

@@ -63,7 +63,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "cms.cache.SiteLookupMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -162,14 +161,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # (local memory cache, Celery over a folder) so the project runs with no server installed.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    # Redis down is an empty cache, not an error page (cms/cache_backends.py); short timeouts keep requests moving.
+    # django-redis: Redis down is an empty cache, logged, not an error page; short timeouts keep requests moving.
     CACHES = {
         "default": {
-            "BACKEND": "cms.cache_backends.TolerantRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -194,11 +194,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Template fragments whose keys hold the version of what they show (`{% cache … using="fragments" %}`).
-CACHES["fragments"] = {
-    "BACKEND": "cms.cache_backends.ProcessThenSharedCache",
-    "TIMEOUT": 600,
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
+CACHES["fragments"] = {**CACHES["default"], "TIMEOUT": 600}
 
 # Whole-page cache of the public site for anonymous visitors (cms/cache.py).
 MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)

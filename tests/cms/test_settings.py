@@ -41,7 +41,7 @@ def test_background_work_uses_redis_when_redis_url_is_set():
         REDIS_URL="redis://127.0.0.1:6390/0",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "redis://127.0.0.1:6390/0 cms.cache_backends.TolerantRedisCache"
+    assert result.stdout == "redis://127.0.0.1:6390/0 django_redis.cache.RedisCache"
 
 
 def test_background_work_has_an_embedded_default_without_redis():
