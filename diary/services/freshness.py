@@ -36,18 +36,10 @@ _state = threading.local()
 
 
 def _versions_raise(model, ids: Iterable[int]) -> None:
-    """`model.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)`, as the SQL it builds: every
-    save of marks raises two versions, and building the queryset cost more than running it (about 0.3 ms a save)."""
-    ids = sorted({int(pk) for pk in ids})
-    if not ids:
-        return
-    quote = connection.ops.quote_name
-    table, pk, version = quote(model._meta.db_table), quote(model._meta.pk.column), quote("data_version")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET {version} = {version} + 1 WHERE {pk} IN ({', '.join(['%s'] * len(ids))})",  # noqa: S608
-            ids,
-        )
+    """Raises the data version of each row named, once, in one UPDATE."""
+    ids = {int(pk) for pk in ids}
+    if ids:
+        model.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
 
 
 def journals_changed(*, journal_ids: Iterable[int]) -> None:
