@@ -26,10 +26,6 @@ class CmsConfig(AppConfig):
                 public_pages_changed, sender=PageViewRestriction, dispatch_uid=f"public-pages-private-{id(signal)}"
             )
         self.rich_text_cleaning_connect()
-        from cms import connections, timestamps
-
-        connections.connect()
-        timestamps.connect()
 
     def rich_text_cleaning_connect(self) -> None:
         """No script is ever stored in rich text, however it is written (cms/sanitise.py)."""

@@ -17,7 +17,7 @@ from cms.models import (
 )
 from cms.models.disclosure import FACILITY_FIELDS
 from cms.services.disclosure import disclosure_tree_ensure, site_structure_ensure
-from cms.services.pages import bilingual_page_add
+from cms.services.sites import bilingual_page_add
 from home.models import NewsArticlePage, NewsIndexPage
 
 FACILITIES = {

@@ -55,13 +55,11 @@ def database_from_env(default_sqlite_path: str) -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL I understand: {error}") from error
-    if config["ENGINE"] == "django.db.backends.postgresql":
-        # Django turns psycopg's prepared statements off. Its own cursors bind on the client and never prepare
-        # anyway; the few queries every request runs (cms/prepared.py) bind on the server, and are prepared once
-        # a connection has run them 5 times. DATABASE_PREPARED_STATEMENTS=false turns them off, behind a pooler in
-        # transaction mode without max_prepared_statements.
-        options = config.setdefault("OPTIONS", {})
-        options.setdefault("prepare_threshold", 5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None)
+    # Django's documented psycopg options: DATABASE_PREPARED_STATEMENTS=true binds parameters on the server and
+    # prepares a statement once a connection has run it 5 times (not behind a pooler in transaction mode without
+    # max_prepared_statements). Off by default, as in Django.
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", False):
+        config.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -10,17 +10,13 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from cms.prepared import PreparedQuery
 from diary.models import AcademicYear, Enrolment, School, StaffMember, Subject
-
-# Read by every public page that shows the diary's records: compiled once (cms/prepared.py).
-_school_of_site = PreparedQuery(lambda site_id: School.objects.filter(site_id=site_id).order_by("pk")[:1])
 
 
 def school_for_site(site) -> School | None:
     if site is None:
         return None
-    return next(iter(_school_of_site(site.pk)), None)
+    return School.objects.filter(site_id=site.pk).order_by("pk").first()
 
 
 @dataclass

@@ -11,11 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
-from django.utils.functional import LazyObject, empty
 
-from cms.prepared import PreparedQuery
 from diary.models import (
     Enrolment,
     Guardian,
@@ -36,20 +34,14 @@ def _active(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def unwrapped(user: User) -> User:
-    """The account behind a lazy `request.user`, read if it was not yet; any other object as it is."""
-    if isinstance(user, LazyObject):
-        if user._wrapped is empty:
-            user._setup()
-        return user._wrapped
-    return user
-
-
 def _answers(user: User) -> dict:
-    """Answers about one account are remembered on the user object, which lives for one request or task; on the
-    account itself, not on the lazy `request.user` around it, so that what the login backend learnt while reading
-    the account is found here."""
-    return unwrapped(user).__dict__.setdefault("_mektep_access", {})
+    """Answers about one account are remembered on the user object, which lives for one request or task (set
+    through `request.user`'s lazy object, they land on the account itself)."""
+    answers = getattr(user, "diary_access_answers", None)
+    if answers is None:
+        answers = {}
+        user.diary_access_answers = answers
+    return answers
 
 
 def _cached(user: User, key, compute):
@@ -63,37 +55,20 @@ def _staff_records(user_id: int):
     return StaffMember.objects.filter(user_id=user_id, archived_at__isnull=True).select_related("school")
 
 
-# The reads every diary request makes, compiled once (cms/prepared.py).
-_staff_anywhere = PreparedQuery(lambda user_id: _staff_records(user_id).order_by("pk")[:1])
-_staff_in_school = PreparedQuery(
-    lambda user_id, school_id: _staff_records(user_id).filter(school_id=school_id).order_by("pk")[:1]
-)
-
-
-def staff_record_subquery(account):
-    """The account's active staff record (its pk), as a subquery beside a row that names the account (`account`:
-    an OuterRef to that column). The login backend, the API token and the session read it with the account."""
-    return Subquery(StaffMember.objects.filter(user=account, archived_at__isnull=True).values("pk")[:1])
-
-
 def own_students_query(user_id: int):
     """The students an account sees as its own: the student it is, and the children it is a guardian of
-    (`is_child`), by name. The login backend and the API token read it with the account (`PreparedPair`)."""
+    (`is_child`), by name."""
     guarded = GuardianLink.objects.filter(guardian__user_id=user_id).values("student_id")
     # A union rather than `user_id = … OR pk IN (…)`: both halves use their index, where the OR read every student
-    # of the table on PostgreSQL (0.55 ms at 1,000 students, and growing with the school).
+    # of the table on PostgreSQL.
     own_or_guarded = Student.objects.filter(user_id=user_id).order_by().values("pk").union(guarded, all=True)
     return (
         Student.objects.filter(pk__in=own_or_guarded, archived_at__isnull=True)
-        # Of these, every student but the account's own record is there as its child: no second read of the links
-        # (a subplan per student on PostgreSQL).
+        # Of these, every student but the account's own record is there as its child: no second read of the links.
         .annotate(is_child=ExpressionWrapper(~Q(user_id=user_id), output_field=BooleanField()))
         .select_related("school")
         .order_by("last_name", "first_name", "pk")
     )
-
-
-_own_students_prepared = PreparedQuery(own_students_query)
 
 
 def staff_member_of(user: User, school: School | None = None) -> StaffMember | None:
@@ -102,9 +77,10 @@ def staff_member_of(user: User, school: School | None = None) -> StaffMember | N
         return None
 
     def compute():
+        records = _staff_records(user.pk)
         if school is not None:
-            return next(iter(_staff_in_school(user.pk, school.pk)), None)
-        return next(iter(_staff_anywhere(user.pk)), None)
+            records = records.filter(school_id=school.pk)
+        return records.order_by("pk").first()
 
     if school is not None:
         # An account has one staff record per school: the unscoped answer, when already known and of this
@@ -118,24 +94,10 @@ def staff_member_of(user: User, school: School | None = None) -> StaffMember | N
     return _cached(user, ("staff", school.pk if school else None), compute)
 
 
-def staff_member_known(user: User, staff: StaffMember | None) -> None:
-    """What the authentication already read about the account's staff record, so that `staff_member_of` does not
-    ask again in the same request."""
-    if _active(user):
-        _answers(user)[("staff", None)] = staff
-
-
 def _own_students(user: User) -> list[Student]:
     """The account's own student record and the students it is a guardian of, with their school, in one query:
     every page asks for both (school_of, the menu, D15 checks)."""
-    return _cached(user, "own_students", lambda: _own_students_prepared(user.pk))
-
-
-def own_students_known(user: User, students: list[Student]) -> None:
-    """What the authentication already read about the account's own students (`_own_students`), so that the page
-    does not ask again in the same request."""
-    if _active(user):
-        _answers(user)["own_students"] = students
+    return _cached(user, "own_students", lambda: list(own_students_query(user.pk)))
 
 
 def student_of(user: User) -> Student | None:

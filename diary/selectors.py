@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from typing import NamedTuple
 
+from django.core.cache import cache
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from cms.prepared import PreparedQuery
 from diary.models import (
     AcademicYear,
     AuditEntry,
@@ -32,14 +32,13 @@ from diary.models import (
     SubgroupMembership,
     Substitution,
 )
-from diary.screen_cache import screens
 from diary.services.calendar import week_start
 
 JOURNAL_RELATIONS = ("school", "school_class", "subject", "subgroup", "teacher")
 
 
 def _journal_by_pk(pk: int):
-    return Journal.objects.select_related(*JOURNAL_RELATIONS).filter(pk=pk).order_by("pk")[:1]
+    return Journal.objects.select_related(*JOURNAL_RELATIONS).filter(pk=pk)
 
 
 def _journal_in_period(pk: int, period_id: int):
@@ -49,16 +48,11 @@ def _journal_in_period(pk: int, period_id: int):
     return _journal_by_pk(pk).annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
 
 
-# Every journal request reads its journal first: compiled once (cms/prepared.py).
-_journal_prepared = PreparedQuery(_journal_by_pk)
-_journal_in_period_prepared = PreparedQuery(_journal_in_period)
-
-
 def journal_by_pk(pk: int, period: Period | None = None) -> Journal | None:
     """The journal with its school, class, subject, subgroup and teacher; with a period, also `reopened_until`, the
     D7 window's latest reopening in that period. None when there is no such journal."""
-    found = _journal_in_period_prepared(pk, period.pk) if period is not None else _journal_prepared(pk)
-    return next(iter(found), None)
+    found = _journal_in_period(pk, period.pk) if period is not None else _journal_by_pk(pk)
+    return found.first()
 
 
 @dataclass
@@ -179,23 +173,6 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
     )
 
 
-def journal_grid_cached(*, journal: Journal, period: Period) -> JournalGrid:
-    """`journal_grid`, from the cache when neither the journal nor its school changed since it was built (B3, B4):
-    the key holds their data versions, read with the journal itself, so a change is never served stale."""
-    key = f"diary:grid:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}"
-
-    def build():
-        grid = journal_grid(journal=journal, period=period)
-        return (grid.students, grid.lessons, grid.cells, grid.finals, grid.suggested_finals, grid.averages,
-                grid.enrolment)  # fmt: skip
-
-    students, lessons, cells, finals, suggested, averages, enrolment = screens.get(key, build)
-    return JournalGrid(
-        journal=journal, period=period, students=students, lessons=lessons, cells=cells, finals=finals,
-        suggested_finals=suggested, averages=averages, enrolment=enrolment,
-    )  # fmt: skip
-
-
 def _average(grades: list[int]) -> Decimal | None:
     if not grades:
         return None
@@ -267,13 +244,6 @@ def student_week(*, student: Student, day: dt.date) -> list[DiaryDay]:
     return days
 
 
-def student_week_cached(*, student: Student, day: dt.date) -> list[DiaryDay]:
-    """`student_week`, from the cache while neither the student's records nor the school changed (B6): the key
-    holds their data versions, read with the student, so a new mark, topic or homework shows at once."""
-    key = f"diary:week:{student.pk}:{student.data_version}:{student.school.data_version}:{week_start(day)}"
-    return screens.get(key, lambda: student_week(student=student, day=day))
-
-
 @dataclass
 class SubjectResult:
     subject_id: int
@@ -308,6 +278,8 @@ def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
     ]
 
 
+# A school's periods in the cache: an hour, and never past a change of its data version (which makes a new key).
+PERIODS_SECONDS = 60 * 60
 PERIOD_KEY = re.compile(r"^(quarter|half)-([1-4])$|^year$")
 
 
@@ -325,11 +297,12 @@ def year_periods(school, *, today: dt.date | None = None) -> list[Period]:
 
 
 def year_periods_cached(school, *, today: dt.date | None = None) -> list[Period]:
-    """`year_periods` of a school object read in this request (its data version is current), from the cache:
-    periods change only through the school's structure, which raises that version."""
+    """`year_periods` of a school object read in this request (its data version is current), through Django's
+    cache: periods are the school's structure, no one's personal data, and change only with the school's data
+    version."""
     today = today or timezone.localdate()
     key = f"diary:periods:{school.pk}:{school.data_version}:{today}"
-    return screens.get(key, lambda: year_periods(school, today=today))
+    return cache.get_or_set(key, lambda: year_periods(school, today=today), PERIODS_SECONDS)
 
 
 def period_pick(periods: list[Period], key: str | None, *, today: dt.date | None = None) -> Period | None:

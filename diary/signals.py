@@ -1,7 +1,8 @@
-"""Signal receivers of the diary: every successful login is recorded for the activity report (D14), and a student's
-session is made short (diary/session_length.py)."""
+"""Signal receivers of the diary: every successful login is recorded for the activity report (D14), every login
+session beside its account, so that all of them can be ended at once, and a student's session is made short
+(diary/session_length.py)."""
 
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 
 
@@ -20,3 +21,17 @@ def _session_length(sender, request, user, **kwargs) -> None:
     from diary.session_length import student_session_limit
 
     student_session_limit(request, user)
+
+
+@receiver(user_logged_in, dispatch_uid="diary.account_session_record")
+def _record_account_session(sender, request, user, **kwargs) -> None:
+    from diary.services.access import account_session_record
+
+    account_session_record(request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="diary.account_session_forget")
+def _forget_account_session(sender, request, user, **kwargs) -> None:
+    from diary.services.access import account_session_forget
+
+    account_session_forget(request=request)

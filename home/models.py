@@ -6,20 +6,18 @@ from django.db import models
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
-from cms.cache import ViewRestrictionsKept, kept, routes
 from cms.models.workflow import ChecklistOnPublish, ProhibitedContentModelForm, checklist_panel
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
 
-class HomePage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class HomePage(ChecklistOnPublish, Page):
     """The front page of one school's website: the root page of that school's Wagtail Site."""
 
     intro = RichTextField(
@@ -47,7 +45,7 @@ class HomePage(ChecklistOnPublish, ViewRestrictionsKept, Page):
         return context
 
 
-class NewsIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class NewsIndexPage(ChecklistOnPublish, Page):
     """The school's news, newest first (one per site)."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -68,7 +66,7 @@ class NewsIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
         return context
 
 
-class NewsArticlePage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class NewsArticlePage(ChecklistOnPublish, Page):
     """One piece of news."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -125,7 +123,7 @@ class Question(models.Model):
         return self.question[:60]
 
 
-class FeedbackPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class FeedbackPage(ChecklistOnPublish, Page):
     """W6: the public feedback form; questions land in the admin, published answers show here."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -164,7 +162,7 @@ class FeedbackPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
         return TemplateResponse(request, self.get_template(request, *args, **kwargs), context)
 
 
-class SiteMapPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class SiteMapPage(ChecklistOnPublish, Page):
     """W7: the site's structure as a page: every published page, nested."""
 
     content_panels = Page.content_panels
@@ -188,17 +186,12 @@ def home_page_route(translated_route):
     """HomePage.route (installed by HomeConfig.ready over wagtail-modeltranslation's own): a page under the home
     page is found by its address in the visitor's language (wagtail-modeltranslation keeps a url_path per language)
     in one query, where the translated route reads every level's children in turn; an address not found that way
-    takes that route, so both answer alike. The page found is kept in the process while nothing is published
-    (cms/cache.py, `routes`)."""
+    takes that route, so both answer alike."""
 
     def route(self, request, path_components):
         if path_components:
             target = f"{self.url_path}{'/'.join(path_components)}/"
-            page = routes.get(
-                request,
-                (self.pk, get_language(), target),
-                lambda: kept(Page.objects.filter(url_path=target, path__startswith=self.path).specific().first()),
-            )
+            page = Page.objects.filter(url_path=target, path__startswith=self.path).specific().first()
             if page is not None:
                 return page.route(request, [])
         return translated_route(self, request, path_components)

@@ -189,24 +189,18 @@ def small_school(db) -> SmallSchool:
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Throttles, the code-guess counter and cached screens live in the cache; each test starts with none (ids and
-    data versions repeat from one test to the next)."""
+    """Throttles, the code-guess counter and cached public pages and fragments live in the cache; each test starts
+    with none (ids and data versions repeat from one test to the next)."""
     from django.core.cache import cache, caches
 
-    from cms.cache import sites_forget
-    from diary.screen_cache import screens
     from diary.services.privacy import known_views_forget
 
     cache.clear()
     caches["fragments"].clear()
-    screens.clear()
-    sites_forget()
     known_views_forget()
     yield
     cache.clear()
     caches["fragments"].clear()
-    screens.clear()
-    sites_forget()
     known_views_forget()
 
 

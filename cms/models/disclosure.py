@@ -16,7 +16,6 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page, Site
 
-from cms.cache import ViewRestrictionsKept
 from cms.models.workflow import ChecklistOnPublish
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h3", "h4", "document-link"]
@@ -29,7 +28,7 @@ def document_field(label):
     )
 
 
-class DisclosureIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class DisclosureIndexPage(ChecklistOnPublish, Page):
     """W1: the disclosure root of one school site (`/<lang>/info/`); its children are the mandated sections."""
 
     intro = RichTextField(_("introduction"), blank=True, features=RICH_TEXT)
@@ -56,7 +55,7 @@ class DisclosureIndexPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
         verbose_name_plural = _("information about the school")
 
 
-class DisclosureSectionPage(ChecklistOnPublish, ViewRestrictionsKept, Page):
+class DisclosureSectionPage(ChecklistOnPublish, Page):
     """A mandated section (W1) at its fixed slug, allowed once per school site."""
 
     section_slug = ""

@@ -361,7 +361,7 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = DEFAULT_D
             _restore_postgresql(connection, database_file, clean=force)
         _restore_media(folder / MEDIA_DIR, Path(settings.MEDIA_ROOT))
     connections.close_all()
-    # The restored data versions may repeat ones the cache holds copies of (diary/screen_cache.py): forget them all.
+    # The restored data versions may repeat ones the cached fragments are keyed by: forget them all.
     cache.clear()
     caches["fragments"].clear()
     return restore_compare(manifest, using)

@@ -7,7 +7,7 @@ from wagtail.models import GroupPagePermission, GroupSitePermission, Page, Site,
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
 from cms.permissions import group_names
-from cms.services.pages import bilingual_page_add
+from cms.services.sites import bilingual_page_add
 
 INDEX_TITLES = ("Мектеп жөнүндө маалымат", "Сведения о школе")
 SECTION_TITLES = {

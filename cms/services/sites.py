@@ -5,8 +5,18 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from cms.services.pages import bilingual_page_add
 from home.models import HomePage
+
+
+@transaction.atomic
+def bilingual_page_add(*, parent: Page, model: type[Page], slug: str, title_ky: str, title_ru: str, **fields) -> Page:
+    """A new page with both languages' titles and slugs, validated, and published as Wagtail's editor publishes it
+    (`save_revision().publish()`: its revision, log entries and signals)."""
+    # Set every language's title and slug explicitly: which one `title` means depends on the active language.
+    page = model(title=title_ky, title_ky=title_ky, title_ru=title_ru, slug=slug, slug_ky=slug, slug_ru=slug, **fields)
+    parent.add_child(instance=page)  # validated here (Page.save runs full_clean); logged as created
+    page.save_revision().publish()
+    return page
 
 
 @transaction.atomic

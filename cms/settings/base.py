@@ -57,18 +57,17 @@ MIDDLEWARE = [
     # Before sessions and authentication (a visitor with no session cookie is anonymous), outside everything whose
     # headers (language, CSP, frame options) are cached with the page.
     "cms.cache.AnonymousPageCacheMiddleware",
+    "cms.middleware.SessionCookieFormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Django's, with the account read by the session's own statement (diary/sessions.py).
-    "diary.sessions.AuthenticationMiddleware",
-    "cms.cache.SiteLookupMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Students' and shared computers' sessions end after a short idle time (diary/session_length.py).
     "diary.session_length.SessionIdleMiddleware",
-    "cms.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that a lockout answers before the view runs.
     "axes.middleware.AxesMiddleware",
@@ -104,8 +103,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # D15/security: repeated failed logins lock out before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    # ModelBackend, reading the account of each request by a compiled query.
-    "diary.backends.AccountBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -157,8 +155,8 @@ STORAGES = {
 WAGTAIL_SITE_NAME = "Mektep"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-# Wagtail's index updates run in the request, as with Django's immediate backend; cms.tasks can hold repeats back.
-TASKS = {"default": {"BACKEND": "cms.tasks.ImmediateBackend"}}
+# Wagtail's index updates run in the request (Django's immediate task backend).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # W8: documents are served through Django (permission checks), as downloads, of a few safe types.
 WAGTAILDOCS_DOCUMENT_MODEL = "cms.SchoolDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "xlsx", "xls", "odt", "ods", "jpg", "png"]
@@ -172,14 +170,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # (local memory cache, Celery over a folder) so the project runs with no server installed.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
-    # Redis down is an empty cache, not an error page (cms/cache_backends.py); short timeouts keep requests moving.
+    # django-redis: Redis down is an empty cache, logged, not an error page; short timeouts keep requests moving.
     CACHES = {
         "default": {
-            "BACKEND": "cms.cache_backends.TolerantRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True},
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
@@ -206,11 +205,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 
 # Template fragments whose keys hold the version of what they show (`{% cache … using="fragments" %}`).
-CACHES["fragments"] = {
-    "BACKEND": "cms.cache_backends.ProcessThenSharedCache",
-    "TIMEOUT": 600,
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
+CACHES["fragments"] = {**CACHES["default"], "TIMEOUT": 600}
 
 # Whole-page cache of the public site for anonymous visitors (cms/cache.py).
 MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)
@@ -238,9 +233,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read on every diary page: in the database, with the session's account and its own students in the
-# same statement (diary/sessions.py), so a page spends no query and no round trip on them (B4, B6).
-SESSION_ENGINE = "diary.sessions"
+# Django's sessions: in the database, read through Redis when there is one. Every login session is also noted beside
+# its account (diary.AccountSession), so that all of an account's sessions can be ended at once.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 # Messages (shown once after a save) are kept in that session: every page that shows them reads the session anyway,
 # where the default (a signed cookie, falling back to the session) costs each request a signer and a second store.
 # Only logged-in people are ever sent one.

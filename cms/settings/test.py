@@ -33,7 +33,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if REDIS_URL and _worker.startswith("gw"):
     REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{1 + int(_worker[2:])}").geturl()
-    CACHES = {**CACHES, "default": {**CACHES["default"], "LOCATION": REDIS_URL}}
+    CACHES = {
+        name: {**config, "LOCATION": REDIS_URL} if config.get("LOCATION") else config for name, config in CACHES.items()
+    }
     CELERY_BROKER_URL = CELERY_RESULT_BACKEND = REDIS_URL
 
 # Static files come from the app folders here (runserver / live server); whitenoise is for production.

@@ -4,24 +4,17 @@ from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
 
-from cms.cache import is_kept
-
 register = template.Library()
 
 
 def url_in_language(request, page, language: str) -> str:
     """The address of what the visitor is looking at, in another language."""
     if isinstance(page, Page):
-        # Slugs are translated (wagtail-modeltranslation), so ask the page for its URL in that language. A page
-        # kept in the process while nothing is published (cms/cache.py) remembers the answer, which only a
-        # publish, a move or a site change alters (and they replace the kept page).
-        known = page.__dict__.setdefault("_mektep_urls", {}) if is_kept(page) else {}
-        key = (language, request.get_host() if request is not None else None)
-        if key not in known:
-            with translation.override(language):
-                known[key] = page.get_url(request)
-        if known[key]:
-            return known[key]
+        # Slugs are translated (wagtail-modeltranslation), so ask the page for its URL in that language.
+        with translation.override(language):
+            url = page.get_url(request)
+        if url:
+            return url
     if request is None:
         return f"/{language}/"
     path = request.get_full_path()

@@ -61,14 +61,14 @@ class LoginView(DiaryAPIView):
         data = LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["username"]
-        user = authenticate(request._request, username=username, password=data.validated_data["password"])
-        if getattr(request._request, "axes_locked_out", False):
+        user = authenticate(request, username=username, password=data.validated_data["password"])
+        if getattr(request, "axes_locked_out", False):
             logger.warning("Locked-out login attempt for %r from %s", username, client_address(request))
             return Response(error_body("locked_out", _("Too many failed attempts. Try again in an hour.")), status=429)
         if user is None:
             logger.warning("Failed login for %r from %s", username, client_address(request))
             return Response(error_body("invalid_credentials", _("Wrong username or password.")), status=401)
-        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
+        user_logged_in.send(sender=user.__class__, request=request, user=user)
         logger.info("API login of %s from %s", user.username, client_address(request))
         return token_response(user)
 

@@ -27,8 +27,13 @@ from diary.api.serializers import (
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Lesson, StaffMember
 from diary.permissions import journals_visible_to, may_read_journal_history, may_view_journal, school_of
-from diary.screen_cache import screens
-from diary.selectors import PERIOD_HELP, PeriodChoice, journal_by_pk, journal_grid_cached, periods_for_key
+from diary.selectors import (
+    PERIOD_HELP,
+    PeriodChoice,
+    journal_by_pk,
+    journal_grid,
+    periods_for_key,
+)
 from diary.services.finals import FinalChange, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update
@@ -68,29 +73,23 @@ class JournalsView(DiaryAPIView):
 
 
 def journal_grid_body(journal, period, language: str) -> bytes:
-    """The grid's JSON, rendered once per version of the journal and its school, period and language (B3): the
-    answer shows nothing else, and the key holds the versions read with the journal (diary/services/freshness.py)."""
-
-    def render() -> bytes:
-        grid = journal_grid_cached(journal=journal, period=period)
-        data = {
-            **journal_data(journal),
-            "period": period.key,
-            "students": [student_data(student) for student in grid.students],
-            "lessons": [lesson_data(lesson) for lesson in grid.lessons],
-            "cells": [cell_data(mark) for mark in grid.cells.values()],
-            "finals": [
-                {"student": student_id, "period": period.key, "value": final_value(final)}
-                for student_id, final in grid.finals.items()
-            ],
-            "suggested_finals": [
-                {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
-            ],
-        }
-        return DiaryJSONRenderer().render(data)
-
-    key = f"diary:grid-json:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}:{language}"
-    return screens.get(key, render)
+    """The grid's JSON."""
+    grid = journal_grid(journal=journal, period=period)
+    data = {
+        **journal_data(journal),
+        "period": period.key,
+        "students": [student_data(student) for student in grid.students],
+        "lessons": [lesson_data(lesson) for lesson in grid.lessons],
+        "cells": [cell_data(mark) for mark in grid.cells.values()],
+        "finals": [
+            {"student": student_id, "period": period.key, "value": final_value(final)}
+            for student_id, final in grid.finals.items()
+        ],
+        "suggested_finals": [
+            {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
+        ],
+    }
+    return DiaryJSONRenderer().render(data)
 
 
 class JournalView(DiaryAPIView):

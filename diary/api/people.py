@@ -14,9 +14,8 @@ from diary.api.journals import PERIOD_PARAMETER, period_choice_or_400
 from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
-from diary.screen_cache import screens
-from diary.selectors import inbox_threads, student_period, student_week_cached
-from diary.services.calendar import iso_week_name, iso_week_start, week_start
+from diary.selectors import inbox_threads, student_period, student_week
+from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
 
@@ -30,39 +29,30 @@ def visible_student(request, pk):
 
 
 def student_week_body(student, day, language: str) -> bytes:
-    """The week's JSON, rendered once per version of the student's records and school, week and language (B6):
-    the key holds the versions read with the student (diary/services/freshness.py)."""
-
-    def render() -> bytes:
-        days = student_week_cached(student=student, day=day)
-        data = {
-            "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-            "week": iso_week_name(days[0].date),
-            "days": [
-                {
-                    "date": entry.date.isoformat(),
-                    "lessons": [
-                        {
-                            "subject": item.lesson.journal.subject.name,
-                            "lesson_no": item.lesson.lesson_no,
-                            "topic": item.lesson.topic,
-                            "homework": item.lesson.homework,
-                            "grades": item.mark.grades if item.mark else [],
-                            "attendance": item.mark.attendance if item.mark else None,
-                        }
-                        for item in entry.lessons
-                    ],
-                }
-                for entry in days
-            ],
-        }
-        return DiaryJSONRenderer().render(data)
-
-    key = (
-        f"diary:week-json:{student.pk}:{student.data_version}:{student.school.data_version}:{week_start(day)}:"
-        f"{language}"
-    )
-    return screens.get(key, render)
+    """The week's JSON."""
+    days = student_week(student=student, day=day)
+    data = {
+        "student": {"id": student.pk, "code": student.code, "name": student.full_name},
+        "week": iso_week_name(days[0].date),
+        "days": [
+            {
+                "date": entry.date.isoformat(),
+                "lessons": [
+                    {
+                        "subject": item.lesson.journal.subject.name,
+                        "lesson_no": item.lesson.lesson_no,
+                        "topic": item.lesson.topic,
+                        "homework": item.lesson.homework,
+                        "grades": item.mark.grades if item.mark else [],
+                        "attendance": item.mark.attendance if item.mark else None,
+                    }
+                    for item in entry.lessons
+                ],
+            }
+            for entry in days
+        ],
+    }
+    return DiaryJSONRenderer().render(data)
 
 
 class StudentDiaryView(DiaryAPIView):

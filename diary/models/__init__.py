@@ -1,6 +1,6 @@
 """The electronic diary's data (D2). Every row belongs to one school; nothing is hard-deleted (D16)."""
 
-from diary.models.access import AccessCode, ApiToken, Inspection, LoginEvent, LoginSession
+from diary.models.access import AccessCode, AccountSession, ApiToken, Inspection, LoginEvent
 from diary.models.audit import AuditEntry
 from diary.models.base import SchoolOwned
 from diary.models.journal import (
@@ -31,6 +31,7 @@ from diary.models.school import AcademicYear, Holiday, Period, School, Subject
 __all__ = [
     "AcademicYear",
     "AccessCode",
+    "AccountSession",
     "ApiToken",
     "Attendance",
     "AuditEntry",
@@ -45,7 +46,6 @@ __all__ = [
     "Journal",
     "Lesson",
     "LoginEvent",
-    "LoginSession",
     "Mark",
     "Message",
     "Period",

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,21 +97,18 @@ class LoginEvent(SchoolOwned):
         indexes = [models.Index(fields=["school", "at"])]
 
 
-class LoginSession(AbstractBaseSession):
-    """A login session (diary/sessions.py): Django's session row, with the account it belongs to in a column of its
-    own, so that a request reads its session, the account and the account's own students in one statement, and an
-    account's sessions are found without decoding every session."""
+class AccountSession(models.Model):
+    """The key of one login session of an account (written when the account logs in, removed when it logs out), so
+    that every session of an account can be ended at once: a password change, a recovery code, a closed or
+    anonymised account. The session itself is Django's, in its own store."""
 
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("login session")
         verbose_name_plural = _("login sessions")
 
-    @classmethod
-    def get_session_store_class(cls):
-        from diary.sessions import SessionStore
-
-        return SessionStore
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.created_at:%Y-%m-%d %H:%M}"

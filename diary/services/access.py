@@ -6,28 +6,23 @@ import hmac
 import logging
 import secrets
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import SESSION_KEY, get_user_model, password_validation
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.prepared import PreparedPair
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
-from diary.models import AccessCode, ApiToken, Guardian, StaffMember, Student
+from diary.models import AccessCode, AccountSession, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import (
     is_administration,
     may_issue_code,
     may_link_person,
-    own_students_known,
-    own_students_query,
     school_of,
-    staff_member_known,
-    staff_record_subquery,
 )
 from diary.services.accounts import administration_access_grant
 
@@ -253,36 +248,16 @@ def api_token_issue(*, user, valid_days: int = TOKEN_VALID_DAYS) -> IssuedToken:
     return IssuedToken(token=token, key=key)
 
 
-def _token_by_hash(key_hash: str):
-    return (
-        ApiToken.objects.select_related("user")
-        .annotate(staff_pk=staff_record_subquery(OuterRef("user_id")))
-        .filter(key_hash=key_hash, revoked_at__isnull=True)
-        .order_by("pk")[:1]
-    )
-
-
-def _token_own_students(key_hash: str):
-    """The own students of the token's account (diary/permissions.py), read in the same statement as the token."""
-    user_id = ApiToken.objects.filter(key_hash=key_hash, revoked_at__isnull=True).order_by("pk").values("user_id")[:1]
-    return own_students_query(Subquery(user_id))
-
-
-# Read by every API request, with the account's own students that every D15 check asks for: one statement,
-# compiled once (cms/prepared.py).
-_token_query = PreparedPair(_token_by_hash, _token_own_students)
-
-
 def api_token_find(key: str) -> ApiToken | None:
     """The live token for this key: not revoked, not expired, and its account still active."""
-    tokens, own_students = _token_query(hashlib.sha256(key.encode()).hexdigest())
-    token = next(iter(tokens), None)
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=hashlib.sha256(key.encode()).hexdigest(), revoked_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     if token is None or token.expires_at <= timezone.now() or not token.user.is_active:
         return None
-    if token.staff_pk is None:
-        # Asked by every D15 check of the request: the account has no staff record (the busiest, families').
-        staff_member_known(token.user, None)
-    own_students_known(token.user, own_students)
     return token
 
 
@@ -303,17 +278,37 @@ def account_deactivate(*, actor, user) -> None:
     user_sessions_end(user=user)
 
 
+def account_session_record(*, request, user) -> None:
+    """Remembers the session an account has just logged in with (Django's `login` has put the account in it), so
+    that `user_sessions_end` can find it. A login that opens no session (the API's, which issues a token) leaves
+    nothing."""
+    session = getattr(request, "session", None)
+    if session is None or session.session_key is None or session.get(SESSION_KEY) != str(user.pk):
+        return
+    AccountSession.objects.update_or_create(session_key=session.session_key, defaults={"account": user})
+
+
+def account_session_forget(*, request) -> None:
+    """The session is being ended by its own logout: nothing of it is left to end later."""
+    session = getattr(request, "session", None)
+    if session is not None and session.session_key is not None:
+        AccountSession.objects.filter(session_key=session.session_key).delete()
+
+
 def user_sessions_end(*, user) -> int:
     """Ends every session of the account on the server, on every device, not only the one asking.
 
-    Django already refuses the session of an inactive account on its next request; deleting the sessions as well
-    means nothing of them is left to be reused should the account be reopened. Returns how many were ended.
+    Django already refuses the session of an inactive account, or of one whose password changed, on its next
+    request; deleting the sessions as well means nothing of them is left to be reused should the account be
+    reopened. Returns how many were ended.
     """
-    from diary.models import LoginSession
-
-    ended, _by_model = LoginSession.objects.filter(account=user).delete()
-    logger.info("Ended %s session(s) of %s", ended, user.username)
-    return ended
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    keys = list(AccountSession.objects.filter(account=user).values_list("session_key", flat=True))
+    for key in keys:
+        store.delete(key)
+    AccountSession.objects.filter(account=user, session_key__in=keys).delete()
+    logger.info("Ended %s session(s) of %s", len(keys), user.username)
+    return len(keys)
 
 
 @dataclass

@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,38 +54,10 @@ def _writable_dates(actor, journal: Journal):
 
 
 def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
-    """Writes changed cells that already exist (locked by the caller's select_for_update) in one statement on
-    PostgreSQL (UPDATE … FROM VALUES: one round trip) and one executemany on SQLite (no round trips there). Django's
-    bulk_update would build a CASE WHEN per field and cell and prepare every value in Python; here only the shared
-    timestamp needs preparing for the database."""
-    if not marks:
-        return
-    meta = Mark._meta
-    quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), [meta.get_field(name).column for name in MARK_FIELDS]
-    updated_at = connection.ops.adapt_datetimefield_value(at)
-    rows = [
-        (mark.pk, mark.grade_1, mark.grade_2, mark.attendance, mark.comment, mark.version, mark.is_late,
-         mark.updated_by_id)
-        for mark in marks
-    ]  # fmt: skip
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            types = ("bigint", "integer", "integer", "varchar", "varchar", "integer", "boolean", "integer")
-            values = ", ".join(["(" + ", ".join(f"%s::{kind}" for kind in types) + ")"] * len(rows))
-            names = ["id", *columns[:-1]]  # updated_at is one value for all
-            assignments = ", ".join(f"{quote(column)} = v.{quote(column)}" for column in columns[:-1])
-            cursor.execute(
-                f"UPDATE {table} AS m SET {assignments}, {quote(columns[-1])} = %s "  # noqa: S608 (the model's names)
-                f"FROM (VALUES {values}) AS v({', '.join(map(quote, names))}) WHERE m.{quote(meta.pk.column)} = v.id",
-                [updated_at, *(value for row in rows for value in row)],
-            )
-            return
-        cursor.executemany(
-            f"UPDATE {table} SET {', '.join(f'{quote(column)} = %s' for column in columns)} "  # noqa: S608
-            f"WHERE {quote(meta.pk.column)} = %s",
-            [(*row[1:], updated_at, row[0]) for row in rows],
-        )
+    """Writes changed cells that already exist (locked by the caller's select_for_update) with one bulk_update."""
+    for mark in marks:
+        mark.updated_at = at
+    Mark.objects.bulk_update(marks, MARK_FIELDS)
 
 
 @transaction.atomic

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
-from cms.cache_backends import cache_claim
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import (
     AccessCode,
@@ -79,6 +80,16 @@ def student_view_log(*, user, student: Student, what: str) -> StudentAccessLog |
                 _known_claims[key] = now + min(KNOWN_CLAIM_SECONDS, REPEATED_VIEW_SECONDS)
             return None
     return StudentAccessLog.objects.create(school_id=student.school_id, viewer=viewer, student=student, what=what)
+
+
+def cache_claim(key: str, seconds: int) -> bool:
+    """True when this call is the first to take `key` for `seconds`, and also when the cache cannot tell (Redis
+    unreachable: django-redis then answers None, having logged it): callers do the work rather than skip it."""
+    try:
+        return cache.add(key, 1, seconds) is not False
+    except (RedisError, OSError) as error:
+        logger.warning("Cache unavailable (claim): %s", error)
+        return True
 
 
 def known_views_forget() -> None:

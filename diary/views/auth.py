@@ -86,7 +86,7 @@ class RedeemView(View):
             except DiaryError as error:
                 form_add_domain_error(form, error)
                 return render(request, self.template_name, {"form": form}, status=error.status)
-            login(request, user, backend="diary.backends.AccountBackend")
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect("diary:home")
         return render(request, self.template_name, {"form": form}, status=400)
 

@@ -8,18 +8,16 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_of, visible_student
-from diary.screen_cache import screens
-from diary.selectors import PERIOD_HELP, periods_for_key, school_year_choices, student_period, student_week_cached
-from diary.services.calendar import iso_week_name, iso_week_start, week_start
+from diary.selectors import PERIOD_HELP, periods_for_key, school_year_choices, student_period, student_week
+from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.privacy import student_view_log
-from diary.views.base import DiaryView, personal_page
+from diary.views.base import DiaryView
 
 
 def student_shown(view: DiaryView, pk: int) -> Student:
@@ -38,13 +36,8 @@ def switcher(view: DiaryView, student: Student) -> list[Student]:
 
 
 def week_days_html(student: Student, days, today: dt.date) -> str:
-    """The week's days as HTML, rendered once per version of the student's records and school, week, day (today's
-    is marked) and language: the key holds the versions read with the student (diary/services/freshness.py)."""
-    key = (
-        f"diary:week-page:{student.pk}:{student.data_version}:{student.school.data_version}:{days[0].date}:"
-        f"{today}:{get_language()}"
-    )
-    html = screens.get(key, lambda: render_to_string("diary/family/_week_days.html", {"days": days, "today": today}))
+    """The week's days as HTML (today's is marked)."""
+    html = render_to_string("diary/family/_week_days.html", {"days": days, "today": today})
     return mark_safe(html)  # noqa: S308 (rendered from escaped values by the template)
 
 
@@ -57,7 +50,7 @@ class StudentWeekView(DiaryView):
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
 
         def context() -> dict:
-            days = student_week_cached(student=student, day=day)
+            days = student_week(student=student, day=day)
             monday = days[0].date
             return {
                 "week_days": week_days_html(student, days, today),
@@ -74,8 +67,7 @@ class StudentWeekView(DiaryView):
                 "is_self": student_of(request.user) == student,
             }
 
-        shows = (student.pk, student.data_version, student.school.data_version, week_start(day).isoformat())
-        return personal_page(request, "diary/family/week.html", context, shows=shows)
+        return render(request, "diary/family/week.html", context())
 
 
 class StudentPeriodView(DiaryView):
@@ -102,8 +94,7 @@ class StudentPeriodView(DiaryView):
                 "is_self": student_of(request.user) == student,
             }
 
-        shows = (student.pk, student.data_version, student.school.data_version, choice.key(period) if period else None)
-        return personal_page(request, "diary/family/period.html", context, shows=shows)
+        return render(request, "diary/family/period.html", context())
 
 
 class ChildrenView(DiaryView):

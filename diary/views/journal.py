@@ -6,7 +6,6 @@ services and permission checks as any other client.
 """
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass
 
@@ -16,18 +15,17 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, FinalGrade, Journal, Period
 from diary.permissions import GridAccess, grid_access, journals_visible_to, may_view_journal
-from diary.screen_cache import screens
 from diary.selectors import (
     JournalGrid,
     journal_by_pk,
-    journal_grid_cached,
+    journal_grid,
     last_overdue_day,
     missing_entries,
     period_pick,
@@ -196,7 +194,7 @@ class JournalContextMixin:
         today = timezone.localdate()
         period, periods = period_of(self.school, request.GET.get("period"), today)
         journal = visible_journal(request.user, self.school, pk, period)
-        grid = journal_grid_cached(journal=journal, period=period)
+        grid = journal_grid(journal=journal, period=period)
         access = grid_access(request.user, journal)
         window: FinalWindow = final_window(
             journal=journal, period=period, lessons=grid.lessons, reopened_until=journal.reopened_until
@@ -252,34 +250,17 @@ class JournalView(JournalContextMixin, DiaryView):
 
 
 def grid_fragments(context: dict, *, finals_open: bool) -> dict[str, str]:
-    """The grid page's content (B4), rendered once per version of the journal and its school
-    (diary/services/freshness.py), period, language, day (the D5/D8 markers, the D7 window) and what the viewer may
-    do; the page around it (menu, CSRF token, the editor's settings) is rendered for each request."""
-    journal, period, grid, access = context["journal"], context["period"], context["grid"], context["access"]
-    today = context["today"]
-    enterable = [lesson.pk for lesson in grid.lessons if access.may_enter(lesson.date)]
-    viewer = repr(
-        (access.own, access.writable, finals_open, enterable, context["window_state"], journal.reopened_until)
-    )
-    signature = hashlib.sha1(viewer.encode(), usedforsecurity=False).hexdigest()
-    key = (
-        f"diary:grid-page:{journal.pk}:{journal.data_version}:{journal.school.data_version}:{period.pk}:"
-        f"{get_language()}:{today}:{signature}"
-    )
-
-    def render() -> dict[str, str]:
-        fragment = {
-            **context,
-            "rows": grid_rows(grid, access, context["letters"]),
-            "columns": lesson_columns(grid, access, today),
-            "finals_open": finals_open,
-            "final_choices": final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
-        }
-        return {"body": render_to_string("diary/journal/_grid_body.html", fragment)}
-
-    rendered = screens.get(key, render)
-    # Rendered from escaped values by the templates above.
-    return {name: mark_safe(html) for name, html in rendered.items()}  # noqa: S308
+    """The grid page's content (B4): the rows, the lesson columns and the finals' choices of this viewer."""
+    journal, grid, access = context["journal"], context["grid"], context["access"]
+    fragment = {
+        **context,
+        "rows": grid_rows(grid, access, context["letters"]),
+        "columns": lesson_columns(grid, access, context["today"]),
+        "finals_open": finals_open,
+        "final_choices": final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
+    }
+    # Rendered from escaped values by the template.
+    return {"body": mark_safe(render_to_string("diary/journal/_grid_body.html", fragment))}  # noqa: S308
 
 
 def grid_messages() -> dict[str, str]:

@@ -219,46 +219,9 @@ def test_a_script_written_into_rich_text_is_never_stored_rendered_or_served(clie
     assert "alert(1)" not in api and "onerror" not in api
 
 
-def directives(response) -> set[str]:
-    return {part.strip() for part in response["Content-Security-Policy"].split(";")}  # in no fixed order
-
-
-def test_the_policy_built_once_is_django_csps_and_follows_overrides_and_settings(rf, settings):
-    """cms.middleware.CSPMiddleware keeps the settings' policy instead of building it at each response; a response
-    with its own policy, a nonce or changed settings still get theirs."""
-    from csp.constants import NONCE
-    from csp.decorators import csp_update
-    from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
-    from django.http import HttpResponse
-
-    from cms.middleware import CSPMiddleware
-
-    def answer(view=lambda request: HttpResponse("ok"), middleware=CSPMiddleware, nonce=False):
-        request = rf.get("/ky/")
-        handler = middleware(view)
-        handler.process_request(request)
-        if nonce:
-            str(request.csp_nonce)
-        return handler.process_response(request, view(request)), request
-
-    kept, request = answer()
-    assert directives(kept) == directives(answer(middleware=DjangoCSPMiddleware)[0])
-    assert "Content-Security-Policy-Report-Only" not in kept
-    with pytest.raises(Exception, match="after the CSP header"):
-        str(request.csp_nonce)  # a nonce asked for too late is an error, as with django-csp
-    updated, _request = answer(view=csp_update({"img-src": ["https://maps.example"]})(lambda r: HttpResponse("ok")))
-    assert "https://maps.example" in updated["Content-Security-Policy"]
-    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"], "script-src": ["'self'", NONCE]}}
-    assert directives(answer()[0]) == {"default-src 'none'", "script-src 'self'"}
-    with_nonce, request = answer(nonce=True)
-    assert directives(with_nonce) == {"default-src 'none'", f"script-src 'self' 'nonce-{request._csp_nonce}'"}
-    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'self'"]}}
-    assert answer()[0]["Content-Security-Policy-Report-Only"] == "default-src 'self'"
-
-
 def test_personal_answers_get_djangos_never_cache_headers_with_or_without_their_own(rf):
-    """The headers written directly are the ones `add_never_cache_headers` writes; a view's own caching headers
-    are merged by Django as before."""
+    """Diary answers carry the headers `add_never_cache_headers` writes; a view's own caching headers are merged
+    with them; a public page gets none."""
     from django.http import HttpResponse
     from django.utils.cache import add_never_cache_headers
 

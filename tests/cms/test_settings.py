@@ -41,7 +41,7 @@ def test_background_work_uses_redis_when_redis_url_is_set():
         REDIS_URL="redis://127.0.0.1:6390/0",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "redis://127.0.0.1:6390/0 cms.cache_backends.TolerantRedisCache"
+    assert result.stdout == "redis://127.0.0.1:6390/0 django_redis.cache.RedisCache"
 
 
 def test_background_work_has_an_embedded_default_without_redis():
@@ -57,11 +57,12 @@ def test_database_url_selects_postgresql(monkeypatch):
     assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "mektep")
 
 
-def test_prepared_statements_are_on_for_postgresql_and_can_be_turned_off(monkeypatch):
+def test_prepared_statements_are_off_for_postgresql_unless_turned_on(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://mektep:secret@db.internal:5433/mektep")
-    assert database_from_env("/unused.sqlite3")["OPTIONS"]["prepare_threshold"] == 5
-    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "0")  # behind pgbouncer in transaction mode
-    assert database_from_env("/unused.sqlite3")["OPTIONS"]["prepare_threshold"] is None
+    assert "prepare_threshold" not in database_from_env("/unused.sqlite3").get("OPTIONS", {})
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "1")
+    options = database_from_env("/unused.sqlite3")["OPTIONS"]
+    assert options["prepare_threshold"] == 5 and options["server_side_binding"] is True
 
 
 def test_database_defaults_to_an_sqlite_file(monkeypatch, tmp_path):

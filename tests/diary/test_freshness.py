@@ -9,7 +9,7 @@ import time_machine
 from django.core.cache import cache
 
 from diary.models import Journal, Period, School, Student, Subject
-from diary.selectors import journal_grid_cached, student_week_cached
+from diary.selectors import journal_grid, student_week
 from diary.services.staffing import student_move
 from tests.diary.test_school_import import SHEETS, import_folder, with_changes, write_csv_folder
 
@@ -130,14 +130,14 @@ def test_a_reimport_shows_at_once_and_raises_the_school_version_once(tmp_path: P
     import_folder(write_csv_folder(tmp_path / "first", SHEETS))
     school = School.objects.get(code="s7")
     student = Student.objects.select_related("school").get(school=school, code="S1")
-    before = student_week_cached(student=student, day=dt.date(2026, 9, 7))
+    before = student_week(student=student, day=dt.date(2026, 9, 7))
     assert [x.lesson.journal.subject.name for x in before[0].lessons] == ["Математика"]
     renamed = [["code", "name_ky", "name_ru"], ["math", "Алгебра", "Алгебра"], ["english", "Англис тили", "Английский"]]
     import_folder(write_csv_folder(tmp_path / "second", with_changes(subjects=renamed)))
     student = Student.objects.select_related("school").get(pk=student.pk)
     # Every row the import saved was one change of the school: its version rose once, not once per row.
     assert student.school.data_version == school.data_version + 1
-    after = student_week_cached(student=student, day=dt.date(2026, 9, 7))
+    after = student_week(student=student, day=dt.date(2026, 9, 7))
     assert [x.lesson.journal.subject.name for x in after[0].lessons] == ["Алгебра"]
 
 
@@ -145,11 +145,11 @@ def test_a_reimport_that_only_adds_lessons_shows_them_at_once(tmp_path: Path):
     import_folder(write_csv_folder(tmp_path / "first", SHEETS))
     journal = Journal.objects.select_related("school").get(school_class__code="5А", subject__code="math")
     period = Period.objects.get(school=journal.school, kind="quarter", number=1)
-    before = len(journal_grid_cached(journal=journal, period=period).lessons)
+    before = len(journal_grid(journal=journal, period=period).lessons)
     timetable = [*SHEETS["timetable"], ["5А", "math", "", "5", "4"]]  # one more math lesson a week, on Fridays
     import_folder(write_csv_folder(tmp_path / "second", with_changes(timetable=timetable)))
     journal = Journal.objects.select_related("school").get(pk=journal.pk)
-    assert len(journal_grid_cached(journal=journal, period=period).lessons) > before
+    assert len(journal_grid(journal=journal, period=period).lessons) > before
 
 
 def test_raising_versions_raises_exactly_the_rows_named_once_in_one_statement(small_school):

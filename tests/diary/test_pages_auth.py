@@ -53,13 +53,15 @@ def test_wrong_password_is_refused_and_repeated_failures_lock_out(small_school, 
 def test_logout_is_a_post_and_ends_the_session_on_the_server(small_school, client_ky):
     client_ky.force_login(small_school.teacher.user)
     session_key = client_ky.session.session_key
-    from diary.models import LoginSession
+    from django.contrib.sessions.models import Session
 
-    assert LoginSession.objects.filter(session_key=session_key, account=small_school.teacher.user).exists()
+    from diary.models import AccountSession
+
+    assert AccountSession.objects.filter(session_key=session_key, account=small_school.teacher.user).exists()
     assert client_ky.get("/ky/diary/logout/").status_code == 405
     response = client_ky.post("/ky/diary/logout/")
     assert response.status_code == 302
-    assert not LoginSession.objects.filter(session_key=session_key).exists()
+    assert not Session.objects.filter(session_key=session_key).exists()
     assert client_ky.get("/ky/diary/").status_code == 302
 
 

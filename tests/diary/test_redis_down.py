@@ -32,9 +32,9 @@ def redis_down(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "cms.cache_backends.TolerantRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": url,
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 2, "IGNORE_EXCEPTIONS": True},
         },
     }
     previous = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager", "result_backend")}
@@ -106,9 +106,8 @@ def test_the_cache_backend_treats_an_unreachable_redis_as_an_empty_cache(redis_d
 
     assert cache.get("anything", "missing") == "missing"
     cache.set("key", 1)
-    assert cache.add("key", 1) is False
+    assert not cache.add("key", 1)
     assert cache.get_many(["a", "b"]) == {}
-    assert cache.delete("key") is False
-    with pytest.raises(ValueError):
-        cache.incr("key")
+    assert not cache.delete("key")
+    assert not cache.incr("key")
     assert cache.get_or_set("key", 7) == 7

@@ -4,13 +4,13 @@ used with a session), session fixation, logout and account closing ending sessio
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.http import HttpResponseForbidden
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from diary.models import LoginSession
 from diary.services.access import (
     REDEEM_FAILURE_LIMIT,
     access_code_issue,
@@ -133,7 +133,7 @@ def test_a_session_key_planted_before_login_is_not_the_one_after(small_school):
     response = victim.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD})
     assert response.status_code == 302
     assert victim.cookies["sessionid"].value != planted
-    assert not LoginSession.objects.filter(session_key=planted).exists()
+    assert not Session.objects.filter(session_key=planted).exists()
     attacker.cookies["sessionid"] = planted
     assert not logged_in(attacker)
     assert logged_in(victim)
@@ -145,7 +145,7 @@ def test_after_logout_the_old_session_cookie_opens_nothing(small_school):
     old = client.cookies["sessionid"].value
     assert logged_in(client)
     client.post("/ky/diary/logout/")
-    assert not LoginSession.objects.filter(session_key=old).exists()
+    assert not Session.objects.filter(session_key=old).exists()
     replay = Client()
     replay.cookies["sessionid"] = old
     assert not logged_in(replay)
@@ -175,7 +175,7 @@ def test_closing_an_account_ends_all_its_sessions_and_tokens_at_once(small_schoo
         assert not logged_in(browser)
     api = APIClient(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert api.get("/api/diary/v1/me/").status_code == 401
-    owners = [session.get_decoded().get(SESSION_KEY) for session in LoginSession.objects.all()]
+    owners = [session.get_decoded().get(SESSION_KEY) for session in Session.objects.all()]
     assert str(small_school.teacher.user.pk) not in owners
     # Everyone else stays logged in.
     assert all(logged_in(browser) for browser in other_browsers)
@@ -245,21 +245,3 @@ def test_the_public_sites_forms_and_the_admin_need_the_csrf_token_too(
     assert response.status_code == 403 and response.content == CSRF_REFUSED, (url, response.status_code)
     assert changed_tables(before, table_checksums(apps_only=("diary", "auth", "cms", "home", "wagtailcore",
                                                              "wagtaildocs"))) == []  # fmt: skip
-
-
-@pytest.mark.parametrize(("persona", "staff_query"), [("parent", False), ("student", False), ("teacher", True)])
-def test_the_login_backend_tells_a_family_from_staff_in_the_accounts_own_query(small_school, persona, staff_query):
-    """diary.backends.AccountBackend reads the session's account with whether it has a staff record: a family's
-    page then asks no staff query, a teacher's still reads the staff record (and gets staff pages)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client = Client()
-    client.force_login(small_school.user(persona))
-    assert client.session["_auth_user_backend"] == "diary.backends.AccountBackend"
-    client.get("/ky/diary/")  # the menu and the kept pages settle
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get("/ky/diary/mail/")
-    assert response.status_code == 200 and response.wsgi_request.user.is_authenticated
-    staff_reads = [q for q in captured.captured_queries if q["sql"].startswith('SELECT "diary_staffmember".')]
-    assert bool(staff_reads) == staff_query

@@ -16,7 +16,7 @@ def staff_already_shown_stay_shown(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0009_staff_profile_in_both_languages'),
+        ('diary', '0012_staff_profile_in_both_languages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -14,7 +14,7 @@ def keep_existing_profiles_in_kyrgyz(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("diary", "0008_login_sessions"),
+        ("diary", "0011_report_runs_data_state_official"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0008_login_sessions'),
+        ('diary', '0009_account_sessions'),
     ]
 
     operations = [

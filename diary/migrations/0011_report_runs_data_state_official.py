@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('diary', '0008_login_sessions'),
+        ('diary', '0010_person_names_never_begin_like_a_formula'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
