@@ -187,6 +187,14 @@ def small_school(db) -> SmallSchool:
     )
 
 
+@pytest.fixture
+def clock_cache(settings):
+    """A cache in this process whose entries expire by the test's clock (time_machine moves it); Redis expires keys
+    by its own clock, which a test cannot move. For tests of what happens once a limit's or a session's time is up."""
+    local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": local, "fragments": {**local, "LOCATION": "fragments", "TIMEOUT": 600}}
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """Throttles, the code-guess counter and cached public pages and fragments live in the cache; each test starts

@@ -95,7 +95,7 @@ def test_a_valid_code_works_from_an_address_where_others_mistyped_many_codes(sma
     assert lab.post("/api/diary/v1/auth/redeem/", body, format="json").status_code == 201
 
 
-def test_guessing_from_one_address_is_bounded(small_school):
+def test_guessing_from_one_address_is_bounded(small_school, clock_cache):
     """D4: past the address's ceiling of failures, every further redemption from it is refused for the hour."""
     from diary.services import access
 

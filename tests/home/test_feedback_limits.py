@@ -29,7 +29,7 @@ def test_one_address_is_refused_after_its_hourly_limit_and_nothing_is_saved(demo
 
 
 @override_settings(MEKTEP_FEEDBACK_PER_ADDRESS_PER_HOUR=3)
-def test_the_limit_is_lifted_after_an_hour(demo_site, time_machine):
+def test_the_limit_is_lifted_after_an_hour(demo_site, clock_cache, time_machine):
     """W6: the address's budget is an hour's."""
     time_machine.move_to("2026-12-07 09:00:00+06:00", tick=False)
     for _ in range(3):
