@@ -118,6 +118,8 @@ def marks_save(
     lesson_dates = list(lessons.values()) or [at.date()]
     enrolled = journal_enrolment(journal, min(lesson_dates), max(lesson_dates), with_students=False)
 
+    today = timezone.localdate(at)
+    in_future = False
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int, int]] = set()
     for index, change in enumerate(changes):
@@ -128,6 +130,13 @@ def marks_save(
         seen.add((change.lesson_id, change.student_id))
         if lesson_date is None:
             problems.append(_("This lesson is not in this journal."))
+        elif lesson_date > today:
+            # D5: a lesson that has not taken place yet holds no marks and no attendance.
+            problems.append(
+                _("The lesson of %(date)s has not taken place yet: marks and attendance are entered after it.")
+                % {"date": lesson_date.isoformat()}
+            )
+            in_future = True
         else:
             if not may_write_on(lesson_date):
                 problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson_date.isoformat()})
@@ -154,7 +163,11 @@ def marks_save(
         if problems:
             errors[str(index)] = problems
     if errors:
-        raise DiaryValidationError(_("Nothing was saved: some changes are not valid."), fields=errors)
+        raise DiaryValidationError(
+            _("Nothing was saved: some changes are not valid."),
+            code="lesson_in_future" if in_future else None,
+            fields=errors,
+        )
 
     pairs = {(change.lesson_id, change.student_id) for change in changes}
     existing = {

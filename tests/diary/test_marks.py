@@ -274,3 +274,22 @@ def test_audit_entries_cannot_be_edited_or_deleted(small_school):
     with pytest.raises(TypeError):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get(pk=entry.pk).new == [5]
+
+
+@pytest.mark.parametrize("change", [{"grades": [5]}, {"attendance": "absent"}, {"comment": "Эртеңки сабак"}])
+def test_marks_and_attendance_for_a_lesson_after_today_are_refused_and_nothing_is_saved(small_school, change):
+    """D5: a lesson that has not taken place yet (26 October, seen on 10 September) takes no entry."""
+    future, student = small_school.lessons[2], small_school.students[0]
+    with pytest.raises(DiaryValidationError) as refused:
+        save(small_school, small_school.teacher, [CellChange(future.pk, student.pk, None, **change)])
+    assert refused.value.code == "lesson_in_future"
+    assert "2026-10-26" in refused.value.fields["0"][0]
+    assert not Mark.objects.exists()
+    assert not AuditEntry.objects.filter(lesson=future).exists()
+
+
+def test_a_lesson_of_today_takes_marks(small_school):
+    """D5: the refusal starts after today; today's lesson is entered as usual."""
+    lesson, student = small_school.lessons[1], small_school.students[0]
+    at = dt.datetime(2026, 9, 9, 12, tzinfo=dt.UTC)
+    assert save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[4])], at=at).saved
