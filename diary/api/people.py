@@ -15,7 +15,7 @@ from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, 
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
 from diary.screen_cache import screens
-from diary.selectors import inbox_threads, student_period, student_week_cached
+from diary.selectors import inbox_threads, journals_key, student_period, student_week_cached
 from diary.services.calendar import iso_week_name, iso_week_start, week_start
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
@@ -29,12 +29,12 @@ def visible_student(request, pk):
     return student
 
 
-def student_week_body(student, day, language: str) -> bytes:
-    """The week's JSON, rendered once per version of the student's records and school, week and language (B6):
-    the key holds the versions read with the student (diary/services/freshness.py)."""
+def student_week_body(student, day, language: str, journal_ids: frozenset[int] | None = None) -> bytes:
+    """The week's JSON, rendered once per version of the student's records and school, week, journals shown and
+    language (B6): the key holds the versions read with the student (diary/services/freshness.py)."""
 
     def render() -> bytes:
-        days = student_week_cached(student=student, day=day)
+        days = student_week_cached(student=student, day=day, journal_ids=journal_ids)
         data = {
             "student": {"id": student.pk, "code": student.code, "name": student.full_name},
             "week": iso_week_name(days[0].date),
@@ -60,7 +60,7 @@ def student_week_body(student, day, language: str) -> bytes:
 
     key = (
         f"diary:week-json:{student.pk}:{student.data_version}:{student.school.data_version}:{week_start(day)}:"
-        f"{language}"
+        f"{language}:{journals_key(journal_ids)}"
     )
     return screens.get(key, render)
 
@@ -74,7 +74,9 @@ class StudentDiaryView(DiaryAPIView):
         student = visible_student(request, pk)
         week = request.query_params.get("week")
         day = iso_week_start(week) if week else timezone.localdate()
-        body = student_week_body(student, day, get_language())
+        body = student_week_body(
+            student, day, get_language(), permissions.student_journals_shown(request.user, student)
+        )
         student_view_log(user=request.user, student=student, what="diary")
         return HttpResponse(body, content_type="application/json")
 
@@ -84,7 +86,9 @@ class StudentGradesView(DiaryAPIView):
     def get(self, request, pk: int):
         student = visible_student(request, pk)
         period = period_or_400(student.school, request.query_params.get("period"))
-        subjects = student_period(student=student, period=period)
+        subjects = student_period(
+            student=student, period=period, journal_ids=permissions.student_journals_shown(request.user, student)
+        )
         student_view_log(user=request.user, student=student, what="grades")
         return Response(
             {

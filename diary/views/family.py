@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
-from diary.permissions import children_of, student_of, visible_student
+from diary.permissions import children_of, student_journals_shown, student_of, visible_student
 from diary.screen_cache import screens
-from diary.selectors import period_pick, student_period, student_week_cached, year_periods
+from diary.selectors import journals_key, period_pick, student_period, student_week_cached, year_periods
 from diary.services.calendar import iso_week_name, iso_week_start, week_start
 from diary.services.privacy import student_view_log
 from diary.views.base import DiaryView, personal_page
@@ -41,12 +41,13 @@ def switcher(view: DiaryView, student: Student) -> list[Student]:
     return children if len(children) > 1 and any(child.pk == student.pk for child in children) else []
 
 
-def week_days_html(student: Student, days, today: dt.date) -> str:
+def week_days_html(student: Student, days, today: dt.date, journal_ids: frozenset[int] | None = None) -> str:
     """The week's days as HTML, rendered once per version of the student's records and school, week, day (today's
-    is marked) and language: the key holds the versions read with the student (diary/services/freshness.py)."""
+    is marked), the journals shown and language: the key holds the versions read with the student
+    (diary/services/freshness.py)."""
     key = (
         f"diary:week-page:{student.pk}:{student.data_version}:{student.school.data_version}:{days[0].date}:"
-        f"{today}:{get_language()}"
+        f"{today}:{get_language()}:{journals_key(journal_ids)}"
     )
     html = screens.get(key, lambda: render_to_string("diary/family/_week_days.html", {"days": days, "today": today}))
     return mark_safe(html)  # noqa: S308 (rendered from escaped values by the template)
@@ -59,12 +60,13 @@ class StudentWeekView(DiaryView):
         today = timezone.localdate()
         day = iso_week_start(week) if week else today
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
+        shown = student_journals_shown(request.user, student)
 
         def context() -> dict:
-            days = student_week_cached(student=student, day=day)
+            days = student_week_cached(student=student, day=day, journal_ids=shown)
             monday = days[0].date
             return {
-                "week_days": week_days_html(student, days, today),
+                "week_days": week_days_html(student, days, today, shown),
                 "student": student,
                 "children": switcher(self, student),
                 "days": days,
@@ -78,7 +80,10 @@ class StudentWeekView(DiaryView):
                 "is_self": student_of(request.user) == student,
             }
 
-        shows = (student.pk, student.data_version, student.school.data_version, week_start(day).isoformat())
+        shows = (
+            student.pk, student.data_version, student.school.data_version, week_start(day).isoformat(),
+            journals_key(shown),
+        )  # fmt: skip
         return personal_page(request, "diary/family/week.html", context, shows=shows)
 
 
@@ -92,6 +97,7 @@ class StudentPeriodView(DiaryView):
                 _("Unknown period."), fields={"period": [_("Use quarter-1 … quarter-4, half-1, half-2 or year.")]}
             )
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.GRADES)
+        shown = student_journals_shown(request.user, student)
 
         def context() -> dict:
             return {
@@ -99,13 +105,16 @@ class StudentPeriodView(DiaryView):
                 "children": switcher(self, student),
                 "periods": periods,
                 "period": period,
-                "results": student_period(student=student, period=period) if period else [],
+                "results": student_period(student=student, period=period, journal_ids=shown) if period else [],
                 "not_assessed": FinalGrade.NOT_ASSESSED,
                 "exempt": FinalGrade.EXEMPT,
                 "is_self": student_of(request.user) == student,
             }
 
-        shows = (student.pk, student.data_version, student.school.data_version, period.key if period else None)
+        shows = (
+            student.pk, student.data_version, student.school.data_version, period.key if period else None,
+            journals_key(shown),
+        )  # fmt: skip
         return personal_page(request, "diary/family/period.html", context, shows=shows)
 
 

@@ -136,8 +136,9 @@ def test_administration_may_correct_any_journal(small_school):
     assert entry.reason == "Ката"
 
 
+@time_machine.travel(ON_TIME, tick=False)
 def test_a_substitute_writes_only_the_lessons_of_the_days_they_cover(small_school):
-    """D6."""
+    """D6: while the cover and its grace period last (10 September)."""
     first_day, second_day = small_school.lessons[0], small_school.lessons[1]
     substitution_create(
         actor=small_school.director.user,
