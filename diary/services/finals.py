@@ -142,6 +142,18 @@ def finals_set(
             subject_id=journal.subject_id, period=period, student_id__in=[c.student_id for c in finals]
         )
     }
+    if not reason.strip() and (
+        staff.pk != journal.teacher_id
+        or any(
+            change.student_id in existing and existing[change.student_id].value != _normalise(change.value)
+            for change in finals
+        )
+    ):
+        # D16: a final grade once set is changed only with a reason, as is any final set by someone other than the
+        # journal's teacher.
+        raise DiaryValidationError(
+            _("Say why a final grade is changed."), code="reason_required", fields={"reason": [_("Required.")]}
+        )
     saved, entries = [], []
     for change in finals:
         value = _normalise(change.value)

@@ -88,6 +88,33 @@ def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
         )
 
 
+def _reason_check(*, actor, journal: Journal, changes, existing: dict, lessons: dict, at: dt.datetime) -> None:
+    """D16: a reason is required for an entry by anyone but the journal's teacher or its current substitute (the
+    administration correcting), and for an edit after the D5 deadline. *(interpretation)* An edit changes a value
+    the cell already holds (grades, a comment, or the attendance of a cell that exists); a first entry after the
+    deadline is a late entry (D5), allowed without a reason and flagged late."""
+    staff = staff_member_of(actor, journal.school)
+    if staff.pk != journal.teacher_id and not covered_dates(actor, journal):
+        raise DiaryValidationError(
+            _("Say why you change another teacher's journal."), code="reason_required",
+            fields={"reason": [_("Required.")]},
+        )  # fmt: skip
+    for change in changes:
+        mark = existing.get((change.lesson_id, change.student_id))
+        if mark is None or not is_late_entry(lessons[change.lesson_id], at):
+            continue
+        edits = (
+            (change.grades is not None and mark.grades and list(change.grades) != mark.grades)
+            or (change.attendance is not None and change.attendance != mark.attendance)
+            or (change.comment is not None and mark.comment and change.comment != mark.comment)
+        )
+        if edits:
+            raise DiaryValidationError(
+                _("The entry deadline of this lesson has passed: say why you change what was entered."),
+                code="reason_required", fields={"reason": [_("Required.")]},
+            )  # fmt: skip
+
+
 @transaction.atomic
 def marks_save(
     *,
@@ -187,6 +214,8 @@ def marks_save(
     if stale:
         current = [existing.get((change.lesson_id, change.student_id)) for change in stale]
         raise DiaryConflict(details=[mark for mark in current if mark is not None])
+    if not reason.strip():
+        _reason_check(actor=actor, journal=journal, changes=changes, existing=existing, lessons=lessons, at=at)
 
     to_create: list[Mark] = []
     to_update: list[Mark] = []

@@ -299,6 +299,7 @@ def grid_messages() -> dict[str, str]:
         "lessonSaved": _("The lesson is saved."),
         "finalsSaved": _("Final grades saved: %(n)s"),
         "nothing": _("Nothing has changed."),
+        "reason": _("Why is this change made? The reason is kept in the journal's history."),
     }
 
 

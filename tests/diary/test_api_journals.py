@@ -114,7 +114,9 @@ def test_a_stale_version_is_a_409_with_the_current_cell(api, small_school):
     lesson, student = small_school.lessons[0], small_school.students[0]
     cell = {"lesson": lesson.pk, "student": student.pk, "grades": [3], "version": None}
     post_marks(api("teacher"), small_school, [cell])
-    post_marks(api("director"), small_school, [{**cell, "grades": [4], "version": 1}])
+    director = api("director")
+    url = f"{BASE}/journals/{small_school.journal.pk}/marks/"
+    director.post(url, {"changes": [{**cell, "grades": [4], "version": 1}], "reason": "Ката"}, format="json")
     response = post_marks(api("teacher"), small_school, [{**cell, "grades": [5], "version": 1}])
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"

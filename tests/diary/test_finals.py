@@ -151,3 +151,26 @@ def test_the_suggested_final_rounds_half_up(grades, expected):
     if len(grades) == 100:
         assert Decimal(sum(grades)) / len(grades) == Decimal("4.49")
     assert suggested_final(grades, Decimal("0.50")) == expected
+
+
+def test_changing_a_final_grade_needs_a_reason_and_the_first_entry_does_not(small_school):
+    """D16: a final grade once set is changed only with a reason, which the audit trail keeps."""
+    set_finals(small_school, small_school.teacher, [4], at(28))
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.teacher, [5], at(29))
+    assert refused.value.code == "reason_required"
+    assert FinalGrade.objects.get(student=small_school.students[0]).value == "4"
+    finals_set(
+        actor=small_school.teacher.user, journal=small_school.journal, period=small_school.q1,
+        finals=[FinalChange(small_school.students[0].pk, 5)], at=at(29), reason="Кайра тапшырды",
+    )  # fmt: skip
+    assert FinalGrade.objects.get(student=small_school.students[0]).value == "5"
+    assert AuditEntry.objects.filter(field="final", new="5").get().reason == "Кайра тапшырды"
+
+
+def test_the_administration_setting_a_final_in_a_teachers_journal_must_say_why(small_school):
+    """D16: a final set by anyone but the journal's teacher needs a reason."""
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.director, [4], at(28))
+    assert refused.value.code == "reason_required"
+    assert not FinalGrade.objects.exists()
