@@ -210,7 +210,7 @@ class JournalContextMixin:
             "grid": grid,
             "access": access,
             "window": window,
-            "window_state": window.state(today),
+            "window_state": window.state(timezone.now()),
             "today": today,
             "letters": letters,
             "legend": [(code, Attendance(code).label, letter) for code, letter in letters.items()],

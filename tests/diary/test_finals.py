@@ -174,3 +174,14 @@ def test_the_administration_setting_a_final_in_a_teachers_journal_must_say_why(s
         set_finals(small_school, small_school.director, [4], at(28))
     assert refused.value.code == "reason_required"
     assert not FinalGrade.objects.exists()
+
+
+def test_the_window_opens_once_the_last_lesson_is_over_not_at_the_start_of_its_day(small_school):
+    """D7: the quarter's last lesson is the second of 28 October, over at 09:40 (45-minute lessons, 10-minute
+    breaks, from 08:00): at 09:00 that day finals are too early, at 10:00 they are set."""
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.teacher, [5], dt.datetime(2026, 10, 28, 9, tzinfo=BISHKEK))
+    assert refused.value.code == "final_too_early"
+    assert not FinalGrade.objects.exists()
+    saved = set_finals(small_school, small_school.teacher, [5], dt.datetime(2026, 10, 28, 10, tzinfo=BISHKEK))
+    assert [final.value for final in saved] == ["5"]
