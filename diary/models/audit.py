@@ -23,6 +23,7 @@ class AuditEntry(SchoolOwned):
         SUBGROUPS = "subgroups", _("subgroups")
         ANONYMISATION = "anonymisation", _("anonymisation")
         CONTACTS = "contacts", _("guardian contacts")
+        SCHOOL_RULES = "school_rules", _("school rules")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
