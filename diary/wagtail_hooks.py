@@ -4,6 +4,7 @@ Nothing is deleted from here (D16). Marks, attendance, finals and lessons are ch
 services (journal pages and API), so that every change is validated and audited; here they are read-only.
 """
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -15,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from diary import models
 from diary.permissions import administered_school_ids
+from diary.services.audit import admin_edit_record
 from diary.services.privacy import student_view_log
 
 
@@ -52,6 +54,14 @@ class ScopedIndexView(IndexView):
 class ScopedEditView(EditView):
     def get_queryset(self):
         return _scope(self.model._default_manager.all(), self.request.user)
+
+    def save_instance(self):
+        # D16: an admin correction is audited like the services' changes, in the same transaction.
+        old = {name: self.form.initial.get(name) for name in self.form.changed_data}
+        with transaction.atomic():
+            instance = super().save_instance()
+            admin_edit_record(actor=self.request.user, instance=instance, old=old)
+        return instance
 
 
 class ScopedInspectView(InspectView):

@@ -24,6 +24,7 @@ class AuditEntry(SchoolOwned):
         ANONYMISATION = "anonymisation", _("anonymisation")
         CONTACTS = "contacts", _("guardian contacts")
         SCHOOL_RULES = "school_rules", _("school rules")
+        ADMIN_EDIT = "admin_edit", _("correction in the admin")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
