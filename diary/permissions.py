@@ -137,16 +137,24 @@ def is_inspector(user: User, school: School) -> bool:
     return staff is not None and bool({"director", "deputy"}.intersection(staff.roles))
 
 
+def current_substitutions(staff: StaffMember, today: dt.date | None = None) -> QuerySet[Substitution]:
+    """D6: the substitutions that still give `staff` access: not cancelled, and not ended more than
+    MEKTEP_SUBSTITUTE_GRACE_DAYS ago. The substitute reads (and writes the covered dates of) the journal while
+    they cover it and for the grace period after, then no longer. *(interpretation)* Access starts when the
+    administration assigns the substitution, so that the substitute can prepare the lessons."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    ended_after = today - dt.timedelta(days=settings.MEKTEP_SUBSTITUTE_GRACE_DAYS)
+    return Substitution.objects.filter(teacher=staff, cancelled_at__isnull=True, date_to__gte=ended_after)
+
+
 def covered_dates(user: User, journal: Journal) -> list[tuple[dt.date, dt.date]]:
-    """The date ranges in which this user substitutes in this journal (D6)."""
+    """The date ranges in which this user substitutes in this journal (D6), while the substitution is current."""
     staff = staff_member_of(user, journal.school)
     if staff is None:
         return []
-    return list(
-        Substitution.objects.filter(journal=journal, teacher=staff, cancelled_at__isnull=True).values_list(
-            "date_from", "date_to"
-        )
-    )
+    return list(current_substitutions(staff).filter(journal=journal).values_list("date_from", "date_to"))
 
 
 def may_write_journal(user: User, journal: Journal, on_date: dt.date) -> bool:
@@ -167,7 +175,7 @@ def journals_visible_to(user: User) -> QuerySet[Journal]:
     journals = Journal.objects.filter(school=staff.school, archived_at__isnull=True)
     if staff.is_administration:
         return journals
-    covered = Substitution.objects.filter(teacher=staff, cancelled_at__isnull=True).values("journal_id")
+    covered = current_substitutions(staff).values("journal_id")
     return journals.filter(Q(teacher=staff) | Q(pk__in=covered) | Q(school_class__homeroom_teacher=staff))
 
 
@@ -181,7 +189,12 @@ def may_view_journal(user: User, journal: Journal) -> bool:
         return True
     if journal.school_class.homeroom_teacher_id == staff.pk:
         return True
-    return Substitution.objects.filter(journal=journal, teacher=staff, cancelled_at__isnull=True).exists()
+    return current_substitutions(staff).filter(journal=journal).exists()
+
+
+def _own_student_ids(user: User) -> list[int]:
+    """The account's own student record and its children."""
+    return [student.pk for student in [*children_of(user), *filter(None, [student_of(user)])]]
 
 
 def students_visible_to(user: User) -> QuerySet[Student]:
@@ -189,17 +202,17 @@ def students_visible_to(user: User) -> QuerySet[Student]:
     the whole school for the administration."""
     if not _active(user):
         return Student.objects.none()
+    # D15: visibility is the union of what each of the person's roles allows (a teacher who is also a parent sees
+    # her own child, whatever her staff roles show).
+    own = Q(pk__in=_own_student_ids(user))
     staff = staff_member_of(user)
-    if staff is not None:
-        if staff.is_administration:
-            return Student.objects.filter(school=staff.school)
-        classes = journals_visible_to(user).values("school_class_id")
-        return Student.objects.filter(school=staff.school, enrolments__school_class_id__in=classes).distinct()
-    own = [student.pk for student in children_of(user)]
-    student = student_of(user)
-    if student is not None:
-        own.append(student.pk)
-    return Student.objects.filter(pk__in=own)
+    if staff is None:
+        return Student.objects.filter(own)
+    if staff.is_administration:
+        return Student.objects.filter(Q(school=staff.school) | own)
+    classes = journals_visible_to(user).values("school_class_id")
+    taught = Enrolment.objects.filter(school=staff.school, school_class_id__in=classes).values("student_id")
+    return Student.objects.filter(Q(pk__in=taught) | own)
 
 
 def visible_student(user: User, pk: int) -> Student | None:
@@ -207,10 +220,29 @@ def visible_student(user: User, pk: int) -> Student | None:
     from the account's own records for students and guardians (their diary pages are the busiest)."""
     if not _active(user):
         return None
-    if staff_member_of(user) is None:
-        own = [*children_of(user), *filter(None, [student_of(user)])]
-        return next((student for student in own if student.pk == pk), None)
+    own = next(
+        (student for student in [*children_of(user), *filter(None, [student_of(user)])] if student.pk == pk), None
+    )
+    if own is not None or staff_member_of(user) is None:
+        return own
     return students_visible_to(user).filter(pk=pk).select_related("school").first()
+
+
+def student_journals_shown(user: User, student: Student) -> frozenset[int] | None:
+    """D15: whose cells of a student's diary a viewer (who may see the student) reads. None: every subject, for
+    the student themself, their guardians, the homeroom teacher of a class of theirs and the school's
+    administration. Otherwise the ids of the viewer's own journals and those they cover: a subject teacher sees
+    their own journals' cells, not the pupil's other subjects."""
+    if student.pk in _own_student_ids(user):
+        return None
+    staff = staff_member_of(user, student.school)
+    if staff is None:
+        return frozenset()
+    if staff.is_administration:
+        return None
+    if Enrolment.objects.filter(student=student, school_class__homeroom_teacher=staff).exists():
+        return None
+    return frozenset(journals_visible_to(user).values_list("pk", flat=True))
 
 
 def may_view_student(user: User, student: Student) -> bool:

@@ -206,8 +206,9 @@ class DiaryDay:
     lessons: list[DiaryLesson]
 
 
-def student_week(*, student: Student, day: dt.date) -> list[DiaryDay]:
-    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries."""
+def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] | None = None) -> list[DiaryDay]:
+    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries; only the
+    lessons of `journal_ids` when given (D15: what a subject teacher sees)."""
     monday = week_start(day)
     saturday = monday + dt.timedelta(days=5)
     enrolments = list(
@@ -222,6 +223,7 @@ def student_week(*, student: Student, day: dt.date) -> list[DiaryDay]:
             date__lte=saturday, archived_at__isnull=True, journal__archived_at__isnull=True,
         )
         .filter(Q(journal__subgroup__isnull=True) | Q(journal__subgroup_id__in=member_of))
+        .filter(Q() if journal_ids is None else Q(journal_id__in=journal_ids))
         .select_related("journal__subject")
         .order_by("date", "lesson_no")
     )  # fmt: skip
@@ -253,9 +255,14 @@ class SubjectResult:
     final: FinalGrade | None
 
 
-def student_period(*, student: Student, period: Period) -> list[SubjectResult]:
-    """A student's marks per subject in a period, with averages and finals, in 3 queries."""
+def student_period(
+    *, student: Student, period: Period, journal_ids: frozenset[int] | None = None
+) -> list[SubjectResult]:
+    """A student's marks per subject in a period, with averages and finals, in 3 queries; only the subjects of
+    `journal_ids` when given (D15: what a subject teacher sees)."""
     journals = student_journals(student, period.start, period.end)
+    if journal_ids is not None:
+        journals = [journal for journal in journals if journal.pk in journal_ids]
     marks = Mark.objects.filter(
         student=student, lesson__journal__in=[j.pk for j in journals], lesson__date__gte=period.start,
         lesson__date__lte=period.end, lesson__archived_at__isnull=True,

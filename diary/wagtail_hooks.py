@@ -4,9 +4,11 @@ Nothing is deleted from here (D16). Marks, attendance, finals and lessons are ch
 services (journal pages and API), so that every change is validated and audited; here they are read-only.
 """
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -14,6 +16,7 @@ from wagtail.permissions import register_permission_policy
 
 from diary import models
 from diary.permissions import administered_school_ids
+from diary.services.audit import admin_edit_record
 from diary.services.privacy import student_view_log
 
 
@@ -52,6 +55,14 @@ class ScopedEditView(EditView):
     def get_queryset(self):
         return _scope(self.model._default_manager.all(), self.request.user)
 
+    def save_instance(self):
+        # D16: an admin correction is audited like the services' changes, in the same transaction.
+        old = {name: self.form.initial.get(name) for name in self.form.changed_data}
+        with transaction.atomic():
+            instance = super().save_instance()
+            admin_edit_record(actor=self.request.user, instance=instance, old=old)
+        return instance
+
 
 class ScopedInspectView(InspectView):
     def get_object(self, queryset=None):
@@ -78,7 +89,10 @@ class DiaryModelViewSet(ModelViewSet):
         register_permission_policy(self.model, SchoolScopedPolicy(self.model, read_only=self.read_only))
 
 
-def viewset(model, icon, list_display, *, read_only=False, form_fields=None, search_fields=None, list_filter=None):
+def viewset(
+    model, icon, list_display, *, read_only=False, form_fields=None, search_fields=None, list_filter=None,
+    only_form_fields=False,
+):  # fmt: skip
     """A school-scoped admin screen for one diary model; `form_fields` are the ones administration may correct."""
     attributes = {
         "model": model,
@@ -92,6 +106,9 @@ def viewset(model, icon, list_display, *, read_only=False, form_fields=None, sea
         "name": f"diary_{model._meta.model_name}",
         "url_prefix": f"diary/{model._meta.model_name}",
     }
+    if only_form_fields:
+        # The form shows these fields and no other (without it, the model's panels decide).
+        attributes["panels"] = [FieldPanel(name) for name in form_fields]
     return type(f"{model.__name__}ViewSet", (DiaryModelViewSet,), attributes)()
 
 
@@ -109,10 +126,11 @@ class DiaryViewSetGroup(ModelViewSetGroup):
                 "name_ru",
                 "scale_min",
                 "scale_max",
-                "no_marks_grades",
+                # D7, D9: the final-grade window's length and the mark-free grade levels are fixed rules, changed
+                # only by the director with a reason (diary/services/school_rules.py), never on this screen.
                 "final_rounding_threshold",
-                "final_window_days",
             ],
+            only_form_fields=True,
         ),
         viewset(models.Period, "date", ["__str__", "start", "end"], form_fields=["start", "end"]),
         viewset(models.Holiday, "date", ["__str__", "start", "end"], form_fields=["name", "start", "end"]),

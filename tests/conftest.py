@@ -11,6 +11,8 @@
 - student:       `students[0]` of 5А, with an account: their own diary only
 - parent:        guardian of `students[0]`: that child's diary only
 - other_parent:  guardian of `students[1]`: never sees `students[0]`
+- teacher_parent: a teacher of the school who teaches no 5А journal and is the guardian of `students[2]`: sees her
+                 own child's diary like any parent (D15: the union of her roles), and nothing else of 5А
 - stranger:      the director of another school: sees nothing of this one
 - deactivated:   a teacher whose account was closed: nothing at all
 - anonymous:     not logged in: nothing but login and redeeming a code
@@ -119,6 +121,7 @@ class SmallSchool:
     other_parent: Guardian
     stranger: StaffMember
     deactivated: StaffMember
+    teacher_parent: StaffMember
 
     def user(self, persona: str) -> AbstractBaseUser | None:
         """The account of a persona by name; None for `anonymous`."""
@@ -161,6 +164,9 @@ def small_school(db) -> SmallSchool:
     GuardianLink.objects.create(school=school, guardian=other_parent, student=students[1], relation="атасы")
     stranger = factories.StaffMemberFactory(roles=["director"], user__username="stranger")
     deactivated = factories.StaffMemberFactory(school=school, user__username="deactivated", user__is_active=False)
+    teacher_parent = factories.StaffMemberFactory(school=school, user__username="teacher_parent")
+    as_guardian = factories.GuardianFactory(school=school, user=teacher_parent.user)
+    GuardianLink.objects.create(school=school, guardian=as_guardian, student=students[2], relation="энеси")
     return SmallSchool(
         school=school,
         q1=q1,
@@ -184,6 +190,7 @@ def small_school(db) -> SmallSchool:
         other_parent=other_parent,
         stranger=stranger,
         deactivated=deactivated,
+        teacher_parent=teacher_parent,
     )
 
 

@@ -215,6 +215,9 @@ MEKTEP_PAGE_CACHE = env_bool("MEKTEP_PAGE_CACHE", True)
 MEKTEP_RETENTION_YEARS = env_int("MEKTEP_RETENTION_YEARS", 5)
 MEKTEP_ADULT_AGE = env_int("MEKTEP_ADULT_AGE", 18)
 
+# D6: a substitute reads the journal they covered for this many days after the last covered date.
+MEKTEP_SUBSTITUTE_GRACE_DAYS = env_int("MEKTEP_SUBSTITUTE_GRACE_DAYS", 7)
+
 # E-mail: SMTP when EMAIL_HOST is set; otherwise mail is written to the log (nothing is sent).
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 if EMAIL_HOST:

@@ -28,9 +28,9 @@ def visible_student(request, pk):
     return student
 
 
-def student_week_body(student, day, language: str) -> bytes:
-    """The week's JSON."""
-    days = student_week(student=student, day=day)
+def student_week_body(student, day, language: str, journal_ids: frozenset[int] | None = None) -> bytes:
+    """The week's JSON; only the lessons of `journal_ids` when given (D15)."""
+    days = student_week(student=student, day=day, journal_ids=journal_ids)
     data = {
         "student": {"id": student.pk, "code": student.code, "name": student.full_name},
         "week": iso_week_name(days[0].date),
@@ -64,7 +64,9 @@ class StudentDiaryView(DiaryAPIView):
         student = visible_student(request, pk)
         week = request.query_params.get("week")
         day = iso_week_start(week) if week else timezone.localdate()
-        body = student_week_body(student, day, get_language())
+        body = student_week_body(
+            student, day, get_language(), permissions.student_journals_shown(request.user, student)
+        )
         student_view_log(user=request.user, student=student, what="diary")
         return HttpResponse(body, content_type="application/json")
 
@@ -75,7 +77,9 @@ class StudentGradesView(DiaryAPIView):
         student = visible_student(request, pk)
         choice = period_choice_or_400(student.school, request.query_params.get("period"))
         period = choice.period
-        subjects = student_period(student=student, period=period)
+        subjects = student_period(
+            student=student, period=period, journal_ids=permissions.student_journals_shown(request.user, student)
+        )
         student_view_log(user=request.user, student=student, what="grades")
         return Response(
             {

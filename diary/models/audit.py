@@ -23,6 +23,8 @@ class AuditEntry(SchoolOwned):
         SUBGROUPS = "subgroups", _("subgroups")
         ANONYMISATION = "anonymisation", _("anonymisation")
         CONTACTS = "contacts", _("guardian contacts")
+        SCHOOL_RULES = "school_rules", _("school rules")
+        ADMIN_EDIT = "admin_edit", _("correction in the admin")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from diary.models.base import NoHardDeleteQuerySet, SchoolOwned
 
 
+def default_no_marks_grades() -> list[int]:
+    """D9: every school starts with grade 1 mark-free, however it was created."""
+    return [1]
+
+
 class School(models.Model):
     """The tenant: one school, with its Wagtail Site and its grading policy (D9, D7 suggestion threshold)."""
 
@@ -20,7 +25,7 @@ class School(models.Model):
     # D9: the grading scale and the grade levels that get no marks are per-school settings.
     scale_min = models.PositiveSmallIntegerField(_("lowest grade"), default=2)
     scale_max = models.PositiveSmallIntegerField(_("highest grade"), default=5)
-    no_marks_grades = models.JSONField(_("grade levels without marks"), default=list, blank=True)
+    no_marks_grades = models.JSONField(_("grade levels without marks"), default=default_no_marks_grades, blank=True)
     # The suggested final grade rounds up from this fraction (DOMAIN.md: 4.5 → 5, 4.49 → 4).
     final_rounding_threshold = models.DecimalField(
         _("rounding threshold for suggested finals"), max_digits=3, decimal_places=2, default=Decimal("0.50")

@@ -15,6 +15,19 @@ def is_late_entry(lesson_date: dt.date, at: dt.datetime) -> bool:
     return timezone.localdate(at) > entry_deadline(lesson_date)
 
 
+# D7 *(interpretation)*: lessons are stored by date and number, and no bell schedule is kept; the school day is
+# taken to follow the usual rhythm of 45-minute lessons with 10-minute breaks from 08:00 (school time).
+FIRST_LESSON_STARTS = dt.time(8, 0)
+LESSON_MINUTES = 45
+BREAK_MINUTES = 10
+
+
+def lesson_ends_at(day: dt.date, lesson_no: int) -> dt.datetime:
+    """When lesson `lesson_no` of `day` is over, in the school's time zone."""
+    starts = dt.datetime.combine(day, FIRST_LESSON_STARTS, tzinfo=timezone.get_default_timezone())
+    return starts + dt.timedelta(minutes=(max(lesson_no, 1) - 1) * (LESSON_MINUTES + BREAK_MINUTES) + LESSON_MINUTES)
+
+
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 

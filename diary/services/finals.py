@@ -14,6 +14,7 @@ from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, 
 from diary.permissions import is_administration, staff_member_of
 from diary.selectors import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
+from diary.services.calendar import lesson_ends_at
 from diary.services.freshness import journals_changed, students_changed
 
 NON_NUMERIC_FINALS = (FinalGrade.NOT_ASSESSED, FinalGrade.EXEMPT)
@@ -24,8 +25,17 @@ class FinalWindow:
     opens: dt.date
     closes: dt.date
     reopened_until: dt.date | None = None
+    # D7: the moment the period's last lesson is over; the window opens then, not at the start of its day.
+    opens_at: dt.datetime | None = None
 
-    def state(self, today: dt.date) -> str:
+    def state(self, now: dt.datetime | dt.date) -> str:
+        """The window at a moment (or on a day, taken as its end)."""
+        if isinstance(now, dt.datetime):
+            today = timezone.localdate(now)
+            if self.opens_at is not None and now < self.opens_at:
+                return "too_early"
+        else:
+            today = now
         if today < self.opens:
             return "too_early"
         if today <= self.closes or (self.reopened_until is not None and today <= self.reopened_until):
@@ -44,17 +54,24 @@ def final_window(
     `lessons` (the journal's lessons of the period) and `reopened_until` (the latest reopening's date, or None):
     when the caller has already read them, as the grid page does with its journal, which saves two queries."""
     if lessons is None:
-        last_lesson = Lesson.objects.filter(
-            journal=journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
-        ).aggregate(last=Max("date"))["last"]
+        last = (
+            Lesson.objects.filter(
+                journal=journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
+            )
+            .order_by("-date", "-lesson_no")
+            .values_list("date", "lesson_no")
+            .first()
+        )
     else:
-        last_lesson = max((lesson.date for lesson in lessons), default=None)
+        last = max(((lesson.date, lesson.lesson_no) for lesson in lessons), default=None)
+    last_lesson = last[0] if last else None
     if reopened_until is _READ:
         reopened_until = FinalWindowReopening.objects.filter(journal=journal, period=period).aggregate(
             until=Max("until")
         )["until"]
     return FinalWindow(
         opens=last_lesson or period.end,
+        opens_at=lesson_ends_at(*last) if last else None,
         closes=period.end + dt.timedelta(days=journal.school.final_window_days),
         reopened_until=reopened_until,
     )
@@ -95,7 +112,7 @@ def finals_set(
         raise DiaryValidationError(_("Unknown period."), code="unknown_period")
 
     window = final_window(journal=journal, period=period)
-    state = window.state(timezone.localdate(at))
+    state = window.state(at)
     if state == "too_early":
         raise DiaryValidationError(
             _("Final grades can be set from %(date)s, after the last lesson of the period.")
@@ -142,6 +159,18 @@ def finals_set(
             subject_id=journal.subject_id, period=period, student_id__in=[c.student_id for c in finals]
         )
     }
+    if not reason.strip() and (
+        staff.pk != journal.teacher_id
+        or any(
+            change.student_id in existing and existing[change.student_id].value != _normalise(change.value)
+            for change in finals
+        )
+    ):
+        # D16: a final grade once set is changed only with a reason, as is any final set by someone other than the
+        # journal's teacher.
+        raise DiaryValidationError(
+            _("Say why a final grade is changed."), code="reason_required", fields={"reason": [_("Required.")]}
+        )
     saved, entries = [], []
     for change in finals:
         value = _normalise(change.value)

@@ -60,6 +60,33 @@ def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
     Mark.objects.bulk_update(marks, MARK_FIELDS)
 
 
+def _reason_check(*, actor, journal: Journal, changes, existing: dict, lessons: dict, at: dt.datetime) -> None:
+    """D16: a reason is required for an entry by anyone but the journal's teacher or its current substitute (the
+    administration correcting), and for an edit after the D5 deadline. *(interpretation)* An edit changes a value
+    the cell already holds (grades, a comment, or the attendance of a cell that exists); a first entry after the
+    deadline is a late entry (D5), allowed without a reason and flagged late."""
+    staff = staff_member_of(actor, journal.school)
+    if staff.pk != journal.teacher_id and not covered_dates(actor, journal):
+        raise DiaryValidationError(
+            _("Say why you change another teacher's journal."), code="reason_required",
+            fields={"reason": [_("Required.")]},
+        )  # fmt: skip
+    for change in changes:
+        mark = existing.get((change.lesson_id, change.student_id))
+        if mark is None or not is_late_entry(lessons[change.lesson_id], at):
+            continue
+        edits = (
+            (change.grades is not None and mark.grades and list(change.grades) != mark.grades)
+            or (change.attendance is not None and change.attendance != mark.attendance)
+            or (change.comment is not None and mark.comment and change.comment != mark.comment)
+        )
+        if edits:
+            raise DiaryValidationError(
+                _("The entry deadline of this lesson has passed: say why you change what was entered."),
+                code="reason_required", fields={"reason": [_("Required.")]},
+            )  # fmt: skip
+
+
 @transaction.atomic
 def marks_save(
     *,
@@ -90,6 +117,8 @@ def marks_save(
     lesson_dates = list(lessons.values()) or [at.date()]
     enrolled = journal_enrolment(journal, min(lesson_dates), max(lesson_dates), with_students=False)
 
+    today = timezone.localdate(at)
+    in_future = False
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int, int]] = set()
     for index, change in enumerate(changes):
@@ -100,6 +129,13 @@ def marks_save(
         seen.add((change.lesson_id, change.student_id))
         if lesson_date is None:
             problems.append(_("This lesson is not in this journal."))
+        elif lesson_date > today:
+            # D5: a lesson that has not taken place yet holds no marks and no attendance.
+            problems.append(
+                _("The lesson of %(date)s has not taken place yet: marks and attendance are entered after it.")
+                % {"date": lesson_date.isoformat()}
+            )
+            in_future = True
         else:
             if not may_write_on(lesson_date):
                 problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson_date.isoformat()})
@@ -126,7 +162,11 @@ def marks_save(
         if problems:
             errors[str(index)] = problems
     if errors:
-        raise DiaryValidationError(_("Nothing was saved: some changes are not valid."), fields=errors)
+        raise DiaryValidationError(
+            _("Nothing was saved: some changes are not valid."),
+            code="lesson_in_future" if in_future else None,
+            fields=errors,
+        )
 
     pairs = {(change.lesson_id, change.student_id) for change in changes}
     existing = {
@@ -146,6 +186,8 @@ def marks_save(
     if stale:
         current = [existing.get((change.lesson_id, change.student_id)) for change in stale]
         raise DiaryConflict(details=[mark for mark in current if mark is not None])
+    if not reason.strip():
+        _reason_check(actor=actor, journal=journal, changes=changes, existing=existing, lessons=lessons, at=at)
 
     to_create: list[Mark] = []
     to_update: list[Mark] = []

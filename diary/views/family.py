@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
-from diary.permissions import children_of, student_of, visible_student
+from diary.permissions import children_of, student_journals_shown, student_of, visible_student
 from diary.selectors import PERIOD_HELP, periods_for_key, school_year_choices, student_period, student_week
 from diary.services.calendar import iso_week_name, iso_week_start
 from diary.services.privacy import student_view_log
@@ -48,9 +48,10 @@ class StudentWeekView(DiaryView):
         today = timezone.localdate()
         day = iso_week_start(week) if week else today
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.DIARY)
+        shown = student_journals_shown(request.user, student)
 
         def context() -> dict:
-            days = student_week(student=student, day=day)
+            days = student_week(student=student, day=day, journal_ids=shown)
             monday = days[0].date
             return {
                 "week_days": week_days_html(student, days, today),
@@ -79,6 +80,7 @@ class StudentPeriodView(DiaryView):
         if period is None and request.GET.get("period"):
             raise DiaryValidationError(_("Unknown period."), fields={"period": [str(PERIOD_HELP)]})
         student_view_log(user=request.user, student=student, what=StudentAccessLog.What.GRADES)
+        shown = student_journals_shown(request.user, student)
 
         def context() -> dict:
             return {
@@ -88,7 +90,7 @@ class StudentPeriodView(DiaryView):
                 "period": period,
                 "period_key": choice.key(period) if period else "",
                 "years": school_year_choices(student.school, choice),
-                "results": student_period(student=student, period=period) if period else [],
+                "results": student_period(student=student, period=period, journal_ids=shown) if period else [],
                 "not_assessed": FinalGrade.NOT_ASSESSED,
                 "exempt": FinalGrade.EXEMPT,
                 "is_self": student_of(request.user) == student,

@@ -208,7 +208,7 @@ class JournalContextMixin:
             "grid": grid,
             "access": access,
             "window": window,
-            "window_state": window.state(today),
+            "window_state": window.state(timezone.now()),
             "today": today,
             "letters": letters,
             "legend": [(code, Attendance(code).label, letter) for code, letter in letters.items()],
@@ -280,6 +280,7 @@ def grid_messages() -> dict[str, str]:
         "lessonSaved": _("The lesson is saved."),
         "finalsSaved": _("Final grades saved: %(n)s"),
         "nothing": _("Nothing has changed."),
+        "reason": _("Why is this change made? The reason is kept in the journal's history."),
     }
 
 

@@ -1,6 +1,7 @@
 """D15: every diary API endpoint × every persona, with the exact outcome, and no other pupil's data leaking.
 
-Personas and what each may do are described in tests/conftest.py. Every request carries a real bearer token
+Personas and what each may do are described in tests/conftest.py; here the substitute also covers the journal in
+the week of the requests (D6). Every request carries a real bearer token
 (the deactivated persona's was issued before the account was closed). Objects outside a persona's view are
 404 (their existence is not revealed); actions on a visible object the persona may not take are 403.
 """
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 from diary.services.access import access_code_issue, api_token_issue
 from diary.services.messaging import thread_start
 from diary.services.reports import report_request
+from diary.services.staffing import substitution_create
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/diary/v1"
@@ -29,6 +31,9 @@ PERSONAS = [
     "director",
     "stranger",
     "deactivated",
+    "deputy",
+    "admin",
+    "teacher_parent",
 ]
 
 
@@ -47,13 +52,17 @@ def endpoints(s):
         "marks": (
             "post",
             f"{BASE}/journals/{s.journal.pk}/marks/",
-            {"changes": [{"lesson": lesson.pk, "student": student.pk, "grades": [5], "version": None}]},
+            # D16: the administration's entries carry a reason; the matrix is about who may, not why.
+            {
+                "changes": [{"lesson": lesson.pk, "student": student.pk, "grades": [5], "version": None}],
+                "reason": "Түзөтүү",
+            },
         ),
         "lesson": ("patch", f"{BASE}/lessons/{lesson.pk}/", {"topic": "Тема"}),
         "finals": (
             "post",
             f"{BASE}/journals/{s.journal.pk}/finals/",
-            {"period": "quarter-1", "finals": [{"student": student.pk, "value": 5}]},
+            {"period": "quarter-1", "finals": [{"student": student.pk, "value": 5}], "reason": "Түзөтүү"},
         ),
         "history": ("get", f"{BASE}/journals/{s.journal.pk}/history/", None),
         "inspections": ("post", f"{BASE}/journals/{s.journal.pk}/inspections/", {"remarks": "Текшерилди"}),
@@ -80,6 +89,9 @@ def endpoints(s):
         "report": ("get", f"{BASE}/reports/{run.pk}/", None),
         "student_diary": ("get", f"{BASE}/students/{student.pk}/diary/?week=2026-W37", None),
         "student_grades": ("get", f"{BASE}/students/{student.pk}/grades/?period=quarter-1", None),
+        # The teacher who is also a parent: her own child (D15, the union of her roles).
+        "child_diary": ("get", f"{BASE}/students/{s.students[2].pk}/diary/?week=2026-W37", None),
+        "child_grades": ("get", f"{BASE}/students/{s.students[2].pk}/grades/?period=quarter-1", None),
         "threads": ("get", f"{BASE}/threads/", None),
         "thread_start": ("post", f"{BASE}/threads/", {"to": [s.homeroom.user.pk], "subject": "Суроо", "body": "…"}),
         "reports": ("get", f"{BASE}/reports/", None),
@@ -91,39 +103,43 @@ def endpoints(s):
 _ = 404  # outside the persona's view
 # fmt: off
 EXPECTED = {
-    #                anon  student parent o_par teacher o_tch  subst  homer  direc  strng  deact
+    #                anon  student parent o_par teacher o_tch  subst  homer  direc  strng  deact  deput  admin  t_par
     # Logging in with a wrong password and redeeming a wrong code are the same for everyone; redeeming reads the
     # caller's token (a code is linked to one's own account, D4), so a closed account's token is refused.
-    "login":         [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
-    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 401],
-    "me":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
-    "journals":      [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
-    "journal":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401],
-    "marks":         [401, _,   _,   _,   200, _,   200, 403, 200, _,   401],
-    "lesson":        [401, _,   _,   _,   200, _,   200, 403, 200, _,   401],
+    "login":         [401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401, 401],
+    "redeem":        [400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 401, 400, 400, 400],
+    "me":            [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
+    "journals":      [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
+    "journal":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401, 200, 200, _],
+    # The substitute's cover of 7 September ended more than the grace period ago (D6): that day is closed to them.
+    "marks":         [401, _,   _,   _,   200, _,   400, 403, 200, _,   401, 200, 200, _],
+    "lesson":        [401, _,   _,   _,   200, _,   403, 403, 200, _,   401, 200, 200, _],
     # Q1's window closed on 2 November (D7): those who may set finals are told so; the others are refused first.
-    "finals":        [401, _,   _,   _,   400, _,   403, 403, 400, _,   401],
-    # D16: the substitute's cover (7 September) is over, so the journal's history is no longer theirs to read.
-    "history":       [401, _,   _,   _,   200, _,   403, 200, 200, _,   401],
-    "inspections":   [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
-    "substitutions": [401, _,   _,   _,   403, _,   403, 403, 201, _,   401],
-    "access_codes":  [401, 403, 403, 403, 403, 403, 403, 201, 201, _,   401],
-    "access_codes_list": [401, 403, 403, 403, 403, 403, 403, 200, 200, _, 401],
-    "code_slips":    [401, 403, 403, 403, 403, 403, 403, 200, 200, _,   401],
-    "code_revoke":   [401, 403, 403, 403, 403, 403, 403, 200, 200, _,   401],
+    "finals":        [401, _,   _,   _,   400, _,   403, 403, 400, _,   401, 400, 400, _],
+    # D16: the substitute's cover is over, so the journal's history is no longer theirs to read either.
+    "history":       [401, _,   _,   _,   200, _,   403, 200, 200, _,   401, 200, 200, _],
+    # D12: the director and the deputy inspect; the diary administrator does not.
+    "inspections":   [401, _,   _,   _,   403, _,   403, 403, 201, _,   401, 201, 403, _],
+    "substitutions": [401, _,   _,   _,   403, _,   403, 403, 201, _,   401, 201, 201, _],
+    "access_codes":  [401, 403, 403, 403, 403, 403, 403, 201, 201, _,   401, 201, 201, 403],
+    "access_codes_list": [401, 403, 403, 403, 403, 403, 403, 200, 200, _, 401, 200, 200, 403],
+    "code_slips":    [401, 403, 403, 403, 403, 403, 403, 200, 200, _,   401, 200, 200, 403],
+    "code_revoke":   [401, 403, 403, 403, 403, 403, 403, 200, 200, _,   401, 200, 200, 403],
     # The parent's thread with the homeroom teacher: only the two of them.
-    "thread":        [401, _,   200, _,   _,   _,   _,   200, _,   _,   401],
-    "thread_reply":  [401, _,   201, _,   _,   _,   _,   201, _,   _,   401],
-    "report":        [401, _,   _,   _,   200, 200, 200, 200, 200, _,   401],
-    "student_diary": [401, 200, 200, _,   200, _,   200, 200, 200, _,   401],
-    "student_grades": [401, 200, 200, _,  200, _,   200, 200, 200, _,   401],
-    "threads":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    "thread":        [401, _,   200, _,   _,   _,   _,   200, _,   _,   401, _,   _,   _],
+    "thread_reply":  [401, _,   201, _,   _,   _,   _,   201, _,   _,   401, _,   _,   _],
+    "report":        [401, _,   _,   _,   200, 200, 200, 200, 200, _,   401, 200, 200, 200],
+    "student_diary": [401, 200, 200, _,   200, _,   200, 200, 200, _,   401, 200, 200, _],
+    "student_grades": [401, 200, 200, _,  200, _,   200, 200, 200, _,   401, 200, 200, _],
+    "child_diary":   [401, _,   _,   _,   200, _,   200, 200, 200, _,   401, 200, 200, 200],
+    "child_grades":  [401, _,   _,   _,   200, _,   200, 200, 200, _,   401, 200, 200, 200],
+    "threads":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
     # Writing to 5А's homeroom teacher: everyone of 5А may; the homeroom teacher does not write to themself.
-    "thread_start":  [401, 201, 201, 201, 201, 201, 201, 403, 201, 403, 401],
-    "reports":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401],
+    "thread_start":  [401, 201, 201, 201, 201, 201, 201, 403, 201, 403, 401, 201, 201, 201],
+    "reports":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
     # The stranger's own school has no periods, so its quarter-1 is unknown.
-    "report_request": [401, 403, 403, 403, 202, 202, 202, 202, 202, 400, 401],
-    "logout":        [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 401],
+    "report_request": [401, 403, 403, 403, 202, 202, 202, 202, 202, 400, 401, 202, 202, 202],
+    "logout":        [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 401, 204, 204, 204],
 }
 # fmt: on
 
@@ -136,6 +152,7 @@ MUST_NOT_SEE = {
     "other_teacher": [0, 1, 2],
     "stranger": [0, 1, 2],
     "deactivated": [0, 1, 2],
+    "teacher_parent": [0, 1],
 }
 
 
@@ -144,6 +161,15 @@ def in_the_second_quarter():
     """20 November 2026: the first quarter and its final-grade window (D7) are over."""
     with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC), tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def substitute_covers_this_week(small_school, in_the_second_quarter):
+    """D6: the substitute covers the journal this week (16–20 November), besides 7 September (conftest)."""
+    substitution_create(
+        actor=small_school.director.user, journal=small_school.journal, teacher=small_school.substitute,
+        date_from=dt.date(2026, 11, 16), date_to=dt.date(2026, 11, 20),
+    )  # fmt: skip
 
 
 def client_for(small_school, persona: str) -> APIClient:

@@ -75,3 +75,18 @@ def test_the_audit_trail_is_read_only(director_client, small_school):
 def test_a_teacher_without_admin_access_is_kept_out(client, small_school):
     client.force_login(small_school.teacher.user)
     assert client.get("/admin/diary/student/").status_code == 302
+
+
+def test_a_correction_in_the_admin_joins_the_audit_trail(director_client, small_school):
+    """D16: an admin-screen edit of diary data is audited like the services' changes: who, old, new."""
+    from diary.models import AuditEntry
+
+    student = small_school.students[0]
+    old_name = student.last_name
+    director_client.post(
+        f"/admin/diary/student/edit/{student.pk}/",
+        {"last_name": "Жаңы", "first_name": student.first_name, "patronymic": "", "birth_date": ""},
+    )
+    entry = AuditEntry.objects.get(field="admin_edit")
+    assert entry.by == small_school.director.user and entry.student_id == student.pk
+    assert (entry.old["last_name"], entry.new["last_name"]) == (old_name, "Жаңы")

@@ -114,7 +114,9 @@ def test_a_stale_version_is_a_409_with_the_current_cell(api, small_school):
     lesson, student = small_school.lessons[0], small_school.students[0]
     cell = {"lesson": lesson.pk, "student": student.pk, "grades": [3], "version": None}
     post_marks(api("teacher"), small_school, [cell])
-    post_marks(api("director"), small_school, [{**cell, "grades": [4], "version": 1}])
+    director = api("director")
+    url = f"{BASE}/journals/{small_school.journal.pk}/marks/"
+    director.post(url, {"changes": [{**cell, "grades": [4], "version": 1}], "reason": "Ката"}, format="json")
     response = post_marks(api("teacher"), small_school, [{**cell, "grades": [5], "version": 1}])
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
@@ -219,3 +221,14 @@ def test_substitutions_are_assigned_by_the_administration(api, small_school):
     unknown = api("director").post(f"{BASE}/substitutions/", {**body, "teacher": "NOPE"}, format="json")
     assert unknown.status_code == 400
     assert AuditEntry.objects.filter(field="substitution").count() == 2
+
+
+def test_marks_for_a_lesson_after_today_are_a_400_with_a_stable_code_and_nothing_is_saved(api, small_school):
+    """D5: on 10 September the lesson of 26 October has not taken place; the refusal is in the asker's language."""
+    future, student = small_school.lessons[2], small_school.students[0]
+    change = {"lesson": future.pk, "student": student.pk, "grades": [5], "version": None}
+    response = post_marks(api("teacher", "ru"), small_school, [change])
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "lesson_in_future"
+    assert "2026-10-26" in response.json()["error"]["fields"]["0"][0]
+    assert not Mark.objects.exists()

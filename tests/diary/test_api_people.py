@@ -159,7 +159,8 @@ def test_the_homeroom_teacher_writes_to_all_guardians_of_the_class(api, graded):
         format="json",
     )
     assert response.status_code == 201
-    assert sorted(response.json()["participants"]) == ["homeroom", "other_parent", "parent"]
+    # The teacher who is also a parent of 5А is one of its guardians too.
+    assert sorted(response.json()["participants"]) == ["homeroom", "other_parent", "parent", "teacher_parent"]
     assert api("parent").get(f"{BASE}/threads/").json()[0]["unread"] == 1
 
 

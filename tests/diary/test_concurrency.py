@@ -19,7 +19,8 @@ from diary.services import marks as marks_service
 from diary.services.marks import CellChange, marks_save
 from tests.figures import changed_tables, table_checksums
 
-NOW = dt.datetime(2026, 9, 7, 12, tzinfo=dt.UTC)
+# The day of the second lesson (D5: no entries for a lesson that has not taken place).
+NOW = dt.datetime(2026, 9, 9, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)

@@ -151,3 +151,37 @@ def test_the_suggested_final_rounds_half_up(grades, expected):
     if len(grades) == 100:
         assert Decimal(sum(grades)) / len(grades) == Decimal("4.49")
     assert suggested_final(grades, Decimal("0.50")) == expected
+
+
+def test_changing_a_final_grade_needs_a_reason_and_the_first_entry_does_not(small_school):
+    """D16: a final grade once set is changed only with a reason, which the audit trail keeps."""
+    set_finals(small_school, small_school.teacher, [4], at(28))
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.teacher, [5], at(29))
+    assert refused.value.code == "reason_required"
+    assert FinalGrade.objects.get(student=small_school.students[0]).value == "4"
+    finals_set(
+        actor=small_school.teacher.user, journal=small_school.journal, period=small_school.q1,
+        finals=[FinalChange(small_school.students[0].pk, 5)], at=at(29), reason="Кайра тапшырды",
+    )  # fmt: skip
+    assert FinalGrade.objects.get(student=small_school.students[0]).value == "5"
+    assert AuditEntry.objects.filter(field="final", new="5").get().reason == "Кайра тапшырды"
+
+
+def test_the_administration_setting_a_final_in_a_teachers_journal_must_say_why(small_school):
+    """D16: a final set by anyone but the journal's teacher needs a reason."""
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.director, [4], at(28))
+    assert refused.value.code == "reason_required"
+    assert not FinalGrade.objects.exists()
+
+
+def test_the_window_opens_once_the_last_lesson_is_over_not_at_the_start_of_its_day(small_school):
+    """D7: the quarter's last lesson is the second of 28 October, over at 09:40 (45-minute lessons, 10-minute
+    breaks, from 08:00): at 09:00 that day finals are too early, at 10:00 they are set."""
+    with pytest.raises(DiaryValidationError) as refused:
+        set_finals(small_school, small_school.teacher, [5], dt.datetime(2026, 10, 28, 9, tzinfo=BISHKEK))
+    assert refused.value.code == "final_too_early"
+    assert not FinalGrade.objects.exists()
+    saved = set_finals(small_school, small_school.teacher, [5], dt.datetime(2026, 10, 28, 10, tzinfo=BISHKEK))
+    assert [final.value for final in saved] == ["5"]

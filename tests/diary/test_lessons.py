@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Lesson
@@ -24,8 +25,9 @@ def test_teacher_records_topic_and_homework(small_school):
     }
 
 
+@time_machine.travel(ON_TIME, tick=False)
 def test_a_substitute_who_records_the_lesson_conducted_it(small_school):
-    """D6."""
+    """D6: while the cover and its grace period last."""
     lesson = small_school.lessons[0]
     substitution_create(
         actor=small_school.director.user,

@@ -136,8 +136,9 @@ def test_administration_may_correct_any_journal(small_school):
     assert entry.reason == "Ката"
 
 
+@time_machine.travel(ON_TIME, tick=False)
 def test_a_substitute_writes_only_the_lessons_of_the_days_they_cover(small_school):
-    """D6."""
+    """D6: while the cover and its grace period last (10 September)."""
     first_day, second_day = small_school.lessons[0], small_school.lessons[1]
     substitution_create(
         actor=small_school.director.user,
@@ -157,7 +158,7 @@ def test_a_substitute_writes_only_the_lessons_of_the_days_they_cover(small_schoo
 def test_a_stale_version_is_a_conflict_and_changes_nothing(small_school):
     lesson, student = small_school.lessons[0], small_school.students[0]
     save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[3])])
-    save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, 1, grades=[4])])
+    save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, 1, grades=[4])], reason="Ката")
     with pytest.raises(DiaryConflict) as conflict:
         save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, 1, grades=[5])])
     assert conflict.value.details[0].grades == [4]
@@ -202,6 +203,7 @@ def test_a_changed_cell_keeps_every_field_it_was_given_and_who_changed_it_when(s
         journal=small_school.journal,
         at=at,
         changes=[CellChange(lesson.pk, student.pk, 1, grades=[3, 4], attendance="excused", comment="Ооруп калды")],
+        reason="Справка",
     )
     mark = Mark.objects.get()
     assert (mark.grade_1, mark.grade_2, mark.attendance, mark.comment) == (3, 4, "excused", "Ооруп калды")
@@ -248,7 +250,7 @@ def test_the_audit_trail_replays_to_the_current_value_of_every_cell(small_school
             CellChange(lesson.pk, second.pk, 1, attendance="excused"),
         ],
     )
-    save(small_school, small_school.director, [CellChange(lesson.pk, first.pk, 2, grades=[4])])
+    save(small_school, small_school.director, [CellChange(lesson.pk, first.pk, 2, grades=[4])], reason="Ката")
     replayed: dict = {}
     for entry in AuditEntry.objects.filter(lesson__isnull=False).order_by("at", "pk"):
         replayed.setdefault((entry.lesson_id, entry.student_id), {})[entry.field] = entry.new
@@ -274,3 +276,48 @@ def test_audit_entries_cannot_be_edited_or_deleted(small_school):
     with pytest.raises(TypeError):
         AuditEntry.objects.all().delete()
     assert AuditEntry.objects.get(pk=entry.pk).new == [5]
+
+
+@pytest.mark.parametrize("change", [{"grades": [5]}, {"attendance": "absent"}, {"comment": "Эртеңки сабак"}])
+def test_marks_and_attendance_for_a_lesson_after_today_are_refused_and_nothing_is_saved(small_school, change):
+    """D5: a lesson that has not taken place yet (26 October, seen on 10 September) takes no entry."""
+    future, student = small_school.lessons[2], small_school.students[0]
+    with pytest.raises(DiaryValidationError) as refused:
+        save(small_school, small_school.teacher, [CellChange(future.pk, student.pk, None, **change)])
+    assert refused.value.code == "lesson_in_future"
+    assert "2026-10-26" in refused.value.fields["0"][0]
+    assert not Mark.objects.exists()
+    assert not AuditEntry.objects.filter(lesson=future).exists()
+
+
+def test_a_lesson_of_today_takes_marks(small_school):
+    """D5: the refusal starts after today; today's lesson is entered as usual."""
+    lesson, student = small_school.lessons[1], small_school.students[0]
+    at = dt.datetime(2026, 9, 9, 12, tzinfo=dt.UTC)
+    assert save(small_school, small_school.teacher, [CellChange(lesson.pk, student.pk, None, grades=[4])], at=at).saved
+
+
+def test_the_administration_correcting_a_journal_must_say_why_and_the_reason_is_kept(small_school):
+    """D16: an entry by anyone but the journal's teacher or its current substitute needs a reason."""
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    with pytest.raises(DiaryValidationError) as refused:
+        save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, None, grades=[4])])
+    assert refused.value.code == "reason_required"
+    assert not Mark.objects.exists()
+    save(small_school, small_school.director, [CellChange(lesson.pk, student.pk, None, grades=[4])], reason="Ката")
+    assert AuditEntry.objects.get(field="grades", lesson=lesson).reason == "Ката"
+
+
+def test_an_edit_after_the_monday_deadline_needs_a_reason_but_a_late_first_entry_does_not(small_school):
+    """D16, D5: on 16 September the week of 7 September is past its deadline; entering a missing grade is a late
+    entry, changing one already entered needs a reason."""
+    lesson, first, second = small_school.lessons[0], small_school.students[0], small_school.students[1]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, None, grades=[3])])
+    late = dt.datetime(2026, 9, 16, 9, tzinfo=dt.UTC)
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, second.pk, None, grades=[4])], at=late)
+    with pytest.raises(DiaryValidationError) as refused:
+        save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, 1, grades=[5])], at=late)
+    assert refused.value.code == "reason_required"
+    assert Mark.objects.get(lesson=lesson, student=first).grades == [3]
+    save(small_school, small_school.teacher, [CellChange(lesson.pk, first.pk, 1, grades=[5])], at=late, reason="Ката")
+    assert Mark.objects.get(lesson=lesson, student=first).grades == [5]

@@ -297,3 +297,48 @@ def test_a_waiting_message_is_shown_once_on_the_week_page(diary, rf):
     request.session.save()
     assert "Сакталды" in client.get(week_url(diary.students[0])).content.decode()
     assert "Сакталды" not in client.get(week_url(diary.students[0])).content.decode()  # shown once
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_teacher_who_is_also_a_parent_opens_her_own_childs_week_and_period_from_her_children(small_school):
+    """D15: visibility is the union of a person's roles; her staff record does not hide her own child."""
+    client = client_for(small_school, "teacher_parent")
+    child = small_school.students[2]
+    children = client.get("/ky/diary/children/").content.decode()
+    assert f"/ky/diary/students/{child.pk}/week/" in children
+    assert client.get(f"/ky/diary/students/{child.pk}/week/?week={WEEK}").status_code == 200
+    assert client.get(f"/ky/diary/students/{child.pk}/period/?period=quarter-1").status_code == 200
+    # Her roles together still show nothing of another pupil of 5А.
+    assert client.get(f"/ky/diary/students/{small_school.students[0].pk}/week/?week={WEEK}").status_code == 403
+
+
+@time_machine.travel(WEDNESDAY, tick=False)
+def test_a_subject_teacher_sees_only_their_own_subjects_cells_of_a_pupil(small_school):
+    """D15: the teacher of 5А's mathematics reads the pupil's mathematics, not her history, on the week and period
+    pages and in the API; the homeroom teacher and the director read both."""
+    pupil = small_school.students[0]
+    history = factories.JournalFactory(
+        school_class=small_school.class_5a, teacher=small_school.other_teacher, subject__name="Тарых"
+    )
+    lesson = factories.LessonFactory(journal=history, date=dt.date(2026, 9, 8), lesson_no=3)
+    marks_save(
+        actor=small_school.other_teacher.user, journal=history, at=WEDNESDAY,
+        changes=[CellChange(lesson.pk, pupil.pk, None, grades=[2], comment="Тарых: үй тапшырмасы жок")],
+    )  # fmt: skip
+    marks_save(
+        actor=small_school.teacher.user, journal=small_school.journal, at=WEDNESDAY,
+        changes=[CellChange(small_school.lessons[0].pk, pupil.pk, None, grades=[5])],
+    )  # fmt: skip
+    for persona, sees_history in (("teacher", False), ("homeroom", True), ("director", True), ("parent", True)):
+        client = client_for(small_school, persona)
+        week = client.get(f"/ky/diary/students/{pupil.pk}/week/?week={WEEK}").content.decode()
+        period = client.get(f"/ky/diary/students/{pupil.pk}/period/?period=quarter-1").content.decode()
+        grades = client.get(f"/api/diary/v1/students/{pupil.pk}/grades/?period=quarter-1").json()
+        api_week = client.get(f"/api/diary/v1/students/{pupil.pk}/diary/?week={WEEK}").json()
+        subjects = {row["subject"] for row in grades["subjects"]}
+        lessons = {item["subject"] for day in api_week["days"] for item in day["lessons"]}
+        assert ("Тарых" in week) is sees_history, persona
+        assert ("Тарых" in period) is sees_history, persona
+        assert ("Тарых" in subjects) is sees_history, persona
+        assert ("Тарых" in lessons) is sees_history, persona
+        assert small_school.journal.subject.name in subjects, persona

@@ -219,7 +219,8 @@ def big_journal(small_school, students: int = 30, lessons: int = 50) -> Journal:
     marks_save(
         actor=small_school.teacher.user,
         journal=journal,
-        at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+        # Entered on the day of the last lesson (D5: not before a lesson takes place).
+        at=dt.datetime.combine(days[-1], dt.time(12), tzinfo=dt.UTC),
         changes=[
             CellChange(lesson.pk, pupil.pk, None, grades=[3 + (lesson.pk + pupil.pk) % 3])
             for lesson in rows

@@ -26,7 +26,7 @@ def graded(small_school):
     marks_save(
         actor=s.teacher.user,
         journal=s.journal,
-        at=dt.datetime(2026, 9, 8, tzinfo=dt.UTC),
+        at=dt.datetime(2026, 9, 9, 12, tzinfo=dt.UTC),  # after both lessons (D5)
         changes=[
             CellChange(s.lessons[0].pk, s.students[0].pk, None, grades=[5, 4]),
             CellChange(s.lessons[0].pk, s.students[1].pk, None, grades=[3]),

@@ -27,7 +27,9 @@ def fill(school, students: int, lessons: int) -> tuple[Journal, Period]:
         for lesson in rows
         for pupil in pupils
     ]
-    marks_save(actor=school.teacher.user, journal=journal, changes=changes, at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+    # Entered on the day of the last lesson (D5: not before a lesson takes place).
+    at = dt.datetime.combine(days[-1], dt.time(12), tzinfo=dt.UTC)
+    marks_save(actor=school.teacher.user, journal=journal, changes=changes, at=at)
     return journal, school.q1
 
 

@@ -302,7 +302,16 @@
     return td;
   }
 
-  function save() {
+  /* D16: the server asks for a reason (code "reason_required") for an edit after the entry deadline, a change
+   * made in another teacher's journal, or a changed final grade; the teacher is asked once and the request is
+   * sent again with it. Cancelling keeps the edits unsaved. */
+  function askReason(answer) {
+    if (answer.status !== 400 || !answer.data.error || answer.data.error.code !== "reason_required") return null;
+    var reason = window.prompt(errorText(answer.data) + "\n" + (messages.reason || ""));
+    return reason && reason.trim() ? reason.trim().slice(0, 300) : null;
+  }
+
+  function save(reason) {
     clearTimeout(autosaveTimer);
     if (inFlight) { saveAgain = true; return; }
     if (!changes.size) return;
@@ -322,8 +331,16 @@
     });
     inFlight = true;
     say(messages.saving);
-    request("POST", config.marks, { changes: batch }).then(function (answer) {
+    var body = { changes: batch };
+    if (reason) body.reason = reason;
+    request("POST", config.marks, body).then(function (answer) {
       sent.forEach(function (item) { item.td.classList.remove("saving"); });
+      var given = reason ? null : askReason(answer);
+      if (given) {
+        inFlight = false;
+        save(given);
+        return "again";
+      }
       if (answer.status === 200) {
         (answer.data.cells || []).forEach(applyCell);
         sent.forEach(function (item) {
@@ -357,7 +374,8 @@
     }, function () {
       sent.forEach(function (item) { item.td.classList.remove("saving"); });
       say(messages.network, "bad");
-    }).then(function () {
+    }).then(function (outcome) {
+      if (outcome === "again") return;
       inFlight = false;
       updatePending();
       if (saveAgain) { saveAgain = false; save(); }
@@ -526,7 +544,15 @@
         }
       });
       if (!finals.length) { say(messages.nothing); return; }
-      request("POST", config.finals, { period: config.period, finals: finals }).then(function (answer) {
+      function send(reason) {
+        var body = { period: config.period, finals: finals };
+        if (reason) body.reason = reason;
+        return request("POST", config.finals, body);
+      }
+      send().then(function (answer) {
+        var given = askReason(answer);
+        return given ? send(given) : answer;
+      }).then(function (answer) {
         if (answer.status === 200) {
           chosen.forEach(function (select) { select.parentNode.setAttribute("data-final", select.value); });
           say(fmt(messages.finalsSaved, { n: answer.data.saved }), "ok");
