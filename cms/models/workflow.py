@@ -128,7 +128,7 @@ class ProhibitedContentReviewTask(AbstractGroupApprovalTask):
 
     @classmethod
     def get_description(cls):
-        return _("Site administrators approve, after confirming the prohibited-content checklist (W5)")
+        return _("Site administrators approve, after confirming the prohibited-content checklist")
 
     class Meta:
         verbose_name = _("approval with the prohibited-content checklist")

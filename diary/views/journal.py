@@ -104,7 +104,7 @@ def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str]) ->
     tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance."""
     enterable = {lesson.pk: access.may_enter(lesson.date) for lesson in grid.lessons}
     enrolment = grid.enrolment
-    late_title = escape(_("Entered after the Monday deadline (D5)"))
+    late_title = escape(_("Entered after the Monday deadline"))
     rows = []
     for student in grid.students:
         parts = []
@@ -273,7 +273,7 @@ def grid_messages() -> dict[str, str]:
         "network": _("Not saved: no connection to the server. Your edits are kept; try again."),
         "readonly": _("This lesson is not open for your entries."),
         "scale": _("A grade is from %(low)s to %(high)s."),
-        "noMarks": _("This grade level gets no marks; only attendance is kept (D9)."),
+        "noMarks": _("This grade level gets no marks; only attendance is kept."),
         "second": _("Type the second grade."),
         "changedBy": _("%(cell)s: changed by %(by)s at %(at)s, now %(value)s"),
         "unsaved": _("There are unsaved changes in the journal."),
