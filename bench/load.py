@@ -54,6 +54,46 @@ end
 """
 
 
+# Each thread takes every other line of the requests file ("address<TAB>header name<TAB>header value"): a GET as one
+# person (their token or their browser's cookies), round-robin over everyone.
+GETS_LUA = """
+local count = 0
+function setup(thread)
+  thread:set("id", count)
+  count = count + 1
+end
+function init(args)
+  items = {}
+  local n = 0
+  for line in io.lines(args[1]) do
+    if n %% %d == id then
+      local first = line:find("\\t", 1, true)
+      local second = line:find("\\t", first + 1, true)
+      items[#items + 1] = {line:sub(1, first - 1), line:sub(first + 1, second - 1), line:sub(second + 1)}
+    end
+    n = n + 1
+  end
+  position = 0
+end
+function request()
+  position = position + 1
+  local item = items[((position - 1) %% #items) + 1]
+  local headers = {}
+  for name, value in pairs(wrk.headers) do
+    headers[name] = value
+  end
+  headers[item[2]] = item[3]
+  return wrk.format("GET", item[1], headers)
+end
+"""
+
+
+def people_read(path: str) -> list[tuple[str, str, str]]:
+    """The lines of a requests file: (address, header name, header value), one person each."""
+    with open(path) as handle:
+        return [tuple(line.rstrip("\n").split("\t", 2)) for line in handle if line.strip()]
+
+
 def wrk_ensure(log=sys.stderr) -> str | None:
     """wrk's path, installing Debian's package when running as root (as tests/harness.py installs its own)."""
     found = shutil.which("wrk")
@@ -88,6 +128,10 @@ def wrk_run(wrk: str, base: str, spec: dict, duration: float) -> dict:
             script.write_text(BODIES_LUA % THREADS)
             trailing = ["--", spec["bodies"]]
             url = base + "/"
+        elif spec.get("people"):
+            script.write_text(GETS_LUA % THREADS)
+            trailing = ["--", spec["people"]]
+            url = base + "/"
         elif spec.get("method") == "POST":
             script.write_text(
                 f'wrk.method = "POST"\nwrk.body = {_lua_string(spec["body"])}\n'
@@ -115,8 +159,10 @@ def wrk_run(wrk: str, base: str, spec: dict, duration: float) -> dict:
 def python_run(port: int, spec: dict, duration: float) -> dict:
     """The fallback: CONNECTIONS threads, each sending requests one after another, for `duration` seconds."""
     headers = {"Host": "localhost", **spec.get("headers", {})}
-    items: list[tuple[str, str, str | None]] = []
-    if spec.get("bodies"):
+    items: list[tuple[str, str, str | None] | tuple[str, str, None, dict]] = []
+    if spec.get("people"):
+        items.extend(("GET", path, None, {name: value}) for path, name, value in people_read(spec["people"]))
+    elif spec.get("bodies"):
         with open(spec["bodies"]) as handle:
             for line in handle:
                 address, body = line.rstrip("\n").split("\t", 1)
@@ -132,12 +178,12 @@ def python_run(port: int, spec: dict, duration: float) -> dict:
     def worker() -> None:
         while time.monotonic() < stop:
             with lock:
-                method, path, body = items[state["next"] % len(items)]
+                method, path, body, *own = items[state["next"] % len(items)]
                 state["next"] += 1
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             extra = {"Content-Type": "application/json"} if body else {}
             try:
-                connection.request(method, path, body=body, headers={**headers, **extra})
+                connection.request(method, path, body=body, headers={**headers, **extra, **(own[0] if own else {})})
                 status = connection.getresponse().status
                 status_ok = 200 <= status < 400
             except OSError:

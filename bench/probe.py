@@ -3,7 +3,8 @@
 `python -m bench.probe TASK [JSON arguments]` prints one JSON object on its last line:
 
 - `to_postgres`: migrates the configured PostgreSQL database and copies a built SQLite database into it;
-- `prepare`: picks the journal, period, parent and student of the scenarios, logs people in, writes B5's bodies;
+- `prepare`: picks the teachers' journals and the families of the scenarios, logs each of them in, writes the
+  requests files (one person per line) and B5's bodies;
 - `queries`: the exact number of queries of one request to each scenario's address;
 - `report`: B7, the quarterly progress report of the whole school against one GROUP BY, with peak memory;
 - `report_rounds`: B7's growth rows: the same report, run on request (one line of stdin: how many times), so that
@@ -35,6 +36,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 HOST = "localhost"
 PERIOD_KEY = "quarter-2"
 WEEK = "2026-W47"
+# B6: the weeks each family reads, in turn (everyone's first week, then everyone's second…), so nobody asks twice in
+# a row; the readers are guardians with an account (one is made for a guardian without), then students.
+WEEKS = ("2026-W44", "2026-W45", "2026-W46", "2026-W47")
+FAMILIES = 500
 B5_CELLS = 30
 
 
@@ -104,41 +109,106 @@ def _browser_cookies(user, path: str) -> str:
     return "; ".join(f"{name}={client.cookies[name].value}" for name in names if name in client.cookies)
 
 
-def prepare(bodies_file: str) -> dict:
-    """The addresses, headers and bodies of every scenario, and the people they act as."""
-    from diary.models import Enrolment, Guardian, Journal, Lesson, Mark, School, StaffMember
-    from diary.selectors import period_by_key
-    from diary.services.access import api_token_issue
+def _people_write(path: str, lines: list[tuple[str, str, str]]) -> str:
+    """A requests file of load.GETS_LUA: one line per request, each as its own person."""
+    with open(path, "w") as handle:
+        for address, name, value in lines:
+            handle.write(f"{address}\t{name}\t{value}\n")
+    return path
 
-    school = School.objects.order_by("pk").first()
-    period = period_by_key(school, PERIOD_KEY)
-    # B3/B4: the largest whole-class journal of the quarter (students × lessons).
+
+def _teachers_journals(school, period) -> list:
+    """B3/B4: every teacher's largest whole-class journal of the quarter (students × lessons), largest first."""
+    from diary.models import Enrolment, Journal
+
     class_sizes = dict(
         Enrolment.objects.filter(school_class__school=school, date_to__isnull=True)
         .values_list("school_class_id")
         .annotate(n=Count("pk"))
     )
-    lessons = (
-        Journal.objects.filter(school=school, subgroup__isnull=True, school_class__grade__gte=2)
+    rows = (
+        Journal.objects.filter(
+            school=school, subgroup__isnull=True, school_class__grade__gte=2, teacher__user__isnull=False
+        )
         .annotate(n=Count("lessons", filter=Q(lessons__date__gte=period.start, lessons__date__lte=period.end)))
-        .values_list("pk", "school_class_id", "n")
+        .values_list("pk", "school_class_id", "n", "teacher_id")
     )
-    journal_id = max(lessons, key=lambda row: (row[2] * class_sizes.get(row[1], 0), -row[0]))[0]
-    journal = Journal.objects.select_related("teacher__user").get(pk=journal_id)
+    best: dict[int, tuple] = {}
+    for pk, class_id, lessons, teacher_id in rows:
+        size = lessons * class_sizes.get(class_id, 0)
+        if size and (teacher_id not in best or (size, -pk) > best[teacher_id][0]):
+            best[teacher_id] = ((size, -pk), pk)
+    chosen = sorted(best.values(), reverse=True)
+    journals = Journal.objects.select_related("teacher__user").in_bulk([pk for _size, pk in chosen])
+    return [journals[pk] for _size, pk in chosen]
+
+
+def _readers(school, wanted: int) -> list[tuple]:
+    """B6: (account, student) of `wanted` distinct families, each reading one child's week (or their own)."""
+    from django.contrib.auth import get_user_model
+
+    from diary.models import Guardian, Student
+
+    readers, seen = [], set()
+    guardians = Guardian.objects.filter(school=school, links__isnull=False).distinct().order_by("pk")[:wanted]
+    user_model = get_user_model()
+    for guardian in guardians:
+        if guardian.user_id is None:
+            guardian.user = user_model.objects.create_user(f"bench-{guardian.code.lower()}", password=None)
+            guardian.save(update_fields=["user"])
+        student = guardian.students.order_by("pk").first()
+        readers.append((guardian.user, student))
+        seen.add(student.pk)
+    for student in Student.objects.filter(school=school, user__isnull=True).exclude(pk__in=seen).order_by("pk"):
+        if len(readers) >= wanted:
+            break
+        student.user = user_model.objects.create_user(f"bench-{student.code.lower()}", password=None)
+        student.save(update_fields=["user"])
+        readers.append((student.user, student))
+    return readers
+
+
+def prepare(bodies_file: str) -> dict:
+    """The addresses, headers and bodies of every scenario, and the people they act as."""
+    from diary.models import Enrolment, Lesson, Mark, School, StaffMember
+    from diary.selectors import period_by_key
+    from diary.services.access import api_token_issue
+
+    school = School.objects.order_by("pk").first()
+    period = period_by_key(school, PERIOD_KEY)
+    journals = _teachers_journals(school, period)
+    journal = journals[0]  # the largest, printed in the notes
     grid_size = {
-        "students": class_sizes[journal.school_class_id],
+        "students": Enrolment.objects.filter(school_class=journal.school_class, date_to__isnull=True).count(),
         "lessons": Lesson.objects.filter(journal=journal, date__gte=period.start, date__lte=period.end).count(),
     }
-    teacher = journal.teacher.user
     director = next(
         s for s in StaffMember.objects.filter(school=school).select_related("user") if s.has_role("director")
     )
-    guardian = Guardian.objects.filter(school=school, user__isnull=False).order_by("pk").first()
-    student = guardian.students.order_by("pk").first()
+    folder = Path(bodies_file).parent
+    readers = _readers(school, FAMILIES)
 
-    teacher_token = api_token_issue(user=teacher, valid_days=2).key
     director_token = api_token_issue(user=director.user, valid_days=2).key
-    parent_token = api_token_issue(user=guardian.user, valid_days=2).key
+    # B3/B4: every teacher reads their own journal, in turn, each with their token or their browser's cookies.
+    b3, b4, cells = [], [], []
+    for each in journals:
+        api = f"/api/diary/v1/journals/{each.pk}/?period={PERIOD_KEY}"
+        page = f"/ky/diary/journals/{each.pk}/?period={PERIOD_KEY}"
+        b3.append((api, "Authorization", f"Bearer {api_token_issue(user=each.teacher.user, valid_days=2).key}"))
+        b4.append((page, "Cookie", _browser_cookies(each.teacher.user, page)))
+        cells.append(f"/bench/cells/?journal={each.pk}&start={period.start.isoformat()}&end={period.end.isoformat()}")
+    # B6: every family reads a week, in turn; then everyone the next week.
+    b6, b6html = [], []
+    tokens = {user.pk: api_token_issue(user=user, valid_days=2).key for user, _student in readers}
+    cookies = {
+        user.pk: _browser_cookies(user, f"/ky/diary/students/{student.pk}/week/?week={WEEK}")
+        for user, student in readers
+    }
+    for week in WEEKS:
+        for user, student in readers:
+            b6.append((f"/api/diary/v1/students/{student.pk}/diary/?week={week}", "Authorization",
+                       f"Bearer {tokens[user.pk]}"))  # fmt: skip
+            b6html.append((f"/ky/diary/students/{student.pk}/week/?week={week}", "Cookie", cookies[user.pk]))
 
     # B5: bodies of 30 graded cells of one journal each, every cell used once, with its current version, so that
     # every POST is a valid save of 30 changed cells whatever the order wrk sends them in.
@@ -169,11 +239,7 @@ def prepare(bodies_file: str) -> dict:
     def auth(token: str) -> dict:
         return {"Authorization": f"Bearer {token}"}
 
-    span = {"journal": journal.pk, "start": period.start.isoformat(), "end": period.end.isoformat()}
-    cells_reference = "/bench/cells/?" + "&".join(f"{key}={value}" for key, value in span.items())
     insert_body = json.dumps({"school": school.pk, "journal": journal.pk})
-    journal_page = f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}"
-    week_page = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
     return {
         "school": school.pk,
         "students": Enrolment.objects.filter(school_class__school=school, date_to__isnull=True).count(),
@@ -181,25 +247,22 @@ def prepare(bodies_file: str) -> dict:
         "marks": Mark.objects.filter(school=school).count(),
         "journal": journal.pk,
         "grid": grid_size,
+        "teachers": len(journals),
+        "families": len(readers),
+        "family_weeks": len(b6),
         "b5_bodies": len(bodies) - 2,
         "b5_probe": [bodies[0], bodies[1]],
         "requests": {
             "ceiling": {"path": "/bench/ceiling/"},
             "B1": {"paths": ["/ky/", "/ky/info/staff/"]},
             "B2": {"paths": ["/ky/?nocache=1", "/ky/info/staff/?nocache=1"]},
-            "B3": {"path": f"/api/diary/v1/journals/{journal.pk}/?period={PERIOD_KEY}", "headers": auth(teacher_token)},
-            "B3ref": {"path": cells_reference},
-            "B4": {
-                "path": journal_page,
-                "headers": {"Cookie": _browser_cookies(teacher, journal_page)},
-            },
+            "B3": {"people": _people_write(str(folder / "b3.tsv"), b3), "probe": b3[:3]},
+            "B3ref": {"paths": cells},
+            "B4": {"people": _people_write(str(folder / "b4.tsv"), b4), "probe": b4[:3]},
             "B5": {"method": "POST", "bodies": bodies_file, "headers": auth(director_token)},
             "B5ref": {"method": "POST", "path": "/bench/insert/", "body": insert_body},
-            "B6": {"path": f"/api/diary/v1/students/{student.pk}/diary/?week={WEEK}", "headers": auth(parent_token)},
-            "B6html": {
-                "path": week_page,
-                "headers": {"Cookie": _browser_cookies(guardian.user, week_page)},
-            },
+            "B6": {"people": _people_write(str(folder / "b6.tsv"), b6), "probe": b6[:3]},
+            "B6html": {"people": _people_write(str(folder / "b6html.tsv"), b6html), "probe": b6html[:3]},
         },
     }
 
@@ -221,6 +284,17 @@ def queries(prepared: dict) -> dict:
     client = Client(HTTP_HOST=HOST)
     result = {}
     for name, spec in prepared["requests"].items():
+        if spec.get("people"):
+            # A person's first request (their session or token read for the first time), as under the load.
+            counts, statuses = [], []
+            for path, header, value in spec["probe"]:
+                person = {**spec, "headers": {header: value}}
+                with CaptureQueriesContext(connection) as captured:
+                    response = _request(client, person, path, None)
+                counts.append(len(captured))
+                statuses.append(response.status_code)
+            result[name] = {"queries": max(counts), "status": max(statuses), "each": counts}
+            continue
         paths = spec.get("paths") or [spec.get("path")]
         counts, statuses = [], []
         for index, path in enumerate(paths):

@@ -88,3 +88,18 @@ def test_a_fresh_copy_of_a_school_does_not_replay_the_log_left_by_an_earlier_cop
     assert second == first
     with sqlite3.connect(second) as database:
         assert database.execute("SELECT value FROM cells").fetchall() == [(1,)]
+
+
+def test_the_people_loader_sends_each_line_as_its_own_person(tmp_path):
+    """B3/B4/B6 read a requests file of one person per line (address, header, value) round-robin, in wrk's script
+    and in the Python loader alike."""
+    from bench.load import GETS_LUA, THREADS, people_read
+
+    people = tmp_path / "people.tsv"
+    people.write_text("/a/?week=1\tAuthorization\tBearer one\n/b/?week=1\tCookie\tsessionid=two; csrftoken=x\n")
+    assert people_read(str(people)) == [
+        ("/a/?week=1", "Authorization", "Bearer one"),
+        ("/b/?week=1", "Cookie", "sessionid=two; csrftoken=x"),
+    ]
+    script = GETS_LUA % THREADS
+    assert f"n % {THREADS} == id" in script and 'line:find("\\t", 1, true)' in script

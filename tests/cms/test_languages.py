@@ -1,6 +1,10 @@
 """L1/L2: the public site speaks Kyrgyz by default and Russian on request, page for page."""
 
+import re
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +81,15 @@ def test_search_with_nothing_found_says_so(client, demo_site):
     response = client.get("/ru/search/?q=" + "я" * 300)
     assert response.status_code == 200
     assert "ничего не найдено" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_no_translation_shows_a_rule_id(language):
+    """Rule ids (D5, W5, …) belong in the code's comments; no message a person reads carries one.
+
+    An ISO week such as 2026-W47 is a value, not a rule id.
+    """
+    catalogue = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES" / "django.po"
+    entries = [line for line in catalogue.read_text().splitlines() if line.startswith(("msgid", "msgstr", '"'))]
+    assert entries
+    assert [line for line in entries if re.search(r"(?<![-\w])[DWL]\d{1,2}\b", line)] == []
