@@ -76,6 +76,7 @@ def test_a_guardian_reads_the_childs_week_and_period_but_not_another_childs(live
     expect(subject.locator("[data-average]")).to_have_text("5.00")
 
     response = page.goto(f"{base}/ky/diary/students/{other_child.pk}/week/?week={WEEK}")
-    assert response.status == 403
-    expect(page.locator('[role="alert"]')).to_have_attribute("data-code", "permission_denied")
+    # Another family's child is outside the guardian's view: the page does not say the child exists.
+    assert response.status == 404
+    expect(page.locator('[role="alert"]')).to_have_attribute("data-code", "not_found")
     assert other_child.full_name not in page.content()

@@ -121,12 +121,13 @@ def test_a_stale_edit_shows_a_conflict_and_overwrites_nothing(live_server, small
     page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
     expect(cell(page, lesson, student)).to_have_attribute("data-version", "")
 
-    # Meanwhile the substitute, who covers that day (D6), enters the same cell.
-    marks_save(
-        actor=small_school.substitute.user,
-        journal=small_school.journal,
-        changes=[CellChange(lesson.pk, student.pk, None, grades=[5])],
-    )
+    # Meanwhile the substitute, who covers that day (D6), entered the same cell the day after the lesson.
+    with time_machine.travel(dt.datetime(2026, 9, 8, 9, tzinfo=dt.UTC)):
+        marks_save(
+            actor=small_school.substitute.user,
+            journal=small_school.journal,
+            changes=[CellChange(lesson.pk, student.pk, None, grades=[5])],
+        )
 
     tab_into_grid(page)
     expect(cell(page, lesson, student)).to_be_focused()

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from wagtail.models import TaskState, WorkflowState
 
 from cms.models import EducationPage
+from cms.models.workflow import PROHIBITED_CONTENT_CHECKLIST
 from cms.services.disclosure import group_names
 from tests import factories
 
@@ -49,7 +50,10 @@ def test_an_editor_drafts_the_administrator_approves_and_visitors_see_it(live_se
     modal = page.locator(".modal form")
     expect(modal).to_be_visible()
     checkboxes = modal.locator("input[type=checkbox]")
-    assert checkboxes.count() == 5  # W5
+    # W5: one box per point of the checklist, each labelled with its point.
+    assert checkboxes.count() == len(PROHIBITED_CONTENT_CHECKLIST)
+    for label in PROHIBITED_CONTENT_CHECKLIST.values():
+        expect(modal).to_contain_text(str(label))
     for index in range(checkboxes.count()):
         checkboxes.nth(index).check()
     with page.expect_navigation():
