@@ -23,8 +23,8 @@ request = function()
 end
 """
 
-# Each thread takes every other line of the bodies file ("address<TAB>json"), each body sent once.
-BODIES_LUA = """
+# Each thread takes every other line of a tab-separated file into `items` (a list of its fields), each line once.
+THREAD_LINES_LUA = """
 local count = 0
 function setup(thread)
   thread:set("id", count)
@@ -35,57 +35,59 @@ function init(args)
   local n = 0
   for line in io.lines(args[1]) do
     if n %% %d == id then
-      local tab = line:find("\\t", 1, true)
-      items[#items + 1] = {line:sub(1, tab - 1), line:sub(tab + 1)}
+      local fields, start = {}, 1
+      while true do
+        local tab = line:find("\\t", start, true)
+        if not tab then break end
+        fields[#fields + 1] = line:sub(start, tab - 1)
+        start = tab + 1
+      end
+      fields[#fields + 1] = line:sub(start)
+      items[#items + 1] = fields
     end
     n = n + 1
   end
   position = 0
 end
-function request()
+function next_item()
   position = position + 1
-  local item = items[((position - 1) %% #items) + 1]
-  local headers = {["Content-Type"] = "application/json"}
-  for name, value in pairs(wrk.headers) do
-    headers[name] = value
-  end
-  return wrk.format("POST", item[1], headers, item[2])
+  return items[((position - 1) %% #items) + 1]
 end
-"""
-
-
-# Each thread takes every other line of the requests file ("address<TAB>header name<TAB>header value"): a GET as one
-# person (their token or their browser's cookies), round-robin over everyone.
-GETS_LUA = """
-local count = 0
-function setup(thread)
-  thread:set("id", count)
-  count = count + 1
-end
-function init(args)
-  items = {}
-  local n = 0
-  for line in io.lines(args[1]) do
-    if n %% %d == id then
-      local first = line:find("\\t", 1, true)
-      local second = line:find("\\t", first + 1, true)
-      items[#items + 1] = {line:sub(1, first - 1), line:sub(first + 1, second - 1), line:sub(second + 1)}
-    end
-    n = n + 1
-  end
-  position = 0
-end
-function request()
-  position = position + 1
-  local item = items[((position - 1) %% #items) + 1]
+function copy_headers()
   local headers = {}
   for name, value in pairs(wrk.headers) do
     headers[name] = value
   end
+  return headers
+end
+"""
+
+# The bodies file ("address<TAB>json"): each body POSTed once per round.
+BODIES_LUA = (
+    THREAD_LINES_LUA
+    + """
+function request()
+  local item = next_item()
+  local headers = copy_headers()
+  headers["Content-Type"] = "application/json"
+  return wrk.format("POST", item[1], headers, item[2])
+end
+"""
+)
+
+# The requests file ("address<TAB>header name<TAB>header value"): a GET as one person (their token or their
+# browser's cookies), round-robin over everyone.
+GETS_LUA = (
+    THREAD_LINES_LUA
+    + """
+function request()
+  local item = next_item()
+  local headers = copy_headers()
   headers[item[2]] = item[3]
   return wrk.format("GET", item[1], headers)
 end
 """
+)
 
 
 def people_read(path: str) -> list[tuple[str, str, str]]:

@@ -102,4 +102,4 @@ def test_the_people_loader_sends_each_line_as_its_own_person(tmp_path):
         ("/b/?week=1", "Cookie", "sessionid=two; csrftoken=x"),
     ]
     script = GETS_LUA % THREADS
-    assert f"n % {THREADS} == id" in script and 'line:find("\\t", 1, true)' in script
+    assert f"n % {THREADS} == id" in script and 'line:find("\\t", start, true)' in script
