@@ -19,6 +19,7 @@ from diary.models import (
     Guardian,
     GuardianLink,
     Journal,
+    ReportRun,
     School,
     SchoolClass,
     StaffMember,
@@ -423,8 +424,6 @@ def report_scope(user: User, run) -> ReportScope | None:
 def report_runs_visible_to(user: User, school: School):
     """D14, D15: the report runs listed to a viewer, as `report_scope` decides them: every run of the school for
     the administration, the progress and compliance runs for the school's other staff, nothing for anyone else."""
-    from diary.models import ReportRun
-
     staff = staff_member_of(user, school)
     if staff is None:
         return ReportRun.objects.none()

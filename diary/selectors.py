@@ -12,12 +12,14 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Sum,
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from diary.calendar import week_start
 from diary.models import (
     AcademicYear,
     AuditEntry,
     DataCheck,
     Enrolment,
     FinalGrade,
+    FinalWindowReopening,
     Guardian,
     GuardianLink,
     Inspection,
@@ -31,8 +33,10 @@ from diary.models import (
     Subgroup,
     SubgroupMembership,
     Substitution,
+    Thread,
+    ThreadParticipant,
 )
-from diary.services.calendar import week_start
+from diary.permissions import message_recipients, report_runs_visible_to
 
 JOURNAL_RELATIONS = ("school", "school_class", "subject", "subgroup", "teacher")
 
@@ -42,8 +46,6 @@ def _journal_by_pk(pk: int):
 
 
 def _journal_in_period(pk: int, period_id: int):
-    from diary.models import FinalWindowReopening
-
     reopenings = FinalWindowReopening.objects.filter(journal=OuterRef("pk"), period_id=period_id).order_by("-until")
     return _journal_by_pk(pk).annotate(reopened_until=Subquery(reopenings.values("until")[:1]))
 
@@ -622,8 +624,6 @@ def school_overview(school, today: dt.date | None = None) -> SchoolOverview:
 def inbox_threads(user):
     """The conversations `user` takes part in, newest first, each with `unread` (messages from others since the
     user last read it) and its participants' accounts: a constant number of queries per page."""
-    from diary.models import Thread, ThreadParticipant
-
     my_last_read = ThreadParticipant.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
     unread = ~Q(messages__sender=user) & (Q(my_last_read__isnull=True) | Q(messages__created_at__gt=F("my_last_read")))
     return (
@@ -670,8 +670,6 @@ def message_recipient_groups(user, *, search: str = "", today: dt.date | None = 
     """Whom `user` may write to (D15, decided by `message_recipients`), grouped for the compose form:
     administration, teachers, then students and guardians by class. `search` keeps the people whose name (or
     child's name, or class) contains it. Five queries, whatever the school's size."""
-    from diary.permissions import message_recipients
-
     today = today or timezone.localdate()
     allowed = message_recipients(user).values("pk")
     groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
@@ -854,13 +852,17 @@ def class_split_choices(school_class: SchoolClass) -> SplitChoices:
     )
 
 
+def data_check_due(school_class: SchoolClass, today: dt.date | None = None) -> bool:
+    """D11 (interpretation): due when no check was recorded in the current calendar month."""
+    today = today or timezone.localdate()
+    return not school_class.data_checks.filter(checked_on__year=today.year, checked_on__month=today.month).exists()
+
+
 def class_page(
     *, school_class: SchoolClass, periods: list[Period], period_key: str | None, today: dt.date
 ) -> ClassPage:
     """The class list with guardians, the last data check and whether one is due, the period's summary and the
     subgroups, in a constant number of queries whatever the class's size."""
-    from diary.services.data_checks import data_check_due
-
     students = class_students(school_class, today)
     guardians = {guardian.pk: guardian for student in students for guardian in student.guardians.all()}
     period = period_pick(periods, period_key, today=today)
@@ -895,8 +897,6 @@ def school_periods(school) -> list[Period]:
 
 def final_window_reopenings(school, limit: int = 50) -> list:
     """D7: the latest reopened final-grade windows of the school (1 query)."""
-    from diary.models import FinalWindowReopening
-
     return list(
         FinalWindowReopening.objects.filter(school=school)
         .select_related("journal__school_class", "journal__subject", "journal__subgroup", "period", "created_by")
@@ -906,8 +906,6 @@ def final_window_reopenings(school, limit: int = 50) -> list:
 
 def report_runs_list(user, school, limit: int = 100) -> list:
     """D14: the report runs this viewer may see (D15), the latest first (1 query)."""
-    from diary.permissions import report_runs_visible_to
-
     return list(
         report_runs_visible_to(user, school)
         .select_related("period__year", "requested_by")

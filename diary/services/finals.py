@@ -9,12 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import lesson_ends_at
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, Lesson, Period
 from diary.permissions import is_administration, staff_member_of
 from diary.selectors import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import lesson_ends_at
 from diary.services.freshness import journals_changed, students_changed
 
 NON_NUMERIC_FINALS = (FinalGrade.NOT_ASSESSED, FinalGrade.EXEMPT)

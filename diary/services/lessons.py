@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import is_late_entry
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Journal, Lesson
 from diary.permissions import covered_dates, staff_member_of
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import is_late_entry
 from diary.services.freshness import class_students_changed, journals_changed
 
 TOPIC_MAX_LENGTH = 500

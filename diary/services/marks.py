@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import is_late_entry
 from diary.exceptions import DiaryConflict, DiaryPermissionDenied, DiaryValidationError
 from diary.models import Attendance, AuditEntry, Journal, Lesson, Mark
 from diary.permissions import covered_dates, staff_member_of
 from diary.selectors import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import is_late_entry
 from diary.services.freshness import journals_changed, students_changed
 
 MAX_GRADES_PER_CELL = 2

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AcademicYear, Period, ReportRun, School
 from diary.permissions import ReportScope, is_administration, report_scope, staff_member_of
+from diary.services.background import BUILD_REPORT_TASK, task_enqueue
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import compliance_summary
 from diary.services.report_files import report_pdf, report_xlsx
@@ -77,10 +78,7 @@ def report_request(*, actor, school: School, kind: str, period: Period | None = 
 
 
 def _build_enqueue(run: ReportRun) -> None:
-    from diary.services.background import task_enqueue
-    from diary.tasks import build_report  # the task module imports this one
-
-    transaction.on_commit(lambda: task_enqueue(build_report, run.pk))
+    transaction.on_commit(lambda: task_enqueue(BUILD_REPORT_TASK, run.pk))
 
 
 def _period_builder(summary):

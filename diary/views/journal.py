@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from diary.api.serializers import MAX_ID
+from diary.calendar import entry_deadline, week_start
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, FinalGrade, Journal, Period
 from diary.permissions import GridAccess, grid_access, journals_visible_to, may_view_journal
@@ -34,7 +35,6 @@ from diary.selectors import (
     year_periods,
     year_periods_cached,
 )
-from diary.services.calendar import entry_deadline, week_start
 from diary.services.finals import FinalWindow, final_window
 from diary.views.base import DiaryView
 
