@@ -9,11 +9,14 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from diary.exceptions import DiaryPermissionDenied
 from diary.models import (
     Enrolment,
     Guardian,
@@ -158,16 +161,6 @@ def covered_dates(user: User, journal: Journal) -> list[tuple[dt.date, dt.date]]
     return list(current_substitutions(staff).filter(journal=journal).values_list("date_from", "date_to"))
 
 
-def may_write_journal(user: User, journal: Journal, on_date: dt.date) -> bool:
-    """D6, D15: the journal's teacher, a substitute covering that date, or the school's administration."""
-    staff = staff_member_of(user, journal.school)
-    if staff is None:
-        return False
-    if staff.pk == journal.teacher_id or staff.is_administration:
-        return True
-    return any(start <= on_date <= end for start, end in covered_dates(user, journal))
-
-
 def journals_visible_to(user: User) -> QuerySet[Journal]:
     """D15: administration sees the school's journals; teachers their own, the ones they cover, their class's."""
     staff = staff_member_of(user)
@@ -246,10 +239,6 @@ def student_journals_shown(user: User, student: Student) -> frozenset[int] | Non
     return frozenset(journals_visible_to(user).values_list("pk", flat=True))
 
 
-def may_view_student(user: User, student: Student) -> bool:
-    return students_visible_to(user).filter(pk=student.pk).exists()
-
-
 def current_class(student: Student, on: dt.date | None = None) -> SchoolClass | None:
     on = on or timezone.localdate()
     enrolment = (
@@ -303,6 +292,22 @@ def may_read_journal_history(user: User, journal: Journal) -> bool:
     if staff.is_administration or staff.pk in (journal.teacher_id, journal.school_class.homeroom_teacher_id):
         return True
     return current_substitutions(staff).filter(journal=journal).exists()
+
+
+def may_split_class(user: User, school_class: SchoolClass, class_journal: Journal | None) -> bool:
+    """D10: the class's homeroom teacher, the subject's teacher (of the class journal) or the administration."""
+    staff = staff_member_of(user, school_class.school)
+    return staff is not None and (
+        staff.is_administration
+        or staff.pk == school_class.homeroom_teacher_id
+        or (class_journal is not None and staff.pk == class_journal.teacher_id)
+    )
+
+
+def may_change_school_rules(user: User, school: School) -> bool:
+    """D7, D9: only the school's director changes its fixed rules (with a reason, audited)."""
+    staff = staff_member_of(user, school)
+    return staff is not None and staff.has_role("director")
 
 
 def may_manage_class(user: User, school_class: SchoolClass) -> bool:
@@ -431,32 +436,78 @@ def report_runs_visible_to(user: User, school: School):
     return runs if staff.is_administration else runs.exclude(kind=ReportRun.Kind.ACTIVITY)
 
 
-@dataclass(frozen=True)
-class GridAccess:
-    """Which cells of a journal's grid open for entry (D6, D15): every lesson for the journal's teacher, the
-    covered days for a substitute. Everyone else who sees the journal (its class's homeroom teacher, the
-    administration inspecting it, D12) reads it; the administration corrects through the audited services."""
+# D6, D15: the one answer to "may this person write this journal", for the services, the grid and the API alike.
+JOURNAL_WRITE_REFUSED = gettext_lazy("Only the journal's teacher, a substitute or the administration may write here.")
 
-    own: bool
-    covered: tuple[tuple[dt.date, dt.date], ...] = ()
+
+class JournalWriteAccess:
+    """Who writes a journal, and on which lesson dates (D6, D15).
+
+    - The journal's teacher (`own`) writes every lesson and sets its final grades (D7).
+    - A substitute writes the dates they cover while the cover is current (`covered`, with the grace period).
+    - The school's administration writes through the audited services with a reason (D16); the grid opens its
+      cells only to the teacher and the substitute, everyone else who sees the journal (its class's homeroom
+      teacher, the administration inspecting it, D12) reads it.
+    The covered dates are read once, and only when a question needs them.
+    """
+
+    def __init__(self, user: User, journal: Journal):
+        self.user = user
+        self.journal = journal
+        self.staff = staff_member_of(user, journal.school)
+        self.own = self.staff is not None and self.staff.pk == journal.teacher_id
+        self.administration = self.staff is not None and self.staff.is_administration
+
+    @cached_property
+    def covered(self) -> tuple[tuple[dt.date, dt.date], ...]:
+        if self.staff is None or self.own:
+            return ()
+        return tuple(covered_dates(self.user, self.journal))
+
+    def covers(self, day: dt.date) -> bool:
+        return any(start <= day <= end for start, end in self.covered)
+
+    @property
+    def may_write(self) -> bool:
+        """D6, D15: writes some lesson of the journal (the services' test before anything else)."""
+        return self.own or self.administration or bool(self.covered)
+
+    def may_write_on(self, day: dt.date) -> bool:
+        """D6, D15: writes the lesson of `day`."""
+        return self.own or self.administration or self.covers(day)
+
+    def require(self) -> "JournalWriteAccess":
+        """Raises DiaryPermissionDenied unless the person writes some lesson of the journal."""
+        if not self.may_write:
+            raise DiaryPermissionDenied(str(JOURNAL_WRITE_REFUSED))
+        return self
+
+    @property
+    def corrects(self) -> bool:
+        """D16: neither the journal's teacher nor its substitute: the administration correcting, with a reason."""
+        return not self.own and not self.covered
 
     def may_enter(self, day: dt.date) -> bool:
-        return self.own or any(start <= day <= end for start, end in self.covered)
+        """The grid's cell of `day` opens for entry: the journal's teacher, or a substitute on a covered day."""
+        return self.own or self.covers(day)
 
     @property
     def writable(self) -> bool:
+        """The grid opens for entry at all."""
         return self.own or bool(self.covered)
 
     @property
     def may_set_finals(self) -> bool:
-        """D7: final grades are the journal's teacher's, not a substitute's."""
+        """D7: the grid's final-grade column is the journal's teacher's, not a substitute's."""
         return self.own
 
 
-def grid_access(user: User, journal: Journal) -> GridAccess:
+def journal_write_access(user: User, journal: Journal) -> JournalWriteAccess:
+    """D6, D15: the one answer to who writes `journal` and on which dates (see JournalWriteAccess)."""
+    return JournalWriteAccess(user, journal)
+
+
+def may_set_final_grades(user: User, journal: Journal) -> bool:
+    """D7, D15: the journal's teacher or the school's administration sets its final grades."""
     staff = staff_member_of(user, journal.school)
-    if staff is None:
-        return GridAccess(own=False)
-    if staff.pk == journal.teacher_id:
-        return GridAccess(own=True)
-    return GridAccess(own=False, covered=tuple(covered_dates(user, journal)))
+    return staff is not None and (staff.pk == journal.teacher_id or staff.is_administration)

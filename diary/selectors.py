@@ -391,11 +391,6 @@ def school_year_choices(school, choice: PeriodChoice) -> list[dict]:
     ]
 
 
-def period_by_key(school, key: str | None, *, today: dt.date | None = None) -> Period | None:
-    """`quarter-2`, `half-1` or `year` of the school's current academic year; no key = today's quarter."""
-    return period_pick(year_periods(school, today=today), key, today=today)
-
-
 def class_students(school_class, on: dt.date | None = None) -> list[Student]:
     """The class's students today (or on a date), with their guardians, in 2 queries."""
     on = on or timezone.localdate()
