@@ -316,7 +316,7 @@ def queries(prepared: dict) -> dict:
 
 
 def _quarter(school):
-    from diary.selectors import period_pick, year_periods
+    from diary.selectors.periods import period_pick, year_periods
 
     return period_pick(year_periods(school), PERIOD_KEY)
 

@@ -31,7 +31,7 @@ from diary.menu import menu_forget
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
 from diary.pdf import code_slips_pdf
 from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
-from diary.selectors import class_students
+from diary.selectors.homeroom import class_students
 from diary.services.access import (
     access_code_issue,
     access_code_link,

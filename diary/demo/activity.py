@@ -17,7 +17,7 @@ from django.db import transaction
 
 from diary.calendar import week_start
 from diary.models import Guardian, Journal, Lesson, Mark, Period, School, StaffMember
-from diary.selectors import journal_enrolment, journal_grid
+from diary.selectors.journal import journal_enrolment, journal_grid
 from diary.services.accounts import administration_access_grant
 from diary.services.finals import FinalChange, finals_set
 from diary.services.lessons import LessonChange, lessons_update

@@ -25,7 +25,7 @@ from diary.permissions import (
     may_manage_class,
     school_of,
 )
-from diary.selectors import class_students
+from diary.selectors.homeroom import class_students
 from diary.services.accounts import administration_access_grant
 
 logger = logging.getLogger("diary.access")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, DataCheck, Guardian, SchoolClass
 from diary.permissions import may_manage_class, staff_member_of
-from diary.selectors import class_students
+from diary.selectors.homeroom import class_students
 from diary.services.audit import audit_entries_add, audit_entry
 
 CORRECTIONS_MAX_LENGTH = 5000

@@ -13,7 +13,7 @@ from diary.calendar import lesson_ends_at
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, Lesson, Period
 from diary.permissions import is_administration, may_set_final_grades, staff_member_of
-from diary.selectors import journal_enrolment
+from diary.selectors.journal import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import journals_changed, students_changed
 

@@ -12,7 +12,7 @@ from diary.calendar import is_late_entry
 from diary.exceptions import DiaryConflict, DiaryValidationError
 from diary.models import Attendance, AuditEntry, Journal, Lesson, Mark
 from diary.permissions import JournalWriteAccess, journal_write_access
-from diary.selectors import journal_enrolment
+from diary.selectors.journal import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import journals_changed, students_changed
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import Message, Thread, ThreadParticipant
 from diary.permissions import may_manage_class, message_recipients, school_of
-from diary.selectors import class_students
+from diary.selectors.homeroom import class_students
 
 logger = logging.getLogger(__name__)
 

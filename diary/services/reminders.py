@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from diary.calendar import week_start
 from diary.models import Inspection, Journal, Lesson, Mark, Period, Reminder, School, SchoolClass, StaffMember
-from diary.selectors import data_check_due
+from diary.selectors.homeroom import data_check_due
 from diary.services.messaging import notice_send
 from diary.services.report_compliance import finals_missing_by_journal
 from diary.services.report_duties import inspectors_of

@@ -23,18 +23,16 @@ from diary.calendar import entry_deadline, week_start
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, FinalGrade, Journal, Period
 from diary.permissions import JournalWriteAccess, journal_write_access, journals_visible_to, may_view_journal
-from diary.selectors import (
+from diary.selectors.journal import (
     JournalGrid,
     journal_by_pk,
     journal_grid,
     last_overdue_day,
     missing_entries,
-    period_pick,
     teacher_missing_entries,
     teacher_week,
-    year_periods,
-    year_periods_cached,
 )
+from diary.selectors.periods import period_pick, year_periods, year_periods_cached
 from diary.services.finals import FinalWindow, final_window
 from diary.views.base import DiaryView
 

@@ -6,7 +6,7 @@ import pytest
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import DataCheck
-from diary.selectors import data_check_due
+from diary.selectors.homeroom import data_check_due
 from diary.services.data_checks import data_check_record
 
 
