@@ -1,4 +1,5 @@
-# Mektep: `make run` (demo on SQLite, no services needed) and `make test` (everything, real services).
+# Mektep: `make run` (demo on SQLite, no services needed) and `make test` (everything, real services);
+# `make check` (the quality gates) and `make test-fast` (the quick loop) while developing.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,7 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])" 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test bench install messages migrate seed clean
+.PHONY: run test test-fast check system-packages bench install messages migrate seed clean
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed')"
@@ -33,8 +34,20 @@ seed: migrate messages
 run: seed
 	$(PY) -m cms.devserver
 
-test: $(STAMP)
+# Installs missing system packages with apt-get when run as root; otherwise prints the command and stops.
+system-packages:
+	$(PYTHON) .ci/system_packages.py
+
+check: $(STAMP)
+	$(PY) .ci/check.py
+
+test: system-packages $(STAMP)
+	$(PY) .ci/check.py
 	$(PY) tests/harness.py
+
+# The quick loop: the unit and service tests on SQLite, one process per core, no Redis, worker or browser needed.
+test-fast: $(STAMP)
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not services and not e2e" -n 2 -q
 
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick,)

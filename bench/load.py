@@ -97,7 +97,7 @@ def people_read(path: str) -> list[tuple[str, str, str]]:
 
 
 def wrk_ensure(log=sys.stderr) -> str | None:
-    """wrk's path, installing Debian's package when running as root (as tests/harness.py installs its own)."""
+    """wrk's path, installing Debian's package when running as root (as .ci/system_packages.py installs the suite's)."""
     found = shutil.which("wrk")
     if found or os.geteuid() != 0 or not shutil.which("apt-get"):
         return found

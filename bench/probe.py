@@ -171,11 +171,10 @@ def _readers(school, wanted: int) -> list[tuple]:
 def prepare(bodies_file: str) -> dict:
     """The addresses, headers and bodies of every scenario, and the people they act as."""
     from diary.models import Enrolment, Lesson, Mark, School, StaffMember
-    from diary.selectors import period_by_key
     from diary.services.access import api_token_issue
 
     school = School.objects.order_by("pk").first()
-    period = period_by_key(school, PERIOD_KEY)
+    period = _quarter(school)
     journals = _teachers_journals(school, period)
     journal = journals[0]  # the largest, printed in the notes
     grid_size = {
@@ -317,9 +316,9 @@ def queries(prepared: dict) -> dict:
 
 
 def _quarter(school):
-    from diary.selectors import period_by_key
+    from diary.selectors.periods import period_pick, year_periods
 
-    return period_by_key(school, PERIOD_KEY)
+    return period_pick(year_periods(school), PERIOD_KEY)
 
 
 def _report_school():

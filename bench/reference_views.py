@@ -1,4 +1,4 @@
-"""The references the scenarios are measured against, served by the same gunicorn (only when MEKTEP_BENCH=1).
+"""The references the scenarios are measured against, served by the same gunicorn (bench/settings.py).
 
 Each one is the least work the matching scenario could possibly do, so the ratio tells how much the product adds:
 a bare view (the ceiling), the journal's cells from one indexed SELECT, 30 rows inserted with one bulk_create, and

@@ -147,7 +147,6 @@ def django_env(database_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "localhost,127.0.0.1,testserver",
         "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url,
-        "MEKTEP_BENCH": "1",
         # Collected static files and uploads of the benchmark, kept apart from the development server's.
         "MEKTEP_VAR_DIR": str(CACHE_DIR / "var"),
         "LOG_LEVEL": "WARNING",

@@ -1,4 +1,4 @@
-"""The site's URLs plus the benchmark references under /bench/; the settings use it only when MEKTEP_BENCH=1."""
+"""The site's URLs plus the benchmark references under /bench/; bench/settings.py serves it."""
 
 from django.urls import include, path
 

@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import logout
 
+from diary.permissions import student_of
+
 IDLE_KEY = "mektep_idle_seconds"
 SEEN_KEY = "mektep_seen_at"
 # The last-seen time is written again at most this often, so that a busy page does not save its session each time.
@@ -31,8 +33,6 @@ def session_idle_limit(request, *, seconds: int) -> None:
 
 def student_session_limit(request, user) -> None:
     """A student's session is short whatever computer they use (receiver of `user_logged_in`)."""
-    from diary.permissions import student_of
-
     if request is not None and hasattr(request, "session") and student_of(user) is not None:
         session_idle_limit(request, seconds=settings.MEKTEP_SESSION_IDLE_SECONDS_STUDENT)
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from home.exceptions import FeedbackLimitReached
-from home.models import Question
+from home.models.questions import Question
 
 HOUR, DAY = 60 * 60, 24 * 60 * 60
 

@@ -31,12 +31,12 @@ def start_worker(log: Path, *, delay: float) -> subprocess.Popen:
         "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         "DATABASE_URL": worker_database_url(),
         "MEKTEP_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "REPORT_TEST_DELAY_SECONDS": str(delay),
         "REPORT_ABANDONED_SECONDS": str(ABANDONED_SECONDS),
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_TASK_ALWAYS_EAGER": "0",
     }
-    command = [sys.executable, "-m", "celery", "-A", "celery_app", "worker", "--pool=solo", "--loglevel=INFO"]
+    # tests/report_worker.py: a worker whose builds pause `delay` seconds before rendering the files.
+    command = [sys.executable, "-m", "tests.report_worker", str(delay), "--pool=solo", "--loglevel=INFO"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     return subprocess.Popen(
         command, cwd=BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True

@@ -74,9 +74,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "cms.urls"
-if env_bool("MEKTEP_BENCH"):
-    # `make bench` only: the same site plus the reference views it measures against (bench/urls.py).
-    ROOT_URLCONF = "bench.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
 TEMPLATES = [

@@ -43,7 +43,6 @@ MIDDLEWARE = [entry for entry in MIDDLEWARE if not entry.startswith("whitenoise.
 
 # The crash test of the report worker (tests/test_report_crash.py) slows a build down and shortens the time after
 # which a run left "running" by a dead worker is taken over, and after which Redis redelivers an unacked task.
-REPORT_TEST_DELAY_SECONDS = float(env_str("REPORT_TEST_DELAY_SECONDS", "0"))
 if env_str("REPORT_ABANDONED_SECONDS", ""):
     REPORT_ABANDONED_SECONDS = int(env_str("REPORT_ABANDONED_SECONDS", ""))
 if env_str("CELERY_VISIBILITY_TIMEOUT", ""):

@@ -29,9 +29,9 @@ from diary.api.serializers import (
 from diary.exceptions import DiaryPermissionDenied
 from diary.menu import menu_forget
 from diary.models import AccessCode, ApiToken, Guardian, SchoolClass, StaffMember, Student
-from diary.pdf import code_slips_context, code_slips_pdf
+from diary.pdf import code_slips_pdf
 from diary.permissions import children_of, current_class, may_manage_class, school_of, staff_member_of, student_of
-from diary.selectors import class_students
+from diary.selectors.homeroom import class_students
 from diary.services.access import (
     access_code_issue,
     access_code_link,
@@ -253,7 +253,3 @@ class AccessCodeSlipsView(DiaryAPIView):
         response["Content-Disposition"] = f'attachment; filename="codes-{school_class.pk}.pdf"'
         response["Cache-Control"] = "no-store"
         return response
-
-
-def slips_context(request, school_class, slips) -> dict:
-    return code_slips_context(school_class=school_class, slips=slips, site_address=request.build_absolute_uri("/"))

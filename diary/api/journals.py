@@ -27,13 +27,8 @@ from diary.api.serializers import (
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Lesson, StaffMember
 from diary.permissions import journals_visible_to, may_read_journal_history, may_view_journal, school_of
-from diary.selectors import (
-    PERIOD_HELP,
-    PeriodChoice,
-    journal_by_pk,
-    journal_grid,
-    periods_for_key,
-)
+from diary.selectors.journal import journal_by_pk, journal_grid
+from diary.selectors.periods import PERIOD_HELP, PeriodChoice, periods_for_key
 from diary.services.finals import FinalChange, finals_set
 from diary.services.inspections import inspection_record
 from diary.services.lessons import lesson_update

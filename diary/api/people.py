@@ -12,10 +12,11 @@ from diary import permissions
 from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
 from diary.api.journals import PERIOD_PARAMETER, period_choice_or_400
 from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
+from diary.calendar import iso_week_name, iso_week_start
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
-from diary.selectors import inbox_threads, student_period, student_week
-from diary.services.calendar import iso_week_name, iso_week_start
+from diary.selectors.family import student_period, student_week
+from diary.selectors.mail import inbox_threads
 from diary.services.messaging import class_guardians_message, message_send, thread_mark_read, thread_start
 from diary.services.privacy import student_view_log
 

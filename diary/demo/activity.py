@@ -15,9 +15,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from diary.models import Journal, Lesson, Mark, Period, School, StaffMember
-from diary.selectors import journal_enrolment, journal_grid
-from diary.services.calendar import week_start
+from diary.calendar import week_start
+from diary.models import Guardian, Journal, Lesson, Mark, Period, School, StaffMember
+from diary.selectors.journal import journal_enrolment, journal_grid
+from diary.services.accounts import administration_access_grant
 from diary.services.finals import FinalChange, finals_set
 from diary.services.lessons import LessonChange, lessons_update
 from diary.services.marks import CellChange, marks_save
@@ -141,9 +142,6 @@ def demo_activity_build(
 
 def demo_accounts_ensure(*, school: School, password: str) -> dict[str, str]:
     """An account for every staff member (username = staff code), one student and one guardian; returns logins."""
-    from diary.models import Guardian
-    from diary.services.accounts import administration_access_grant
-
     user_model = get_user_model()
     logins: dict[str, str] = {}
     hashed = make_password(password)  # hashed once: every demo account shares it

@@ -22,8 +22,10 @@ from diary.permissions import (
     is_administration,
     may_issue_code,
     may_link_person,
+    may_manage_class,
     school_of,
 )
+from diary.selectors.homeroom import class_students
 from diary.services.accounts import administration_access_grant
 
 logger = logging.getLogger("diary.access")
@@ -326,9 +328,6 @@ def class_code_slips_issue(*, actor, school_class) -> list[CodeSlip]:
     People who already have an account are skipped; a new code revokes the person's earlier unused ones
     (`access_code_issue`), so only the printed code works.
     """
-    from diary.permissions import may_manage_class
-    from diary.selectors import class_students
-
     if not may_manage_class(actor, school_class):
         raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration prints this class's codes."))
     slips: list[CodeSlip] = []

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, DataCheck, Guardian, SchoolClass
 from diary.permissions import may_manage_class, staff_member_of
+from diary.selectors.homeroom import class_students
 from diary.services.audit import audit_entries_add, audit_entry
 
 CORRECTIONS_MAX_LENGTH = 5000
@@ -42,12 +43,6 @@ def data_check_record(
     return check
 
 
-def data_check_due(school_class: SchoolClass, today: dt.date | None = None) -> bool:
-    """D11 (interpretation): due when no check was recorded in the current calendar month."""
-    today = today or timezone.localdate()
-    return not school_class.data_checks.filter(checked_on__year=today.year, checked_on__month=today.month).exists()
-
-
 @transaction.atomic
 def guardian_contacts_update(
     *, actor, school_class: SchoolClass, guardian: Guardian, phone: str, email: str, at: dt.datetime | None = None
@@ -56,8 +51,6 @@ def guardian_contacts_update(
 
     Only guardians of a student currently in the class; an empty value clears the contact.
     """
-    from diary.selectors import class_students
-
     at = at or timezone.now()
     if not may_manage_class(actor, school_class):
         raise DiaryPermissionDenied(_("Only the class's homeroom teacher or the administration checks its data."))

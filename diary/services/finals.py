@@ -9,12 +9,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import lesson_ends_at
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, Lesson, Period
-from diary.permissions import is_administration, staff_member_of
-from diary.selectors import journal_enrolment
+from diary.permissions import is_administration, may_set_final_grades, staff_member_of
+from diary.selectors.journal import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import lesson_ends_at
 from diary.services.freshness import journals_changed, students_changed
 
 NON_NUMERIC_FINALS = (FinalGrade.NOT_ASSESSED, FinalGrade.EXEMPT)
@@ -105,9 +105,9 @@ def finals_set(
 ) -> list[FinalGrade]:
     """D7: sets final grades inside the window only; all or nothing, audited (D16)."""
     at = at or timezone.now()
-    staff = staff_member_of(actor, journal.school)
-    if staff is None or not (staff.pk == journal.teacher_id or staff.is_administration):
+    if not may_set_final_grades(actor, journal):
         raise DiaryPermissionDenied(_("Only the journal's teacher or the administration may set final grades."))
+    staff = staff_member_of(actor, journal.school)
     if period.school_id != journal.school_id:
         raise DiaryValidationError(_("Unknown period."), code="unknown_period")
 

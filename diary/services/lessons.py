@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import is_late_entry
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Journal, Lesson
-from diary.permissions import covered_dates, staff_member_of
+from diary.permissions import journal_write_access
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import is_late_entry
 from diary.services.freshness import class_students_changed, journals_changed
 
 TOPIC_MAX_LENGTH = 500
@@ -54,13 +54,7 @@ def lessons_update(
     conducted the lesson, D6), or the administration.
     """
     at = at or timezone.now()
-    staff = staff_member_of(actor, journal.school)
-    if staff is None:
-        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
-    is_own = staff.pk == journal.teacher_id
-    ranges = [] if is_own or staff.is_administration else covered_dates(actor, journal)
-    if not (is_own or staff.is_administration or ranges):
-        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
+    access = journal_write_access(actor, journal).require()
 
     lessons = {
         lesson.pk: lesson
@@ -74,7 +68,7 @@ def lessons_update(
             problems.append(_("This lesson is not in this journal."))
         elif lesson.archived_at is not None:
             problems.append(_("This lesson has been removed from the timetable."))
-        elif ranges and not any(start <= lesson.date <= end for start, end in ranges):
+        elif not access.may_write_on(lesson.date):
             problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson.date.isoformat()})
         if problems:
             errors[str(index)] = problems
@@ -107,8 +101,8 @@ def lessons_update(
             setattr(lesson, field, value.strip())
             touched = True
         if touched:
-            if not staff.is_administration or is_own:
-                lesson.conducted_by = staff
+            if not access.administration or access.own:
+                lesson.conducted_by = access.staff
             lesson.updated_at = at
             changed.append(lesson)
     Lesson.objects.bulk_update(changed, ["topic", "homework", "conducted_by", "updated_at"])

@@ -8,12 +8,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary.exceptions import DiaryConflict, DiaryPermissionDenied, DiaryValidationError
+from diary.calendar import is_late_entry
+from diary.exceptions import DiaryConflict, DiaryValidationError
 from diary.models import Attendance, AuditEntry, Journal, Lesson, Mark
-from diary.permissions import covered_dates, staff_member_of
-from diary.selectors import journal_enrolment
+from diary.permissions import JournalWriteAccess, journal_write_access
+from diary.selectors.journal import journal_enrolment
 from diary.services.audit import audit_entries_add, audit_entry
-from diary.services.calendar import is_late_entry
 from diary.services.freshness import journals_changed, students_changed
 
 MAX_GRADES_PER_CELL = 2
@@ -40,19 +40,6 @@ class MarksSaveResult:
     cells: list[Mark]
 
 
-def _writable_dates(actor, journal: Journal):
-    """D6/D15: a predicate telling on which lesson dates the actor may write this journal."""
-    staff = staff_member_of(actor, journal.school)
-    if staff is None:
-        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
-    if staff.pk == journal.teacher_id or staff.is_administration:
-        return lambda day: True
-    ranges = covered_dates(actor, journal)
-    if not ranges:
-        raise DiaryPermissionDenied(_("Only the journal's teacher, a substitute or the administration may write here."))
-    return lambda day: any(start <= day <= end for start, end in ranges)
-
-
 def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
     """Writes changed cells that already exist (locked by the caller's select_for_update) with one bulk_update."""
     for mark in marks:
@@ -60,13 +47,12 @@ def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
     Mark.objects.bulk_update(marks, MARK_FIELDS)
 
 
-def _reason_check(*, actor, journal: Journal, changes, existing: dict, lessons: dict, at: dt.datetime) -> None:
+def _reason_check(*, access: JournalWriteAccess, changes, existing: dict, lessons: dict, at: dt.datetime) -> None:
     """D16: a reason is required for an entry by anyone but the journal's teacher or its current substitute (the
     administration correcting), and for an edit after the D5 deadline. *(interpretation)* An edit changes a value
     the cell already holds (grades, a comment, or the attendance of a cell that exists); a first entry after the
     deadline is a late entry (D5), allowed without a reason and flagged late."""
-    staff = staff_member_of(actor, journal.school)
-    if staff.pk != journal.teacher_id and not covered_dates(actor, journal):
+    if access.corrects:
         raise DiaryValidationError(
             _("Say why you change another teacher's journal."), code="reason_required",
             fields={"reason": [_("Required.")]},
@@ -104,7 +90,7 @@ def marks_save(
     at = at or timezone.now()
     if not changes:
         return MarksSaveResult(saved=0, cells=[])
-    may_write_on = _writable_dates(actor, journal)
+    access = journal_write_access(actor, journal).require()
     school = journal.school
     grade_level = journal.school_class.grade
 
@@ -137,7 +123,7 @@ def marks_save(
             )
             in_future = True
         else:
-            if not may_write_on(lesson_date):
+            if not access.may_write_on(lesson_date):
                 problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson_date.isoformat()})
             if not enrolled.is_enrolled(change.student_id, lesson_date):
                 problems.append(_("This student is not in this class or subgroup on %(date)s.") % {
@@ -187,7 +173,7 @@ def marks_save(
         current = [existing.get((change.lesson_id, change.student_id)) for change in stale]
         raise DiaryConflict(details=[mark for mark in current if mark is not None])
     if not reason.strip():
-        _reason_check(actor=actor, journal=journal, changes=changes, existing=existing, lessons=lessons, at=at)
+        _reason_check(access=access, changes=changes, existing=existing, lessons=lessons, at=at)
 
     to_create: list[Mark] = []
     to_update: list[Mark] = []

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import Message, Thread, ThreadParticipant
-from diary.permissions import message_recipients, school_of
+from diary.permissions import may_manage_class, message_recipients, school_of
+from diary.selectors.homeroom import class_students
 
 logger = logging.getLogger(__name__)
 
@@ -98,9 +99,6 @@ def _notify_by_email(message: Message) -> None:
 @transaction.atomic
 def class_guardians_message(*, sender, school_class, subject: str, body: str) -> Thread:
     """D11: the homeroom teacher (or the administration) writes one message to all guardians of the class."""
-    from diary.permissions import may_manage_class
-    from diary.selectors import class_students
-
     if not may_manage_class(sender, school_class):
         raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration writes to the whole class."))
     recipients = {

@@ -16,9 +16,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from diary.calendar import week_start
 from diary.models import Inspection, Journal, Lesson, Mark, Period, Reminder, School, SchoolClass, StaffMember
-from diary.services.calendar import week_start
-from diary.services.data_checks import data_check_due
+from diary.selectors.homeroom import data_check_due
 from diary.services.messaging import notice_send
 from diary.services.report_compliance import finals_missing_by_journal
 from diary.services.report_duties import inspectors_of

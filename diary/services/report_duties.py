@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncWeek
 
+from diary.calendar import week_start
 from diary.models import GuardianLink, Inspection, Lesson, Mark, Message, Period, School, StaffMember, ThreadParticipant
-from diary.services.calendar import week_start
 
 INSPECTOR_ROLES = frozenset({"director", "deputy"})
 

@@ -3,7 +3,6 @@ runs the sweep builds once a period's final-grade window or a month has closed."
 
 import datetime as dt
 import re
-import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AcademicYear, Period, ReportRun, School
 from diary.permissions import ReportScope, is_administration, report_scope, staff_member_of
+from diary.services.background import BUILD_REPORT_TASK, task_enqueue
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import compliance_summary
 from diary.services.report_files import report_pdf, report_xlsx
@@ -77,10 +77,7 @@ def report_request(*, actor, school: School, kind: str, period: Period | None = 
 
 
 def _build_enqueue(run: ReportRun) -> None:
-    from diary.services.background import task_enqueue
-    from diary.tasks import build_report  # the task module imports this one
-
-    transaction.on_commit(lambda: task_enqueue(build_report, run.pk))
+    transaction.on_commit(lambda: task_enqueue(BUILD_REPORT_TASK, run.pk))
 
 
 def _period_builder(summary):
@@ -153,13 +150,6 @@ def report_files_render(*, run: ReportRun, summary: dict, language: str) -> tupl
     return xlsx, pdf
 
 
-def _test_delay() -> None:
-    """A pause before rendering, set only by the crash test of the real worker (REPORT_TEST_DELAY_SECONDS)."""
-    delay = float(getattr(settings, "REPORT_TEST_DELAY_SECONDS", 0) or 0)
-    if delay:
-        time.sleep(delay)
-
-
 def report_build(*, run_id: int) -> ReportRun | None:
     """D14: builds one run's summary and files exactly once; None when it is done already.
 
@@ -176,7 +166,6 @@ def report_build(*, run_id: int) -> ReportRun | None:
         run.data_state = report_data_state(school=run.school, kind=run.kind, period=run.period, month=run.month)
         run.preview = timezone.localdate() <= report_closes(period=run.period, month=run.month)
         summary = BUILDERS[run.kind](run)
-        _test_delay()
         xlsx, pdf = report_files_render(run=run, summary=summary, language=settings.LANGUAGE_CODE)
         return _report_finish(run=run, attempt=attempt, summary=summary, xlsx=xlsx, pdf=pdf)
     except Exception as error:

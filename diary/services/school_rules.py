@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, School
-from diary.permissions import staff_member_of
+from diary.permissions import may_change_school_rules
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import school_changed
 
@@ -26,8 +26,7 @@ def school_rules_change(
     """D7, D9: the final-grade window's length and the mark-free grade levels are fixed rules of the regulation;
     only the school's director changes them, with a reason, and the change is audited (D16)."""
     at = at or timezone.now()
-    staff = staff_member_of(actor, school)
-    if staff is None or not staff.has_role("director"):
+    if not may_change_school_rules(actor, school):
         raise DiaryPermissionDenied(_("Only the director changes the school's fixed rules."))
     errors = {}
     if not reason or not reason.strip():

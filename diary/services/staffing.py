@@ -24,7 +24,7 @@ from diary.models import (
     Subject,
     Substitution,
 )
-from diary.permissions import is_administration, staff_member_of
+from diary.permissions import is_administration, may_split_class
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import school_changed
 
@@ -90,14 +90,8 @@ def subgroups_split(
     """
     at = at or timezone.now()
     school = school_class.school
-    staff = staff_member_of(actor, school)
     class_journal = Journal.objects.filter(school_class=school_class, subject=subject, subgroup__isnull=True).first()
-    allowed = staff is not None and (
-        staff.is_administration
-        or staff.pk == school_class.homeroom_teacher_id
-        or (class_journal is not None and staff.pk == class_journal.teacher_id)
-    )
-    if not allowed:
+    if not may_split_class(actor, school_class, class_journal):
         raise DiaryPermissionDenied(
             _("Only the homeroom teacher, the subject's teacher or the administration may split a class.")
         )

@@ -6,26 +6,23 @@ from collections.abc import Callable
 from django.db import transaction
 
 from diary.models import School
+from diary.services.background import BUILD_REPORT_TASK, task_enqueue
+from diary.services.reminders import data_check_remind, finals_remind, inspection_remind, weekly_entries_remind
+from diary.services.reports import due_report_runs
 
 logger = logging.getLogger(__name__)
 
 
 def reports_due_queue(school: School) -> list[str]:
     """D14: queues a build of every report that is due for the school and not built yet."""
-    from diary.services.background import task_enqueue
-    from diary.services.reports import due_report_runs
-    from diary.tasks import build_report
-
     runs = due_report_runs(school=school)
     for run in runs:
-        transaction.on_commit(lambda run_id=run.pk: task_enqueue(build_report, run_id))
+        transaction.on_commit(lambda run_id=run.pk: task_enqueue(BUILD_REPORT_TASK, run_id))
     return [run.key for run in runs]
 
 
 def reminders_send(school: School) -> list[str]:
     """D5, D7, D11, D12: the reminders that are due now, each sent once."""
-    from diary.services.reminders import data_check_remind, finals_remind, inspection_remind, weekly_entries_remind
-
     return weekly_entries_remind(school) + finals_remind(school) + data_check_remind(school) + inspection_remind(school)
 
 

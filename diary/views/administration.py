@@ -16,20 +16,18 @@ from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
 from diary.models import AuditEntry, Journal, ReportRun, StaffRole
 from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
-from diary.selectors import (
+from diary.selectors.administration import (
     final_window_reopenings,
     inspections_recent,
-    journal_enrolment,
-    journal_history,
-    journal_history_authors,
     journals_not_inspected,
-    report_runs_list,
     school_journals,
     school_overview,
-    school_periods,
     school_teachers,
     substitutions_list,
 )
+from diary.selectors.journal import journal_enrolment, journal_history, journal_history_authors
+from diary.selectors.periods import school_periods
+from diary.selectors.reports import report_runs_list
 from diary.services.finals import final_window_reopen
 from diary.services.inspections import inspection_record
 from diary.services.reports import report_request

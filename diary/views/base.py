@@ -38,22 +38,6 @@ class DiaryView(View):
             return error_page(request, error)
 
 
-def diary_login_required(view):
-    """The function-view form of DiaryView's login check."""
-
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated or not request.user.is_active:
-            return login_redirect(request)
-        try:
-            return view(request, *args, **kwargs)
-        except DiaryError as error:
-            return error_page(request, error)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def form_add_domain_error(form, error: DiaryError) -> None:
     """Shows a refused request next to its form: the message on top, each field's own messages beside that field."""
     form.add_error(None, error.message)

@@ -11,11 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from diary.api.serializers import MAX_ID
+from diary.calendar import iso_week_name, iso_week_start
 from diary.exceptions import DiaryNotFound, DiaryValidationError
 from diary.models import FinalGrade, Student, StudentAccessLog
 from diary.permissions import children_of, student_journals_shown, student_of, visible_student
-from diary.selectors import PERIOD_HELP, periods_for_key, school_year_choices, student_period, student_week
-from diary.services.calendar import iso_week_name, iso_week_start
+from diary.selectors.family import student_period, student_week
+from diary.selectors.periods import PERIOD_HELP, periods_for_key, school_year_choices
 from diary.services.privacy import student_view_log
 from diary.views.base import DiaryView
 

@@ -14,7 +14,7 @@ from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
 from diary.models import Guardian, SchoolClass
 from diary.pdf import code_slips_pdf
 from diary.permissions import may_manage_class
-from diary.selectors import class_page, class_split_choices, class_students
+from diary.selectors.homeroom import class_page, class_split_choices, class_students
 from diary.services.access import class_code_slips_issue
 from diary.services.data_checks import data_check_record, guardian_contacts_update
 from diary.services.messaging import class_guardians_message

@@ -19,22 +19,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from diary.api.serializers import MAX_ID
+from diary.calendar import entry_deadline, week_start
 from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, FinalGrade, Journal, Period
-from diary.permissions import GridAccess, grid_access, journals_visible_to, may_view_journal
-from diary.selectors import (
+from diary.permissions import JournalWriteAccess, journal_write_access, journals_visible_to, may_view_journal
+from diary.selectors.journal import (
     JournalGrid,
     journal_by_pk,
     journal_grid,
     last_overdue_day,
     missing_entries,
-    period_pick,
     teacher_missing_entries,
     teacher_week,
-    year_periods,
-    year_periods_cached,
 )
-from diary.services.calendar import entry_deadline, week_start
+from diary.selectors.periods import period_pick, year_periods, year_periods_cached
 from diary.services.finals import FinalWindow, final_window
 from diary.views.base import DiaryView
 
@@ -99,7 +97,7 @@ class GridRow:
     final: FinalGrade | None
 
 
-def grid_rows(grid: JournalGrid, access: GridAccess, letters: dict[str, str]) -> list[GridRow]:
+def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, str]) -> list[GridRow]:
     """The table's body, its cells rendered in Python: a 35 × 60 grid is 2,100 cells, too many for template
     tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance."""
     enterable = {lesson.pk: access.may_enter(lesson.date) for lesson in grid.lessons}
@@ -156,7 +154,7 @@ class LessonColumn:
     overdue: bool
 
 
-def lesson_columns(grid: JournalGrid, access: GridAccess, today: dt.date) -> list[LessonColumn]:
+def lesson_columns(grid: JournalGrid, access: JournalWriteAccess, today: dt.date) -> list[LessonColumn]:
     """Header cells with the D8 missing-topic marker and the D5 marker for a past deadline with nothing entered."""
     marked = {lesson_id for lesson_id, _student in grid.cells}
     return [
@@ -195,7 +193,7 @@ class JournalContextMixin:
         period, periods = period_of(self.school, request.GET.get("period"), today)
         journal = visible_journal(request.user, self.school, pk, period)
         grid = journal_grid(journal=journal, period=period)
-        access = grid_access(request.user, journal)
+        access = journal_write_access(request.user, journal)
         window: FinalWindow = final_window(
             journal=journal, period=period, lessons=grid.lessons, reopened_until=journal.reopened_until
         )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from diary.api.serializers import MAX_ID
 from diary.exceptions import DiaryNotFound, DiaryValidationError
 from diary.models import Message, Thread
-from diary.selectors import account_names, inbox_threads, message_recipient_groups
+from diary.selectors.mail import account_names, inbox_threads, message_recipient_groups
 from diary.services.messaging import message_send, thread_mark_read, thread_start
 from diary.views.base import DiaryView
 

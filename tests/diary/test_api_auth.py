@@ -340,11 +340,14 @@ def test_the_homeroom_teacher_prints_code_slips_for_the_class(api, small_school)
 def test_the_slips_say_how_to_use_the_code_in_both_languages(small_school, rf):
     from django.template.loader import render_to_string
 
-    from diary.api.auth import slips_context
+    from diary.pdf import code_slips_context
     from diary.services.access import class_code_slips_issue
 
     slips = class_code_slips_issue(actor=small_school.homeroom.user, school_class=small_school.class_5a)
-    html = render_to_string("diary/code_slips.html", slips_context(rf.get("/"), small_school.class_5a, slips))
+    context = code_slips_context(
+        school_class=small_school.class_5a, slips=slips, site_address=rf.get("/").build_absolute_uri("/")
+    )
+    html = render_to_string("diary/code_slips.html", context)
     assert all(slip.code in html for slip in slips)
     assert "Окуучу үчүн кирүү коду" in html
     assert "Код доступа для ученика" in html

@@ -6,7 +6,8 @@ import pytest
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import DataCheck
-from diary.services.data_checks import data_check_due, data_check_record
+from diary.selectors.homeroom import data_check_due
+from diary.services.data_checks import data_check_record
 
 
 def test_homeroom_records_a_dated_check_and_it_is_no_longer_due(small_school):

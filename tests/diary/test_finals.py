@@ -8,7 +8,7 @@ import time_machine
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, FinalGrade
-from diary.selectors import suggested_final
+from diary.selectors.journal import suggested_final
 from diary.services.finals import FinalChange, final_window_reopen, finals_set
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import time_machine
 from django.core.cache import cache
 
 from diary.models import Journal, Period, School, Student, Subject
-from diary.selectors import journal_grid, student_week
+from diary.selectors.family import student_week
+from diary.selectors.journal import journal_grid
 from diary.services.staffing import student_move
 from tests.diary.test_school_import import SHEETS, import_folder, with_changes, write_csv_folder
 

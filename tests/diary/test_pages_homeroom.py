@@ -8,7 +8,7 @@ import time_machine
 from django.test import Client
 
 from diary.models import AuditEntry, DataCheck, Guardian, GuardianLink, Journal, Mark, Subgroup, Thread
-from diary.selectors import class_summary
+from diary.selectors.homeroom import class_summary
 from tests import factories
 
 NOW = dt.datetime(2026, 11, 12, 9, 0, tzinfo=dt.UTC)

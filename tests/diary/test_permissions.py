@@ -54,7 +54,7 @@ def test_a_substitute_reads_the_journal_for_the_covered_dates_and_the_grace_peri
     14th and write the covered day until then; from the 15th the journal is gone from their list and their grid."""
     import time_machine
 
-    from diary.permissions import covered_dates, grid_access, students_visible_to
+    from diary.permissions import covered_dates, journal_write_access, students_visible_to
 
     with time_machine.travel(dt.datetime(today.year, today.month, today.day, 9, tzinfo=dt.UTC), tick=False):
         user = fresh(small_school.substitute.user)
@@ -63,7 +63,7 @@ def test_a_substitute_reads_the_journal_for_the_covered_dates_and_the_grace_peri
         assert may_view_journal(user, journal) is reads
         assert students_visible_to(user).filter(pk=small_school.students[0].pk).exists() is reads
         assert bool(covered_dates(user, journal)) is reads
-        assert grid_access(user, journal).may_enter(dt.date(2026, 9, 7)) is reads
+        assert journal_write_access(user, journal).may_enter(dt.date(2026, 9, 7)) is reads
 
 
 def test_the_substitute_grace_period_is_a_setting(small_school, settings):

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from diary.models import Journal, Period
-from diary.selectors import journal_grid, student_period, student_week
+from diary.selectors.family import student_period, student_week
+from diary.selectors.journal import journal_grid
 from diary.services.finals import FinalChange, finals_set
 from diary.services.marks import CellChange, marks_save
 from tests import factories

@@ -6,7 +6,7 @@ import pytest
 
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Enrolment, Journal, Lesson, Mark, Substitution
-from diary.selectors import journal_grid
+from diary.selectors.journal import journal_grid
 from diary.services.marks import CellChange, marks_save
 from diary.services.staffing import SubgroupSpec, student_move, subgroups_split, substitution_create
 from tests import factories

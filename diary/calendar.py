@@ -3,6 +3,9 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from diary.exceptions import DiaryValidationError
 
 
 def entry_deadline(lesson_date: dt.date) -> dt.date:
@@ -35,10 +38,6 @@ def week_start(day: dt.date) -> dt.date:
 def iso_week_start(text: str) -> dt.date:
     """The Monday of an ISO week written `2026-W47` (how pages and the API name a week); anything else is a
     DiaryValidationError, never a 500."""
-    from django.utils.translation import gettext as _
-
-    from diary.exceptions import DiaryValidationError
-
     try:
         year, number = str(text).strip().upper().split("-W")
         if not dt.MINYEAR < int(year) < dt.MAXYEAR:  # the weeks before and after must exist too

@@ -1,5 +1,5 @@
 """The school site's own pages: the home page, news, the feedback / questions-and-answers page (W6) and the
-site map (W7)."""
+site map (W7). The questions themselves are in home/models/questions.py."""
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -12,7 +12,12 @@ from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page, Site
 
-from cms.models.workflow import ChecklistOnPublish, ProhibitedContentModelForm, checklist_panel
+from cms.client import client_address
+from cms.models.workflow import ChecklistOnPublish
+from home.exceptions import FeedbackRefused
+from home.forms import QuestionForm
+from home.models.questions import Question
+from home.services import question_submit
 
 RICH_TEXT = ["bold", "italic", "link", "ol", "ul", "h2", "h3", "document-link"]
 
@@ -82,47 +87,6 @@ class NewsArticlePage(ChecklistOnPublish, Page):
         verbose_name_plural = _("news articles")
 
 
-class QuestionAnswerForm(ProhibitedContentModelForm):
-    """W6: a site administrator answers a visitor's question; a save that publishes asks for the checklist (W5)."""
-
-    def publishes(self) -> bool:
-        if not self.cleaned_data.get("is_published"):
-            return False
-        changed = [name for name in self.changed_data if name.startswith("answer")]
-        return not self.instance.is_published or bool(changed)
-
-
-class Question(models.Model):
-    """W6: a question sent through the site; an administrator may answer it and publish the answer."""
-
-    site = models.ForeignKey("wagtailcore.Site", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
-    email = models.EmailField(_("e-mail"), blank=True)
-    question = models.TextField(_("question"), max_length=2000)
-    answer = models.TextField(_("answer"), blank=True)
-    is_published = models.BooleanField(_("published"), default=False)
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-
-    panels = [
-        FieldPanel("name", read_only=True),
-        FieldPanel("email", read_only=True),
-        FieldPanel("question", read_only=True),
-        FieldPanel("answer"),
-        FieldPanel("is_published"),
-        checklist_panel(),
-    ]
-    # W4, W5: publishing an answer, or changing a published one, needs the prohibited-content checklist.
-    base_form_class = QuestionAnswerForm
-
-    class Meta:
-        verbose_name = _("question")
-        verbose_name_plural = _("questions and answers")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.question[:60]
-
-
 class FeedbackPage(ChecklistOnPublish, Page):
     """W6: the public feedback form; questions land in the admin, published answers show here."""
 
@@ -139,11 +103,6 @@ class FeedbackPage(ChecklistOnPublish, Page):
         verbose_name_plural = _("feedback and questions")
 
     def serve(self, request, *args, **kwargs):
-        from cms.client import client_address
-        from home.exceptions import FeedbackRefused
-        from home.forms import QuestionForm
-        from home.services import question_submit
-
         site = Site.find_for_request(request)
         form = QuestionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

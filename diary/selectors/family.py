@@ -1,0 +1,127 @@
+"""A student's and a guardian's screens: the week and the period's grades."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+
+from diary.calendar import week_start
+from diary.models import (
+    Enrolment,
+    FinalGrade,
+    Journal,
+    Lesson,
+    Mark,
+    Period,
+    Student,
+    SubgroupMembership,
+)
+from diary.selectors.journal import grades_average
+
+
+def student_journals(student: Student, date_from: dt.date, date_to: dt.date) -> list[Journal]:
+    """The journals a student belongs to in a date range: their classes' journals, subgroups narrowed (2 queries)."""
+    class_ids = (
+        Enrolment.objects.filter(student=student, date_from__lte=date_to)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=date_from))
+        .values("school_class_id")
+    )
+    member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
+    return list(
+        Journal.objects.filter(school_class_id__in=class_ids, archived_at__isnull=True)
+        .filter(Q(subgroup__isnull=True) | Q(subgroup_id__in=member_of))
+        .select_related("subject", "teacher", "school_class")
+    )
+
+
+@dataclass
+class DiaryLesson:
+    lesson: Lesson
+    mark: Mark | None
+
+
+@dataclass
+class DiaryDay:
+    date: dt.date
+    lessons: list[DiaryLesson]
+
+
+def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] | None = None) -> list[DiaryDay]:
+    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries; only the
+    lessons of `journal_ids` when given (D15: what a subject teacher sees)."""
+    monday = week_start(day)
+    saturday = monday + dt.timedelta(days=5)
+    enrolments = list(
+        Enrolment.objects.filter(student=student, date_from__lte=saturday).filter(
+            Q(date_to__isnull=True) | Q(date_to__gte=monday)
+        )
+    )
+    member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
+    lessons = list(
+        Lesson.objects.filter(
+            journal__school_class_id__in=[e.school_class_id for e in enrolments], date__gte=monday,
+            date__lte=saturday, archived_at__isnull=True, journal__archived_at__isnull=True,
+        )
+        .filter(Q(journal__subgroup__isnull=True) | Q(journal__subgroup_id__in=member_of))
+        .filter(Q() if journal_ids is None else Q(journal_id__in=journal_ids))
+        .select_related("journal__subject")
+        .order_by("date", "lesson_no")
+    )  # fmt: skip
+    # A student who moved class mid-week sees each class's lessons only for the days they were in it.
+    lessons = [
+        lesson
+        for lesson in lessons
+        if any(
+            e.school_class_id == lesson.journal.school_class_id
+            and e.date_from <= lesson.date
+            and (e.date_to is None or lesson.date <= e.date_to)
+            for e in enrolments
+        )
+    ]
+    marks = {mark.lesson_id: mark for mark in Mark.objects.filter(student=student, lesson__in=[x.pk for x in lessons])}
+    days = []
+    for offset in range(6):
+        date = monday + dt.timedelta(days=offset)
+        days.append(DiaryDay(date=date, lessons=[DiaryLesson(x, marks.get(x.pk)) for x in lessons if x.date == date]))
+    return days
+
+
+@dataclass
+class SubjectResult:
+    subject_id: int
+    subject_name: str
+    marks: list[int]
+    average: Decimal | None
+    final: FinalGrade | None
+
+
+def student_period(
+    *, student: Student, period: Period, journal_ids: frozenset[int] | None = None
+) -> list[SubjectResult]:
+    """A student's marks per subject in a period, with averages and finals, in 3 queries; only the subjects of
+    `journal_ids` when given (D15: what a subject teacher sees)."""
+    journals = student_journals(student, period.start, period.end)
+    if journal_ids is not None:
+        journals = [journal for journal in journals if journal.pk in journal_ids]
+    marks = Mark.objects.filter(
+        student=student, lesson__journal__in=[j.pk for j in journals], lesson__date__gte=period.start,
+        lesson__date__lte=period.end, lesson__archived_at__isnull=True,
+    ).select_related("lesson").order_by("lesson__date", "lesson__lesson_no")  # fmt: skip
+    by_subject: dict[int, list[int]] = defaultdict(list)
+    subject_of_journal = {j.pk: j.subject_id for j in journals}
+    for mark in marks:
+        by_subject[subject_of_journal[mark.lesson.journal_id]].extend(mark.grades)
+    finals = {f.subject_id: f for f in FinalGrade.objects.filter(student=student, period=period)}
+    subjects = {j.subject_id: j.subject for j in journals}
+    return [
+        SubjectResult(
+            subject_id=subject.pk,
+            subject_name=subject.name,
+            marks=by_subject[subject.pk],
+            average=grades_average(by_subject[subject.pk]),
+            final=finals.get(subject.pk),
+        )
+        for subject in sorted(subjects.values(), key=lambda s: s.name)
+    ]
