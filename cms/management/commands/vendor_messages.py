@@ -42,7 +42,7 @@ def vendor_locale_dirs() -> list[Path]:
     return folders
 
 
-def gettext(*command: str, **kwargs) -> subprocess.CompletedProcess:
+def gettext_run(*command: str, **kwargs) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603 (gettext tools)
     except FileNotFoundError as error:
@@ -54,7 +54,7 @@ def gettext(*command: str, **kwargs) -> subprocess.CompletedProcess:
 def count(po: Path, which: str) -> int:
     """The number of `which` ("untranslated" or "fuzzy") entries of a catalogue, header excluded."""
     option = {"untranslated": "--untranslated", "fuzzy": "--only-fuzzy"}[which]
-    output = gettext("msgattrib", option, "--no-obsolete", str(po)).stdout
+    output = gettext_run("msgattrib", option, "--no-obsolete", str(po)).stdout
     entries = output.count("\nmsgid ") + output.startswith("msgid ")
     header = 'msgid ""\nmsgstr ""\n' in output
     return max(entries - header, 0)
@@ -93,7 +93,7 @@ class Command(BaseCommand):
                 if not sources:
                     continue
                 template = Path(scratch) / f"{domain}.pot"
-                gettext("msgcat", "--use-first", "--no-location", "-o", str(template), *sources)
+                gettext_run("msgcat", "--use-first", "--no-location", "-o", str(template), *sources)
                 for language in LANGUAGES:
                     target = vendor_dir() / language / "LC_MESSAGES" / f"{domain}.po"
                     if not check:
@@ -102,7 +102,9 @@ class Command(BaseCommand):
                         problems.append(f"{target}: missing")
                         continue
                     merged = Path(scratch) / f"{language}-{domain}.po"
-                    gettext("msgmerge", "--quiet", "--no-fuzzy-matching", "-o", str(merged), str(target), str(template))
+                    gettext_run(
+                        "msgmerge", "--quiet", "--no-fuzzy-matching", "-o", str(merged), str(target), str(template)
+                    )
                     untranslated, fuzzy = count(merged, "untranslated"), count(merged, "fuzzy")
                     self.stdout.write(
                         f"{target.relative_to(settings.BASE_DIR)}: {untranslated} untranslated, {fuzzy} fuzzy"
@@ -124,7 +126,7 @@ class Command(BaseCommand):
         ours.write_text(target.read_text() if target.is_file() else new_catalogue(template.read_text(), language))
         # Our translations first, then the upstream ones; msgmerge then keeps exactly the template's entries.
         combined = scratch / f"combined-{language}-{domain}.po"
-        gettext("msgcat", "--use-first", "--no-location", "-o", str(combined), str(ours), *upstream)
-        gettext("msgmerge", "--quiet", "--no-fuzzy-matching", "--no-location", "-o", str(target), str(combined),
+        gettext_run("msgcat", "--use-first", "--no-location", "-o", str(combined), str(ours), *upstream)
+        gettext_run("msgmerge", "--quiet", "--no-fuzzy-matching", "--no-location", "-o", str(target), str(combined),
                 str(template))  # fmt: skip
-        gettext("msgattrib", "--no-obsolete", "-o", str(target), str(target))
+        gettext_run("msgattrib", "--no-obsolete", "-o", str(target), str(target))
