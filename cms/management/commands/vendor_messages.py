@@ -25,6 +25,7 @@ PLURAL_FORMS = {
     " : n%10==0 || (n%10>=5 && n%10<=9) || (n%100>=11 && n%100<=14)? 2 : 3);",
 }
 DOMAINS = ("django", "djangojs")
+TEAMS = {"ky": "Кыргызча", "ru": "Русский"}
 
 
 def vendor_dir() -> Path:
@@ -65,6 +66,9 @@ def new_catalogue(template: str, language: str) -> str:
     entries = template[template.index("\n\n", template.index('msgid ""')) :]
     fields = {
         "Project-Id-Version": "Mektep: Wagtail and Django in ky and ru",
+        "PO-Revision-Date": "2026-12-05 00:00+0600",
+        "Last-Translator": "Mektep",
+        "Language-Team": TEAMS[language],
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
