@@ -9,10 +9,10 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from PIL import Image
 from playwright.sync_api import expect
-from wagtail.models import Page
+from wagtail.models import Collection, GroupCollectionPermission, Page
 from wagtail.users.models import UserProfile
 
 from cms.models import EducationPage
@@ -88,6 +88,15 @@ def person(site, username: str, language: str):
     return account
 
 
+def collection_uploads_allowed(group: Group) -> None:
+    """Wagtail grants images and documents per collection: the group may add and choose them in the root one."""
+    root = Collection.get_first_root_node()
+    for app_label, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
+        for action in ("add", "choose"):
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}")
+            GroupCollectionPermission.objects.get_or_create(group=group, collection=root, permission=permission)
+
+
 def png_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (30, 120, 200)).save(buffer, format="PNG")
@@ -102,7 +111,8 @@ PDF_BYTES = (
 
 @pytest.mark.parametrize("language", ["ky", "ru"])
 def test_the_admin_walk_shows_no_english_word_of_wagtail(live_server, demo_site, page, language):
-    person(demo_site, "editor", language)
+    editor = person(demo_site, "editor", language)
+    collection_uploads_allowed(editor.groups.get())
     person(demo_site, "site_admin", language)
     education = EducationPage.objects.get()
     home = Page.objects.get(pk=demo_site.root_page_id)
