@@ -100,6 +100,8 @@ class ProhibitedContentChecklistForm(TaskStateCommentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Wagtail's form translates this label once, when it is imported; here it follows the approver's language.
+        self.fields["comment"].label = _("Comment")
         for name, label in PROHIBITED_CONTENT_CHECKLIST.items():
             self.fields[name] = forms.BooleanField(label=label, required=True)
 
