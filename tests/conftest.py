@@ -83,11 +83,11 @@ def demo_titles():
 
 
 def pytest_sessionstart(session):
-    """Tests read the compiled ky/ru catalogues; compile them when a .po is newer than its .mo."""
+    """Tests read the compiled catalogues (ours and locale/vendor); compile them when a .po is newer than its .mo."""
     import subprocess
     from pathlib import Path
 
-    for po in Path(__file__).resolve().parents[1].glob("locale/*/LC_MESSAGES/django.po"):
+    for po in Path(__file__).resolve().parents[1].glob("locale/**/LC_MESSAGES/*.po"):
         mo = po.with_suffix(".mo")
         if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
             subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)

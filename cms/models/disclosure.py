@@ -10,6 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -352,7 +353,8 @@ class AdmissionPage(DisclosureSectionPage):
 
 class Vacancy(Orderable):
     page = ParentalKey(AdmissionPage, on_delete=models.CASCADE, related_name="vacancies")
-    grade = models.PositiveSmallIntegerField(_("grade"))
+    # The class level (1–11) a place is in, not a mark: "grade" means both.
+    grade = models.PositiveSmallIntegerField(pgettext_lazy("class level", "grade"))
     places = models.PositiveSmallIntegerField(_("vacant places"))
 
     panels = [FieldPanel("grade"), FieldPanel("places")]

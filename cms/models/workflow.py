@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -45,6 +46,8 @@ def checklist_panel() -> MultiFieldPanel:
     )
 
 
+# What the approval records in its comment, in the approver's language (W5).
+CHECKLIST_CONFIRMED = _("Every point of the prohibited-content checklist is confirmed.")
 CHECKLIST_REFUSED = _("To publish, confirm every point of the prohibited-content checklist.")
 
 
@@ -97,8 +100,25 @@ class ProhibitedContentChecklistForm(TaskStateCommentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Wagtail's form translates this label once, when it is imported; here it follows the approver's language.
+        self.fields["comment"].label = _("Comment")
         for name, label in PROHIBITED_CONTENT_CHECKLIST.items():
             self.fields[name] = forms.BooleanField(label=label, required=True)
+
+
+# The names of each school site's moderation workflow and its task. Wagtail shows a workflow's and a task's name as
+# stored, whatever the editor's language, so the name is stored in both languages, Kyrgyz first.
+MODERATION_WORKFLOW_NAME = _("Moderation of the site's content")
+MODERATION_TASK_NAME = _("Approval with the prohibited-content checklist")
+
+
+def bilingual_name(message) -> str:
+    """`message` in Kyrgyz and in Russian, as one name: "Кыргызча / Русский"."""
+    names = []
+    for language in ("ky", "ru"):
+        with translation.override(language):
+            names.append(str(message))
+    return " / ".join(dict.fromkeys(names))
 
 
 class ProhibitedContentReviewTask(AbstractGroupApprovalTask):
@@ -106,9 +126,10 @@ class ProhibitedContentReviewTask(AbstractGroupApprovalTask):
 
     def get_actions(self, obj, user):
         if user.is_superuser or self._user_in_groups(user):
+            # Wagtail words the last task's approval "%(label)s and Publish": the label is the verb alone.
             return [
                 ("reject", _("Request changes"), True),
-                ("approve", _("Check and approve"), True),
+                ("approve", _("Approve"), True),
             ]
         return []
 
@@ -121,9 +142,9 @@ class ProhibitedContentReviewTask(AbstractGroupApprovalTask):
         if action_name == "approve":
             confirmed = [name for name in PROHIBITED_CONTENT_CHECKLIST if kwargs.pop(name, False)]
             if len(confirmed) != len(PROHIBITED_CONTENT_CHECKLIST):
-                raise ValueError("The prohibited-content checklist (W5) was not confirmed.")
+                raise ValueError("The prohibited-content checklist was not confirmed.")
             comment = kwargs.pop("comment", "") or ""
-            kwargs["comment"] = f"{comment}\n[W5 ✓]".strip()
+            kwargs["comment"] = f"{comment}\n{CHECKLIST_CONFIRMED}".strip()
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -6,6 +6,7 @@ from django.db import transaction
 from wagtail.models import GroupPagePermission, GroupSitePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 
 from cms.models import SECTION_MODELS, DisclosureIndexPage, ProhibitedContentReviewTask
+from cms.models.workflow import MODERATION_TASK_NAME, MODERATION_WORKFLOW_NAME, bilingual_name
 from cms.permissions import group_names
 from cms.services.sites import bilingual_page_add
 
@@ -80,10 +81,14 @@ def moderation_ensure(*, site: Site) -> tuple[Group, Group, Workflow]:
         for permission in Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=codenames):
             GroupPagePermission.objects.get_or_create(group=group, page=home, permission=permission)
 
-    task, created = ProhibitedContentReviewTask.objects.get_or_create(name=f"{site.hostname}: disclosure approval (W5)")
-    if created:
+    # The site's task is the one its administrators approve; its workflow, the one holding that task.
+    task = ProhibitedContentReviewTask.objects.filter(groups=administrators).order_by("pk").first()
+    if task is None:
+        task = ProhibitedContentReviewTask.objects.create(name=bilingual_name(MODERATION_TASK_NAME))
         task.groups.set([administrators])
-    workflow, _ = Workflow.objects.get_or_create(name=f"{site.hostname}: disclosure moderation")
+    workflow = Workflow.objects.filter(workflow_tasks__task=task).order_by("pk").first()
+    if workflow is None:
+        workflow = Workflow.objects.create(name=bilingual_name(MODERATION_WORKFLOW_NAME))
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     return editors, administrators, workflow
 

@@ -128,7 +128,9 @@ MEKTEP_FEEDBACK_PER_SITE_PER_DAY = env_int("MEKTEP_FEEDBACK_PER_SITE_PER_DAY", 2
 # Language names are written in their own language, as every language switcher does.
 LANGUAGE_CODE = "ky"
 LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogue first, so that our wording wins; then the ky/ru catalogues of the Wagtail and Django apps we
+# install (`manage.py vendor_messages`), which fill what Wagtail and Django do not ship in Kyrgyz or lack in Russian.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 LANGUAGE_COOKIE_NAME = "mektep_language"
 USE_I18N = True
 TIME_ZONE = "Asia/Bishkek"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from diary.models.base import SchoolOwned
 from diary.models.people import SchoolClass, StaffMember, Student, Subgroup
@@ -77,7 +78,7 @@ class Mark(SchoolOwned):
 
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="marks")
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="marks")
-    grade_1 = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    grade_1 = models.PositiveSmallIntegerField(pgettext_lazy("mark", "grade"), null=True, blank=True)
     grade_2 = models.PositiveSmallIntegerField(_("second grade"), null=True, blank=True)
     attendance = models.CharField(
         _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.PRESENT

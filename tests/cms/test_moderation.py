@@ -1,10 +1,15 @@
 """W4, W5: editors draft; publishing disclosure content goes through the site administrators' approval, which
 requires the prohibited-content checklist."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
+from wagtail.models import Workflow
+from wagtail.users.models import UserProfile
 
-from cms.models import PROHIBITED_CONTENT_CHECKLIST, EducationPage
+from cms.models import PROHIBITED_CONTENT_CHECKLIST, EducationPage, ProhibitedContentReviewTask
 from cms.services.disclosure import group_names
 from tests import factories
 
@@ -87,3 +92,43 @@ def test_the_editors_admin_page_offers_submitting_not_publishing(client, people)
     assert 'name="action-publish"' not in html
     client.force_login(approver)
     assert 'name="action-publish"' in client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+
+
+def test_each_sites_workflow_and_task_are_named_in_kyrgyz_and_russian_without_the_host(site_people, demo_site):
+    for site in (demo_site, site_people.other_site):
+        administrators = Group.objects.get(name=group_names(site)[1])
+        task = ProhibitedContentReviewTask.objects.get(groups=administrators)
+        workflow = Workflow.objects.get(workflow_tasks__task=task)
+        assert workflow.name == "Сайттын материалдарын модерациялоо / Модерация материалов сайта"
+        assert (
+            task.name
+            == "Тыюу салынган маалыматтын тизмеси менен бекитүү / Утверждение по перечню запрещённой информации"
+        )
+        assert site.hostname not in workflow.name + task.name
+    assert ProhibitedContentReviewTask.objects.count() == 2
+
+
+def test_the_approval_records_in_words_that_the_checklist_was_confirmed(people):
+    editor, approver = people
+    _page, _revision, state = draft_and_submit(editor)
+    task_state = state.current_task_state
+    task = task_state.task.specific
+    with translation.override("ky"):
+        task.on_action(task_state, approver, "approve", comment="", **CHECKLIST)
+    task_state.refresh_from_db()
+    assert task_state.get_comment() == "Тыюу салынган маалыматтын тизмесинин бардык пункттары ырасталды."
+
+
+@pytest.mark.parametrize(("language", "verb"), [("ky", "Бекитүү"), ("ru", "Утвердить")])
+def test_the_approvers_button_is_one_sentence_in_their_language(client, people, language, verb):
+    editor, approver = people
+    page, _revision, _state = draft_and_submit(editor)
+    profile = UserProfile.get_for_user(approver)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(approver)
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    # The last task's approval publishes: Wagtail words it "%(label)s and Publish" around our label.
+    button = re.search(r'data-workflow-action-name="approve".*?</svg>([^<]*)</button>', html, re.S).group(1).strip()
+    assert button.startswith(verb)
+    assert not re.search(r"[A-Za-z]", button)

@@ -160,3 +160,25 @@ def test_the_link_page_needs_a_signed_in_user(small_school):
     response = Client().get("/ky/diary/link-code/")
     assert response.status_code == 302
     assert response["Location"].startswith("/ky/diary/login/")
+
+
+@pytest.mark.parametrize(
+    ("language", "messages"),
+    [
+        ("ky", ["Бул сырсөз өтө кыска. Анда кеминде 8 белги болушу керек.", "Бул сырсөз жалаң сандан турат."]),
+        ("ru", ["Введённый пароль слишком короткий. Он должен состоять из как минимум 8 символов.",
+                "Введённый пароль состоит только из цифр."]),
+    ],
+)  # fmt: skip
+def test_the_redeem_page_explains_a_weak_password_in_the_visitors_language(small_school, language, messages):
+    """Django's password validators speak Kyrgyz too (locale/vendor), on the page where a family signs up."""
+    issued = access_code_issue(actor=small_school.homeroom.user, person=small_school.students[1])
+    form = {"code": issued.code, "username": "aibek", "password": "1234567", "password_again": "1234567"}
+    response = Client().post(f"/{language}/diary/redeem/", form)
+    assert response.status_code == 400
+    page = response.content.decode()
+    for message in messages:
+        assert message in page
+    assert "This password" not in page
+    small_school.students[1].refresh_from_db()
+    assert small_school.students[1].user is None

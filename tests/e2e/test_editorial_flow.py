@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from wagtail.models import TaskState, WorkflowState
 
 from cms.models import EducationPage
-from cms.models.workflow import PROHIBITED_CONTENT_CHECKLIST
+from cms.models.workflow import CHECKLIST_CONFIRMED, PROHIBITED_CONTENT_CHECKLIST
 from cms.services.disclosure import group_names
 from tests import factories
 
@@ -69,4 +69,4 @@ def test_an_editor_drafts_the_administrator_approves_and_visitors_see_it(live_se
     state = WorkflowState.objects.for_instance(education).get()
     assert state.status == WorkflowState.STATUS_APPROVED
     approval = TaskState.objects.get(workflow_state=state, status=TaskState.STATUS_APPROVED)
-    assert "[W5 ✓]" in approval.get_comment()
+    assert str(CHECKLIST_CONFIRMED) in approval.get_comment()

@@ -25,6 +25,7 @@ PLURAL_FORMS = {
     " : n%10==0 || (n%10>=5 && n%10<=9) || (n%100>=11 && n%100<=14)? 2 : 3);",
 }
 DOMAINS = ("django", "djangojs")
+TEAMS = {"ky": "Кыргызча", "ru": "Русский"}
 
 
 def vendor_dir() -> Path:
@@ -42,7 +43,7 @@ def vendor_locale_dirs() -> list[Path]:
     return folders
 
 
-def gettext(*command: str, **kwargs) -> subprocess.CompletedProcess:
+def gettext_run(*command: str, **kwargs) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(command, check=True, capture_output=True, text=True, **kwargs)  # noqa: S603 (gettext tools)
     except FileNotFoundError as error:
@@ -54,7 +55,7 @@ def gettext(*command: str, **kwargs) -> subprocess.CompletedProcess:
 def count(po: Path, which: str) -> int:
     """The number of `which` ("untranslated" or "fuzzy") entries of a catalogue, header excluded."""
     option = {"untranslated": "--untranslated", "fuzzy": "--only-fuzzy"}[which]
-    output = gettext("msgattrib", option, "--no-obsolete", str(po)).stdout
+    output = gettext_run("msgattrib", option, "--no-obsolete", str(po)).stdout
     entries = output.count("\nmsgid ") + output.startswith("msgid ")
     header = 'msgid ""\nmsgstr ""\n' in output
     return max(entries - header, 0)
@@ -65,6 +66,9 @@ def new_catalogue(template: str, language: str) -> str:
     entries = template[template.index("\n\n", template.index('msgid ""')) :]
     fields = {
         "Project-Id-Version": "Mektep: Wagtail and Django in ky and ru",
+        "PO-Revision-Date": "2026-12-05 00:00+0600",
+        "Last-Translator": "Mektep",
+        "Language-Team": TEAMS[language],
         "Language": language,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
@@ -93,7 +97,7 @@ class Command(BaseCommand):
                 if not sources:
                     continue
                 template = Path(scratch) / f"{domain}.pot"
-                gettext("msgcat", "--use-first", "--no-location", "-o", str(template), *sources)
+                gettext_run("msgcat", "--use-first", "--no-location", "-o", str(template), *sources)
                 for language in LANGUAGES:
                     target = vendor_dir() / language / "LC_MESSAGES" / f"{domain}.po"
                     if not check:
@@ -102,7 +106,9 @@ class Command(BaseCommand):
                         problems.append(f"{target}: missing")
                         continue
                     merged = Path(scratch) / f"{language}-{domain}.po"
-                    gettext("msgmerge", "--quiet", "--no-fuzzy-matching", "-o", str(merged), str(target), str(template))
+                    gettext_run(
+                        "msgmerge", "--quiet", "--no-fuzzy-matching", "-o", str(merged), str(target), str(template)
+                    )
                     untranslated, fuzzy = count(merged, "untranslated"), count(merged, "fuzzy")
                     self.stdout.write(
                         f"{target.relative_to(settings.BASE_DIR)}: {untranslated} untranslated, {fuzzy} fuzzy"
@@ -124,7 +130,7 @@ class Command(BaseCommand):
         ours.write_text(target.read_text() if target.is_file() else new_catalogue(template.read_text(), language))
         # Our translations first, then the upstream ones; msgmerge then keeps exactly the template's entries.
         combined = scratch / f"combined-{language}-{domain}.po"
-        gettext("msgcat", "--use-first", "--no-location", "-o", str(combined), str(ours), *upstream)
-        gettext("msgmerge", "--quiet", "--no-fuzzy-matching", "--no-location", "-o", str(target), str(combined),
+        gettext_run("msgcat", "--use-first", "--no-location", "-o", str(combined), str(ours), *upstream)
+        gettext_run("msgmerge", "--quiet", "--no-fuzzy-matching", "--no-location", "-o", str(target), str(combined),
                 str(template))  # fmt: skip
-        gettext("msgattrib", "--no-obsolete", "-o", str(target), str(target))
+        gettext_run("msgattrib", "--no-obsolete", "-o", str(target), str(target))
