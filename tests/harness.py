@@ -58,6 +58,8 @@ def missing_system_packages() -> list[str]:
         "libpango-1.0-0": ctypes.util.find_library("pango-1.0"),
         "libpangoft2-1.0-0": ctypes.util.find_library("pangoft2-1.0"),
         "fonts-dejavu-core": Path("/usr/share/fonts/truetype/dejavu").exists() or None,
+        # The load balancer in front of the web nodes in `make prod` and `make test-topology`.
+        "nginx-light": shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() or None),
     }
     return [package for package, found in wanted.items() if not found]
 
@@ -198,6 +200,23 @@ def quality_gates() -> None:
                   "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "mektep.example.kg"}  # fmt: skip
     run([*manage, "check", "--deploy", "--fail-level", "WARNING"], env=production)
     run([*manage, "makemigrations", "--check", "--dry-run"], env=dev)
+    deploy_checks()
+
+
+def deploy_checks() -> None:
+    """deploy/: hadolint on the Dockerfile; `docker compose config` where a compose command exists."""
+    run([str(Path(PYTHON).parent / "hadolint"), "deploy/Dockerfile"])
+    docker = shutil.which("docker")
+    has_compose = (
+        docker and subprocess.run([docker, "compose", "version"], capture_output=True, check=False).returncode == 0
+    )
+    if has_compose:
+        env = {**os.environ, "SECRET_KEY": "x", "ALLOWED_HOSTS": "x", "POSTGRES_PASSWORD": "x"}
+        run([docker, "compose", "-f", "deploy/compose.yaml", "config", "--quiet"], env=env)
+    else:
+        sys.stdout.write(
+            "docker compose is not installed here: deploy/compose.yaml is checked by tests/test_deploy.py\n"
+        )
 
 
 def pytest_phase(label: str, marker: str, env: dict, totals: dict, *, parallel: bool = False) -> None:
