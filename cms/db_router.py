@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 PRIMARY = "default"
 REPLICA = "replica"
 SAFE_METHODS = ("GET", "HEAD")
+# Set for a while after every publish: the public site is read from the primary until the replica has the change,
+# so that the page cache is never filled from a replica that is one publish behind (cms/cache.py).
+PUBLISH_PIN_KEY = "mektep:db-pin:publish"
+DIARY_PATH = re.compile(r"^/(ky|ru)/diary/|^/api/diary/")
 # Read on the primary whatever the request: a fresh login must find its session and token at once.
 PRIMARY_ONLY_APPS = {"sessions", "axes"}
 PRIMARY_ONLY_MODELS = {"diary.apitoken", "diary.accountsession", "auth.user"}
@@ -83,6 +87,12 @@ def replica_failed(error: Exception) -> None:
     connections[REPLICA].close()
 
 
+def publish_pin() -> None:
+    """After a publish: the public site reads from the primary for MEKTEP_REPLICA_PIN_SECONDS."""
+    if replica_configured():
+        cache.set(PUBLISH_PIN_KEY, 1, settings.MEKTEP_REPLICA_PIN_SECONDS)
+
+
 class ReplicaRouter:
     """DATABASE_ROUTERS entry, active when a `replica` database is configured (DATABASE_REPLICA_URL)."""
 
@@ -133,8 +143,11 @@ class ReplicaReadMiddleware:
             return self.get_response(request)
         key = pin_key(request)
         allowed = request.method in SAFE_METHODS and replica_path(request.path_info)
-        if allowed and key is not None and cache.get(key):
-            allowed = False
+        if allowed:
+            pins = [key] if key is not None else []
+            if not DIARY_PATH.match(request.path_info):
+                pins.append(PUBLISH_PIN_KEY)
+            allowed = not (pins and any(cache.get_many(pins).values()))
         state = RequestDatabases(replica_allowed=allowed)
         token = _request.set(state)
         try:

@@ -55,14 +55,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz: before the HTTPS redirect, the host check, the language prefix and the page cache.
     "cms.health.HealthCheckMiddleware",
-    # Which database a request reads from (a no-op without DATABASE_REPLICA_URL).
-    "cms.db_router.ReplicaReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.PersonalDataNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication (a visitor with no session cookie is anonymous), outside everything whose
     # headers (language, CSP, frame options) are cached with the page.
     "cms.cache.AnonymousPageCacheMiddleware",
+    # Which database a request reads from (a no-op without DATABASE_REPLICA_URL); after the page cache, whose hits
+    # read no database.
+    "cms.db_router.ReplicaReadMiddleware",
     "cms.middleware.SessionCookieFormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",

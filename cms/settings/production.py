@@ -5,7 +5,14 @@ from django.core.exceptions import ImproperlyConfigured
 from cms.env import env_bool, env_int, env_str
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, STORAGES
+from .base import (
+    ALLOWED_HOSTS,
+    CELERY_BROKER_TRANSPORT_OPTIONS,
+    CELERY_TASK_TIME_LIMIT,
+    REDIS_URL,
+    SECRET_KEY,
+    STORAGES,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -61,3 +68,14 @@ if MEDIA_STORAGE == "s3":
     }
 elif MEDIA_STORAGE != "filesystem":
     raise ImproperlyConfigured(f"MEDIA_STORAGE must be filesystem or s3; got {MEDIA_STORAGE!r}.")
+
+# A task whose worker died is handed to another worker after CELERY_VISIBILITY_TIMEOUT seconds (Redis); it must be
+# longer than the longest task (the report time limit). A report run left "running" by a dead worker is taken over
+# after REPORT_ABANDONED_SECONDS.
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * CELERY_TASK_TIME_LIMIT),
+        "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 60),
+    }
+REPORT_ABANDONED_SECONDS = env_int("REPORT_ABANDONED_SECONDS", CELERY_TASK_TIME_LIMIT)

@@ -124,3 +124,11 @@ def test_outside_a_request_tasks_and_commands_use_the_primary(replica):
 def test_migrations_run_on_the_primary_only():
     assert router.allow_migrate(PRIMARY, "diary") is True
     assert router.allow_migrate(REPLICA, "diary") is False
+
+
+def test_after_a_publish_the_public_site_reads_from_the_primary_for_a_while(replica, settings):
+    settings.MEKTEP_REPLICA_PIN_SECONDS = 30
+    db_router.publish_pin()
+    assert serve("GET", "/ky/news/", session=None) == [PRIMARY]
+    # Families' reads do not depend on what editors publish.
+    assert serve("GET", FAMILY_WEEK) == [REPLICA]
