@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.harness import (  # noqa: E402 - the project folder is on the path from here on
+from tests.harness import (
     BASE_DIR,
     PYTHON,
     Services,
@@ -76,8 +76,8 @@ class Topology(Services):
         run(self.as_postgres([str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U",
                               "postgres", "mektep"]))  # fmt: skip
         say(f"Starting the hot standby on 127.0.0.1:{self.standby_port} (pg_basebackup of the primary)")
-        run(self.as_postgres([str(self.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U",
-                              "postgres", "-D", str(self.standby_data), "-R", "-X", "stream", "-c", "fast"]))  # fmt: skip
+        basebackup = [str(self.bindir / "pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres"]
+        run(self.as_postgres([*basebackup, "-D", str(self.standby_data), "-R", "-X", "stream", "-c", "fast"]))
         self.standby_start()
 
     def standby_start(self) -> None:
@@ -149,7 +149,7 @@ class Topology(Services):
         return result.stdout if capture else ""
 
     def people(self, *arguments: str):
-        result = subprocess.run([PYTHON, "tests/topology_people.py", *arguments], cwd=BASE_DIR, env=self.env,
+        result = subprocess.run([PYTHON, "-m", "tests.topology_people", *arguments], cwd=BASE_DIR, env=self.env,
                                 check=False, capture_output=True, text=True)  # fmt: skip
         if result.returncode != 0:
             raise SystemExit(f"FAILED: topology_people {arguments}\n{result.stderr}")
@@ -178,7 +178,7 @@ class Topology(Services):
     def balancer_start(self) -> None:
         certificate, key = self.tmp / "cert.pem", self.tmp / "key.pem"
         run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-             "-keyout", str(key), "-out", str(certificate)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+             "-keyout", str(key), "-out", str(certificate)], capture_output=True)  # fmt: skip
         servers = "\n".join(
             f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=3s;" for port in self.web_ports.values()
         )
@@ -231,8 +231,12 @@ http {{
         started = time.monotonic()
         self.start()
         say("Migrating (deploy/entrypoint.sh migrate), collecting static files, seeding the demo school")
-        subprocess.run([ENTRYPOINT, "migrate", "--verbosity", "0"], cwd=BASE_DIR, env=self.env, check=True)
+        with (self.logs / "migrate.log").open("w") as log:
+            subprocess.run([ENTRYPOINT, "migrate", "--verbosity", "0"], cwd=BASE_DIR, env=self.env, check=True,
+                           stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        timings["migrate_s"] = time.monotonic() - started
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        timings["collectstatic_s"] = time.monotonic() - started - timings["migrate_s"]
         self.manage("seed_demo", capture=True)
         timings["setup_s"] = time.monotonic() - started
         say("Starting two web nodes, nginx, two workers and one beat")
@@ -241,7 +245,7 @@ http {{
         self.balancer_start()
         self.spawn("worker1", "worker", CELERY_HOSTNAME="worker1@topology")
         self.spawn("worker2", "worker", CELERY_HOSTNAME="worker2@topology")
-        self.spawn("beat", "beat", CELERY_BEAT_SCHEDULE=str(self.tmp / "beat-schedule"))
+        self.spawn("beat", "beat", CELERY_BEAT_SCHEDULE=str(self.tmp / "beat-schedule"), LOG_LEVEL="INFO")
         return timings
 
     @property
@@ -349,7 +353,10 @@ class Load:
         for journal, lesson, student, version, grade in teacher["cells"]:
             if self.stop.is_set():
                 return
-            body = {"changes": [{"lesson": lesson, "student": student, "version": version, "grades": [grade]}]}
+            body = {
+                "changes": [{"lesson": lesson, "student": student, "version": version, "grades": [grade]}],
+                "reason": "corrected after the lesson",
+            }
             response, attempt = self.send("teacher save", session, "POST", f"/api/diary/v1/journals/{journal}/marks/",
                                           json=body)  # fmt: skip
             if response is None:
@@ -395,6 +402,12 @@ def test_topology() -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: (_ for _ in ()).throw(SystemExit("stopped")))
     try:
         timings = topology.start_all()
+        # A second beat finds the schedule taken and waits (celery_app.py): one beat schedules, whatever is started.
+        topology.spawn("beat2", "beat", CELERY_BEAT_SCHEDULE=str(topology.tmp / "beat2-schedule"), LOG_LEVEL="INFO")
+        wait_until(lambda: "waiting to take over" in (topology.logs / "beat2.log").read_text(), 90,
+                   "the second beat waiting on the lock")  # fmt: skip
+        assert "beat lock: taken" in (topology.logs / "beat.log").read_text()
+        assert "beat lock: taken" not in (topology.logs / "beat2.log").read_text()
         people = topology.people("people")
         say(f"Mixed load for {LOAD_SECONDS}s through {topology.address}: {len(people['families'])} families, "
             f"{len(people['teachers'])} teachers, anonymous visitors; the sweep queues the due reports")  # fmt: skip
@@ -431,10 +444,10 @@ def test_topology() -> None:
                 figures["replica catch-up after restart (s)"] = round(time.monotonic() - restarted, 2)
                 events["replica started"] = elapsed
             if elapsed >= PUBLISH_AT and "published" not in events:
-                path = topology.people("publish", "Mektep topology: after")
+                after = topology.people("publish", "Mektep topology: after")
                 published = time.monotonic()
-                wait_until(lambda: published_everywhere(topology, path, "Mektep topology: after", ["web1"]), 20,
-                           "the second publish shown by the surviving node")  # fmt: skip
+                shown = lambda after=after: published_everywhere(topology, after, "Mektep topology: after", ["web1"])  # noqa: E731
+                wait_until(shown, 20, "the second publish shown by the surviving node")
                 figures["publish visible on the surviving node (s)"] = round(time.monotonic() - published, 2)
                 events["published"] = elapsed
             if not replica_stopped:
@@ -487,6 +500,7 @@ def test_topology() -> None:
             "replication lag max (bytes)": max((b for b, _s in lag_samples), default=0),
             "replication replay lag max (s)": round(max((s for _b, s in lag_samples), default=0.0), 3),
             "reports built": reports["done"],
+            "report runs taken over from the killed worker": reports["taken_over"],
             "setup (s)": round(timings["setup_s"], 1),
             "web1 start to ready (s)": round(timings["web1_ready_s"], 2),
             "total (s)": round(time.monotonic() - started, 1),

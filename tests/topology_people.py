@@ -8,12 +8,17 @@ with, read from the primary.
 import json
 import sys
 
-from django.conf import settings
-from django.db.models import Count
-from django.test import Client
+import django
 
-from diary.models import Guardian, Mark, ReportRun, Student
-from diary.services.access import api_token_issue
+django.setup()
+
+from django.conf import settings  # noqa: E402 - Django is set up first: this runs as a script
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from diary.models import Guardian, Mark, ReportRun, Student  # noqa: E402
+from diary.services.access import api_token_issue  # noqa: E402
 
 TEACHERS = 4
 CELLS_PER_TEACHER = 120
@@ -36,8 +41,6 @@ def people() -> dict:
             cells.append([journal, lesson, student, version, 5 if grade != 5 else 4])
         if len(by_teacher) >= TEACHERS and all(len(c) >= CELLS_PER_TEACHER for c in by_teacher.values()):
             break
-    from django.contrib.auth import get_user_model
-
     users = get_user_model().objects.in_bulk(list(by_teacher)[:TEACHERS])
     for user_id, user in users.items():
         teachers.append({"token": api_token_issue(user=user, valid_days=1).key, "cells": by_teacher[user_id]})
@@ -71,15 +74,13 @@ def reports() -> dict:
     return {
         "runs": runs.count(),
         "done": runs.filter(status=ReportRun.Status.DONE).count(),
+        "taken_over": runs.filter(attempts__gt=1).count(),
         "duplicate_keys": runs.values("key").annotate(n=Count("id")).filter(n__gt=1).count(),
         "statuses": dict(runs.values_list("status").annotate(n=Count("id"))),
     }
 
 
 if __name__ == "__main__":
-    import django
-
-    django.setup()
     action = sys.argv[1]
     result = {"people": people, "reports": reports}.get(action)
     sys.stdout.write(json.dumps(result() if result else publish(sys.argv[2])) + "\n")
