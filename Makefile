@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])" 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test bench install messages migrate seed clean
+.PHONY: run test bench install messages migrate seed clean prod test-topology
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed')"
@@ -35,6 +35,14 @@ run: seed
 
 test: $(STAMP)
 	$(PY) tests/harness.py
+
+# The production topology on this machine (PostgreSQL primary + hot standby, Redis, two gunicorn nodes behind nginx,
+# two workers, one beat); Ctrl-C stops it. test-topology kills nodes under load (also run by `make test`).
+prod: $(STAMP)
+	$(PY) tests/topology.py serve
+
+test-topology: $(STAMP)
+	$(PY) tests/topology.py test
 
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick,)
