@@ -421,6 +421,17 @@ def test_topology() -> None:
         threads = load.threads()
         for thread in threads:
             thread.start()
+        killed_at: list[float] = []
+
+        def kill_worker_mid_report() -> None:
+            # worker1 dies while it builds a report: its run must be taken over and built once, by worker2.
+            inspect = [PYTHON, "-m", "celery", "-A", "celery_app", "inspect", "active", "-d", "worker1@topology", "-j"]
+            wait_until(lambda: "build_report" in subprocess.run(inspect, cwd=BASE_DIR, env=topology.env,
+                       capture_output=True, text=True, timeout=30).stdout, 60, "worker1 building a report")  # fmt: skip
+            topology.kill("worker1")
+            killed_at.append(time.monotonic())
+
+        worker_killer = threading.Thread(target=kill_worker_mid_report)
         lag_samples: list[tuple[int, float]] = []
         events, figures = {}, {}
         load_started = time.monotonic()
@@ -429,9 +440,10 @@ def test_topology() -> None:
             if elapsed >= KILL_WEB_AT and "web2 killed" not in events:
                 topology.kill("web2")
                 events["web2 killed"] = elapsed
-            if elapsed >= KILL_WORKER_AT and "worker1 killed" not in events:
-                topology.kill("worker1")
-                events["worker1 killed"] = elapsed
+            if elapsed >= KILL_WORKER_AT and "worker1 killed" not in events and not worker_killer.is_alive():
+                worker_killer.start()
+            if "worker1 killed" not in events and killed_at:
+                events["worker1 killed"] = killed_at[0] - load_started
             if elapsed >= STOP_REPLICA_AT and "replica stopped" not in events:
                 topology.standby_stop()
                 replica_stopped = True
@@ -455,6 +467,8 @@ def test_topology() -> None:
                     lag_samples.append(topology.replication_lag())
             time.sleep(0.5)
         load.stop.set()
+        worker_killer.join(timeout=90)
+        assert killed_at, "worker1 was not killed"
         for thread in threads:
             thread.join(timeout=60)
 
@@ -484,7 +498,9 @@ def test_topology() -> None:
             "every due report built (after the killed worker's run was taken over)", interval=2,
         )  # fmt: skip
         assert reports["duplicate_keys"] == 0, reports
+        assert reports["taken_over"] >= 1, reports
         figures["reports built after the sweep (s)"] = round(time.monotonic() - load_started, 1)
+        figures["killed worker's report done after the kill (s)"] = round(time.monotonic() - killed_at[0], 1)
 
         # A killed node comes back: from start to ready behind the balancer.
         figures["web2 restart to ready (s)"] = round(topology.web_start("web2"), 2)
