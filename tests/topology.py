@@ -429,9 +429,21 @@ def test_topology() -> None:
 
         def kill_worker_mid_report() -> None:
             # worker1 dies while it builds a report: its run must be taken over and built once, by worker2.
-            inspect = [PYTHON, "-m", "celery", "-A", "celery_app", "inspect", "active", "-d", "worker1@topology", "-j"]
-            wait_until(lambda: "build_report" in subprocess.run(inspect, cwd=BASE_DIR, env=topology.env,
-                       capture_output=True, text=True, timeout=30).stdout, 60, "worker1 building a report")  # fmt: skip
+            inspect = [PYTHON, "-m", "celery", "-A", "celery_app", "inspect", "active", "-d", "worker1@topology", "-j",
+                       "--timeout", "5"]  # fmt: skip
+
+            def building() -> bool:
+                answer = subprocess.run(inspect, cwd=BASE_DIR, env=topology.env, capture_output=True, text=True,
+                                        timeout=60)  # fmt: skip
+                with (topology.logs / "inspect.log").open("a") as log:
+                    log.write(answer.stdout + answer.stderr)
+                return "build_report" in answer.stdout
+
+            try:
+                wait_until(building, 90, "worker1 building a report", interval=0.5)
+            except SystemExit as error:
+                sys.stdout.write(f"{error}\n")
+                return
             topology.kill("worker1")
             killed_at.append(time.monotonic())
 
