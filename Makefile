@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])" 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test test-fast check system-packages bench install messages migrate seed clean
+.PHONY: run test test-fast check system-packages bench install messages migrate seed clean prod test-topology
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed')"
@@ -48,6 +48,14 @@ test: system-packages $(STAMP)
 # The quick loop: the unit and service tests on SQLite, one process per core, no Redis, worker or browser needed.
 test-fast: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not services and not e2e" -n 2 -q
+
+# The production topology on this machine (PostgreSQL primary + hot standby, Redis, two gunicorn nodes behind nginx,
+# two workers, one beat); Ctrl-C stops it. test-topology kills nodes under load (also run by `make test`).
+prod: system-packages $(STAMP)
+	$(PY) tests/topology.py serve
+
+test-topology: system-packages $(STAMP)
+	$(PY) tests/topology.py test
 
 bench: $(STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick,)

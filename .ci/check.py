@@ -1,10 +1,12 @@
 """`make check`: the quality gates (ruff check and format, import layers, `compilemessages` with no untranslated
 ky/ru entry, `vendor_messages --check` for the Wagtail and Django catalogues of `locale/vendor`, `check`,
-`check --deploy` on production settings, `makemigrations --check`). Exits non-zero at the first gate that fails.
+`check --deploy` on production settings, `makemigrations --check`, hadolint on
+`deploy/Dockerfile`). Exits non-zero at the first gate that fails.
 """
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -55,7 +57,24 @@ def quality_gates() -> None:
                   "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "mektep.example.kg"}  # fmt: skip
     run([*manage, "check", "--deploy", "--fail-level", "WARNING"], env=production)
     run([*manage, "makemigrations", "--check", "--dry-run"], env=dev)
+    deploy_checks()
     say("All quality gates passed")
+
+
+def deploy_checks() -> None:
+    """deploy/: hadolint on the Dockerfile; `docker compose config` where a compose command exists."""
+    run([str(Path(PYTHON).with_name("hadolint")), "deploy/Dockerfile"])
+    docker = shutil.which("docker")
+    has_compose = (
+        docker and subprocess.run([docker, "compose", "version"], capture_output=True, check=False).returncode == 0
+    )
+    if has_compose:
+        env = {**os.environ, "SECRET_KEY": "x", "ALLOWED_HOSTS": "x", "POSTGRES_PASSWORD": "x"}
+        run([docker, "compose", "-f", "deploy/compose.yaml", "config", "--quiet"], env=env)
+    else:
+        sys.stdout.write(
+            "docker compose is not installed here: deploy/compose.yaml is checked by tests/test_deploy.py\n"
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """`make test`'s first step: the system packages the suite needs (Redis, PostgreSQL, Chromium, gettext, Pango and
-fonts for PDF, wrk for `make bench`).
+fonts for PDF, wrk for `make bench`, nginx for `make prod`).
 
 Run as root on Debian/Ubuntu, it installs the missing ones with apt-get; otherwise it stops and prints the exact
 command to run.
@@ -43,6 +43,8 @@ def missing_system_packages() -> list[str]:
         "libpango-1.0-0": ctypes.util.find_library("pango-1.0"),
         "libpangoft2-1.0-0": ctypes.util.find_library("pangoft2-1.0"),
         "fonts-dejavu-core": Path("/usr/share/fonts/truetype/dejavu").exists() or None,
+        # The load balancer in front of the web nodes in `make prod` and `make test-topology`.
+        "nginx-light": shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() or None),
     }
     return [package for package, found in wanted.items() if not found]
 

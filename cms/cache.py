@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.cache import cache
 from wagtail.models import Page
 
+from cms.db_router import publish_pin
+
 CACHE_PREFIXES = ("/ky/", "/ru/")
 NEVER_CACHED = ("/ky/diary/", "/ru/diary/")
 VERSION_KEY = "mektep:public-pages:version"
@@ -31,6 +33,7 @@ def page_deleted(sender, instance, **kwargs) -> None:
 
 def public_pages_changed(**kwargs) -> None:
     """Called on publish, unpublish, delete, move, privacy and settings changes: every cached page becomes stale."""
+    publish_pin()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

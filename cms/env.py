@@ -48,13 +48,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def database_from_env(default_sqlite_path: str) -> dict:
+def database_from_env(default_sqlite_path: str, variable: str = "DATABASE_URL") -> dict:
     """DATABASE_URL (postgres://… or sqlite:///…), defaulting to an SQLite file."""
-    url = env_str("DATABASE_URL", f"sqlite:///{default_sqlite_path}")
+    url = env_str(variable, f"sqlite:///{default_sqlite_path}")
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
     except ValueError as error:
-        raise ImproperlyConfigured(f"DATABASE_URL is not a database URL I understand: {error}") from error
+        raise ImproperlyConfigured(f"{variable} is not a database URL I understand: {error}") from error
     # Django's documented psycopg options: DATABASE_PREPARED_STATEMENTS=true binds parameters on the server and
     # prepares a statement once a connection has run it 5 times (not behind a pooler in transaction mode without
     # max_prepared_statements). Off by default, as in Django.

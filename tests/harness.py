@@ -174,7 +174,13 @@ def main() -> None:
                 pytest_phase(label, marker, env, totals)
     finally:
         services.stop()
-    say("The suite passed on SQLite and on PostgreSQL, with Redis, Celery and Chromium")
+    # The production topology starts services of its own (a primary and a standby, Redis, nginx): after the others.
+    say("Topology: two web nodes, two workers, a PostgreSQL primary and hot standby, nodes killed under load")
+    if run([PYTHON, "tests/topology.py", "test"], check=False) != 0:
+        totals["failed"] += 1
+        raise SystemExit("FAILED: make test-topology")
+    totals["passed"] += 1
+    say("All gates passed; the suite passed on SQLite and on PostgreSQL, with Redis, Celery and Chromium")
     sys.stdout.write(f"total: {totals['passed']} passed, {totals['failed']} failed, {totals['skipped']} skipped\n")
 
 

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from cms.env import database_from_env, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -51,12 +53,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz: before the HTTPS redirect, the host check, the language prefix and the page cache.
+    "cms.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.middleware.PersonalDataNoStoreMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and authentication (a visitor with no session cookie is anonymous), outside everything whose
     # headers (language, CSP, frame options) are cached with the page.
     "cms.cache.AnonymousPageCacheMiddleware",
+    # Which database a request reads from (a no-op without DATABASE_REPLICA_URL); after the page cache, whose hits
+    # read no database.
+    "cms.db_router.ReplicaReadMiddleware",
     "cms.middleware.SessionCookieFormMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.LocaleMiddleware",
@@ -95,6 +102,30 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_env(str(VAR_DIR / "mektep.sqlite3"))}
+# A PostgreSQL hot standby for the reads that tolerate a little lag (cms/db_router.py); none by default.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = database_from_env("", "DATABASE_REPLICA_URL")
+    # A replica that does not answer is skipped quickly, not waited for.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASE_ROUTERS = ["cms.db_router.ReplicaRouter"]
+MEKTEP_REPLICA_PATHS = env_list(
+    "MEKTEP_REPLICA_PATHS",
+    [
+        # The public site and its API (not the diary under it).
+        r"^/(ky|ru)/(?!diary/)",
+        r"^/api/v2/",
+        r"^/sitemap\.xml$",
+        # Families reading their week, period and children; report downloads.
+        r"^/(ky|ru)/diary/(children/|students/\d+/(week|period)/)",
+        r"^/api/diary/v1/students/\d+/(diary|grades)/$",
+        r"^/(ky|ru)/diary/reports/\d+/files/",
+        r"^/api/diary/v1/reports/\d+/files/",
+    ],
+)
+# Read-your-writes: after a write, a session's or token's reads stay on the primary for this long.
+MEKTEP_REPLICA_PIN_SECONDS = env_int("MEKTEP_REPLICA_PIN_SECONDS", 15)
+# A replica that failed is not tried again for this long.
+MEKTEP_REPLICA_RETRY_SECONDS = env_int("MEKTEP_REPLICA_RETRY_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -142,7 +173,7 @@ MODELTRANSLATION_LANGUAGES = ("ky", "ru")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("ky", "ru")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -286,11 +317,22 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cms.openapi.error_responses"],
 }
 
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json; got {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        # One JSON object a line, for a log collector (LOG_FORMAT=json).
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

@@ -67,3 +67,32 @@ def test_a_request_without_an_address_gives_the_lockout_none_to_store(settings):
     # A login made in code (the test client's login(), a management command) has no address; axes stores NULL.
     assert get_client_ip_address(HttpRequest()) is None
     assert client_address(HttpRequest()) == "unknown"
+
+
+def test_gunicorns_access_log_names_the_same_client_as_the_throttles(monkeypatch, request_from):
+    import importlib.util
+    from pathlib import Path
+
+    monkeypatch.setenv("MEKTEP_TRUSTED_PROXIES", "1")
+    path = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
+    spec = importlib.util.spec_from_file_location("mektep_gunicorn_conf", path)
+    conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conf)
+    import datetime
+
+    from gunicorn.config import Config
+
+    request = request_from("10.0.0.2", "1.2.3.4, 198.51.100.9")
+    environ = {**request.META, "RAW_URI": "/", "SERVER_PROTOCOL": "HTTP/1.1"}
+
+    class Response:
+        status = "200 OK"
+        headers = []
+        sent = 2
+
+    class WsgiRequest:
+        headers = []
+
+    logger = conf.ClientAddressLogger(Config())
+    atoms = logger.atoms(Response(), WsgiRequest(), environ, datetime.timedelta(milliseconds=3))
+    assert atoms["h"] == "198.51.100.9"

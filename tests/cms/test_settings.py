@@ -85,3 +85,71 @@ def test_malformed_flags_and_numbers_name_the_variable(monkeypatch):
         env_bool("EMAIL_USE_TLS")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_PORT"):
         env_int("EMAIL_PORT", 587)
+
+
+PRODUCTION = {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "school.example.kg"}
+
+
+def test_logs_are_one_json_object_a_line_on_request():
+    import json
+
+    result = run_settings(
+        "cms.settings.production", "import logging; logging.getLogger('mektep').warning('ready')",
+        LOG_FORMAT="json", **PRODUCTION,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (line["level"], line["logger"], line["message"]) == ("WARNING", "mektep", "ready")
+
+
+def test_media_goes_to_object_storage_when_asked():
+    result = run_settings(
+        "cms.settings.production",
+        "import sys; sys.stdout.write(settings.STORAGES['default']['BACKEND'] + ' '"
+        " + settings.STORAGES['default']['OPTIONS']['bucket_name'])",
+        MEDIA_STORAGE="s3", AWS_STORAGE_BUCKET_NAME="mektep-media", **PRODUCTION,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "storages.backends.s3.S3Storage mektep-media"
+
+
+def test_media_stays_on_disk_by_default_and_static_files_are_compressed_with_a_manifest():
+    result = run_settings(
+        "cms.settings.production",
+        "import sys; sys.stdout.write(settings.STORAGES['default']['BACKEND'] + ' '"
+        " + settings.STORAGES['staticfiles']['BACKEND'])",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "django.core.files.storage.FileSystemStorage whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+
+
+def test_production_reports_go_to_their_own_queue():
+    result = run_settings(
+        "cms.settings.production",
+        "import sys; from celery_app import app;"
+        " sys.stdout.write(app.amqp.router.route({}, 'diary.tasks.build_report')['queue'].name + ' '"
+        " + app.amqp.router.route({}, 'diary.tasks.sweep')['queue'].name)",
+        **PRODUCTION,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "reports default"
+
+
+def test_a_replica_is_used_only_when_configured():
+    code = "import sys; sys.stdout.write(','.join(settings.DATABASES) + ' ' + str(settings.DATABASE_ROUTERS))"
+    without = run_settings("cms.settings.production", code, **PRODUCTION)
+    with_replica = run_settings(
+        "cms.settings.production", code, DATABASE_URL="postgres://postgres@127.0.0.1:5432/mektep",
+        DATABASE_REPLICA_URL="postgres://postgres@127.0.0.1:5433/mektep", **PRODUCTION,
+    )  # fmt: skip
+    assert without.stdout == "default []"
+    assert with_replica.stdout == "default,replica ['cms.db_router.ReplicaRouter']"
+
+
+def test_a_wrong_log_format_stops_the_start_with_a_clear_message():
+    result = run_settings("cms.settings.production", "pass", LOG_FORMAT="xml", **PRODUCTION)
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be plain or json" in result.stderr
