@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -88,19 +89,32 @@ def print_cell(mark, letters: dict[str, str]) -> str:
     return cell_text(mark.grades, mark.attendance, letters) if mark is not None else ""
 
 
+def initialled_name(student) -> str:
+    """The row header on a phone: "Surname N." instead of a full name cut off mid-word."""
+    initial = student.first_name[:1]
+    return f"{student.last_name} {initial}." if initial else student.last_name
+
+
 @dataclass
 class GridRow:
     student: object
+    short_name: str
     cells_html: str
     average: object
     suggested: int | None
     final: FinalGrade | None
 
 
-def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, str]) -> list[GridRow]:
+def grid_rows(
+    grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, str], today: dt.date
+) -> list[GridRow]:
     """The table's body, its cells rendered in Python: a 35 × 60 grid is 2,100 cells, too many for template
-    tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance."""
-    enterable = {lesson.pk: access.may_enter(lesson.date) for lesson in grid.lessons}
+    tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance,
+    comment."""
+    # D5: a lesson after today takes no marks and no attendance (the save refuses them): its cells are greyed
+    # and closed for entry, whoever looks.
+    future = {lesson.pk for lesson in grid.lessons if lesson.date > today}
+    enterable = {lesson.pk: access.may_enter(lesson.date) and lesson.pk not in future for lesson in grid.lessons}
     enrolment = grid.enrolment
     late_title = escape(_("Entered after the Monday deadline"))
     rows = []
@@ -113,6 +127,10 @@ def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, 
             classes = "c"
             if mark is not None and mark.is_late:
                 classes += " late-entry"
+            if lesson.pk in future:
+                classes += " future"
+            if mark is not None and mark.comment:
+                classes += " has-comment"
             if enrolment is not None and not enrolment.is_enrolled(student.pk, lesson.date):
                 # Not in this class or subgroup that day (moved in or out during the period): nothing to enter.
                 classes += " out"
@@ -127,6 +145,8 @@ def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, 
                 attrs += f' data-grades="{",".join(map(str, grades))}"'
             if attendance and attendance != Attendance.PRESENT:
                 attrs += f' data-att="{attendance}"'
+            if mark is not None and mark.comment:
+                attrs += f' data-comment="{escape(mark.comment)}"'
             if mark is not None and mark.is_late:
                 attrs += f' title="{late_title}"'
             parts.append(
@@ -137,6 +157,7 @@ def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, 
         rows.append(
             GridRow(
                 student=student,
+                short_name=initialled_name(student),
                 cells_html=mark_safe("".join(parts)),  # noqa: S308 (every value above is escaped or a number)
                 average=grid.averages.get(student.pk),
                 suggested=grid.suggested_finals.get(student.pk),
@@ -152,6 +173,7 @@ class LessonColumn:
     writable: bool
     missing_topic: bool
     overdue: bool
+    future: bool
 
 
 def lesson_columns(grid: JournalGrid, access: JournalWriteAccess, today: dt.date) -> list[LessonColumn]:
@@ -163,6 +185,7 @@ def lesson_columns(grid: JournalGrid, access: JournalWriteAccess, today: dt.date
             writable=access.may_enter(lesson.date),
             missing_topic=lesson.date <= today and not lesson.topic,
             overdue=entry_deadline(lesson.date) < today and lesson.pk not in marked,
+            future=lesson.date > today,
         )
         for lesson in grid.lessons
     ]
@@ -239,6 +262,10 @@ class JournalView(JournalContextMixin, DiaryView):
                     },
                     "labels": context["letters"],
                     "scale": [journal.school.scale_min, journal.school.scale_max] if context["has_marks"] else [],
+                    # What the row's average and suggested final are recomputed with after a save, as
+                    # journal_grid computes them: the page's decimal mark and the school's rounding threshold.
+                    "decimal": get_format("DECIMAL_SEPARATOR"),
+                    "threshold": int(journal.school.final_rounding_threshold * 100),
                     "language": request.LANGUAGE_CODE,
                     "messages": grid_messages(),
                 }
@@ -252,10 +279,13 @@ def grid_fragments(context: dict, *, finals_open: bool) -> dict[str, str]:
     journal, grid, access = context["journal"], context["grid"], context["access"]
     fragment = {
         **context,
-        "rows": grid_rows(grid, access, context["letters"]),
+        "rows": grid_rows(grid, access, context["letters"], context["today"]),
         "columns": lesson_columns(grid, access, context["today"]),
         "finals_open": finals_open,
         "final_choices": final_choices(journal.school) if context["has_marks"] else final_choices_no_marks(),
+        # The touch picker's buttons: the school's grades and "present" before the absence letters.
+        "picker_grades": list(journal.school.scale) if context["has_marks"] else [],
+        "present": (Attendance.PRESENT, Attendance.PRESENT.label),
     }
     # Rendered from escaped values by the template.
     return {"body": mark_safe(render_to_string("diary/journal/_grid_body.html", fragment))}  # noqa: S308
@@ -273,6 +303,8 @@ def grid_messages() -> dict[str, str]:
         "scale": _("A grade is from %(low)s to %(high)s."),
         "noMarks": _("This grade level gets no marks; only attendance is kept."),
         "second": _("Type the second grade."),
+        "secondPick": _("Choose the second grade."),
+        "future": _("The lesson of %(date)s has not taken place yet: marks and attendance are entered after it."),
         "changedBy": _("%(cell)s: changed by %(by)s at %(at)s, now %(value)s"),
         "unsaved": _("There are unsaved changes in the journal."),
         "lessonSaved": _("The lesson is saved."),

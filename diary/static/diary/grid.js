@@ -1,4 +1,4 @@
-/* The journal grid as a keyboard editor (D2, D5–D8).
+/* The journal grid as a keyboard editor (D2, D5–D8), and on a touch screen a picker of grades and letters.
  *
  * The page is a server-rendered table; this file only adds editing. One listener per event type on the table
  * (event delegation), cells found through a matrix built once, and no layout reads while writing, so that a
@@ -25,7 +25,7 @@
 
   var matrix = [];            // matrix[row][column] = td.c
   var byKey = new Map();      // "lesson:student" -> td
-  var changes = new Map();    // td -> {grades: [int], attendance: str}
+  var changes = new Map();    // td -> {grades: [int], attendance: str, comment: str}
   var appendTo = null;        // the cell waiting for a second grade after "/"
   var lastTyped = null;       // the cell a grade was just typed into
   var inFlight = false;
@@ -33,6 +33,9 @@
   var blocked = false;        // a conflict is shown: no autosave until the teacher reloads
   var autosaveTimer = null;
   var focused = null;
+  var lastPointer = "mouse";  // the kind of pointer that last pressed on the grid
+  var picking = null;         // the cell the touch picker is open for
+  var lastPicked = null;      // the cell a grade was just chosen for in the picker
 
   Array.prototype.forEach.call(table.tBodies[0].rows, function (tr, r) {
     var line = [];
@@ -66,6 +69,7 @@
     return {
       grades: parseGrades(td.getAttribute("data-grades")),
       attendance: td.getAttribute("data-att") || "present",
+      comment: td.getAttribute("data-comment") || "",
     };
   }
 
@@ -87,6 +91,13 @@
     return td.classList.contains("w");
   }
 
+  function whyClosed(td) {
+    // D5: a lesson after today takes no entries; otherwise the cell is not this teacher's to fill.
+    if (!td.classList.contains("future")) return messages.readonly;
+    var head = table.tHead.querySelector('th[data-lesson="' + td.getAttribute("data-lesson") + '"]');
+    return fmt(messages.future, { date: head ? head.getAttribute("data-date") : "" });
+  }
+
   function updatePending() {
     var count = changes.size;
     if (saveButton) saveButton.disabled = count === 0;
@@ -101,17 +112,19 @@
     if (!blocked) autosaveTimer = setTimeout(save, AUTOSAVE_MS);
   }
 
-  function setCell(td, grades, attendance) {
+  function setCell(td, grades, attendance, comment) {
     var server = serverState(td);
+    if (comment === undefined) comment = current(td).comment;
     td.classList.remove("invalid");
     td.removeAttribute("title");
-    if (sameGrades(grades, server.grades) && attendance === server.attendance) {
+    if (sameGrades(grades, server.grades) && attendance === server.attendance && comment === server.comment) {
       changes.delete(td);
       td.classList.remove("changed");
     } else {
-      changes.set(td, { grades: grades, attendance: attendance });
+      changes.set(td, { grades: grades, attendance: attendance, comment: comment });
       td.classList.add("changed");
     }
+    td.classList.toggle("has-comment", !!comment);
     td.textContent = cellText(grades, attendance);
     updatePending();
     scheduleAutosave();
@@ -194,7 +207,7 @@
     }
     if (key === "Escape" && changes.has(td)) {
       var server = serverState(td);
-      setCell(td, server.grades, server.attendance);
+      setCell(td, server.grades, server.attendance, server.comment);
       return true;
     }
     return false;
@@ -203,6 +216,7 @@
   table.addEventListener("keydown", function (event) {
     var td = event.target.closest ? event.target.closest("td.c") : null;
     if (!td || event.altKey || event.metaKey || (event.ctrlKey && event.key !== "Enter")) return;
+    if (picking) closePicker(false);
     var target = null;
     switch (event.key) {
       case "ArrowUp": target = cellAt(td._r - 1, td._c); break;
@@ -222,7 +236,7 @@
         if (writable(td)) {
           if (typeKey(td, event)) event.preventDefault();
         } else if (event.key.length === 1 || event.key === "Backspace" || event.key === "Delete") {
-          say(messages.readonly, "bad");
+          say(whyClosed(td), "bad");
           event.preventDefault();
         }
         return;
@@ -240,7 +254,25 @@
       return;
     }
     var td = event.target.closest ? event.target.closest("td.c") : null;
-    if (td) focusCell(td);
+    if (!td) return;
+    // A finger, a pen or an assistive technology's activation opens the picker; a mouse click only focuses
+    // the cell, for the keyboard (a double click opens the picker too).
+    var pointer = typeof event.pointerType === "string" ? event.pointerType : lastPointer;
+    if (pointer !== "mouse") {
+      openPicker(td);
+    } else {
+      if (picking) closePicker(false);
+      focusCell(td);
+    }
+  });
+
+  table.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType || "mouse";
+  });
+
+  table.addEventListener("dblclick", function (event) {
+    var td = event.target.closest ? event.target.closest("td.c") : null;
+    if (td) openPicker(td);
   });
 
   table.addEventListener("focusin", function (event) {
@@ -298,8 +330,41 @@
     td.setAttribute("data-version", String(cell.version));
     td.setAttribute("data-grades", (cell.grades || []).join(","));
     td.setAttribute("data-att", cell.attendance || "present");
+    if (cell.comment) td.setAttribute("data-comment", cell.comment);
+    else td.removeAttribute("data-comment");
     td.classList.toggle("late-entry", !!cell.late);
     return td;
+  }
+
+  /* The row's average and suggested final after a save, from the saved cells, as journal_grid computes them:
+   * Σ grades / count to two decimals (half to even, like Decimal.quantize), and the mean rounded up from the
+   * school's threshold (DOMAIN.md). Integer arithmetic only, so that no binary fraction rounds differently. */
+  function refreshRow(tr) {
+    var sum = 0;
+    var count = 0;
+    Array.prototype.forEach.call(tr.querySelectorAll("td.c"), function (td) {
+      parseGrades(td.getAttribute("data-grades")).forEach(function (grade) { sum += grade; count += 1; });
+    });
+    var average = tr.querySelector("td.avg");
+    var suggested = tr.querySelector("td.suggested");
+    if (!count) {
+      if (average) average.textContent = "";
+      if (suggested) { suggested.textContent = ""; suggested.setAttribute("data-suggested", ""); }
+      return;
+    }
+    if (average) {
+      var hundredths = Math.floor((sum * 100) / count);
+      var rest = sum * 100 - hundredths * count;
+      if (2 * rest > count || (2 * rest === count && hundredths % 2 === 1)) hundredths += 1;
+      var cents = String(hundredths % 100);
+      average.textContent = Math.floor(hundredths / 100) + (config.decimal || ".") + (cents.length < 2 ? "0" : "") + cents;
+    }
+    if (suggested) {
+      var whole = Math.floor(sum / count);
+      var value = 100 * (sum - whole * count) >= config.threshold * count ? whole + 1 : whole;
+      suggested.textContent = String(value);
+      suggested.setAttribute("data-suggested", String(value));
+    }
   }
 
   /* D16: the server asks for a reason (code "reason_required") for an edit after the entry deadline, a change
@@ -320,13 +385,16 @@
     changes.forEach(function (value, td) {
       var version = td.getAttribute("data-version");
       sent.push({ td: td, value: value });
-      batch.push({
+      var change = {
         lesson: Number(td.getAttribute("data-lesson")),
         student: Number(td.getAttribute("data-student")),
         grades: value.grades,
         attendance: value.attendance,
         version: version ? Number(version) : null,
-      });
+      };
+      // A comment is sent only when it was edited: a change without one leaves the cell's comment as it is.
+      if (value.comment !== serverState(td).comment) change.comment = value.comment;
+      batch.push(change);
       td.classList.add("saving");
     });
     inFlight = true;
@@ -342,7 +410,12 @@
         return "again";
       }
       if (answer.status === 200) {
-        (answer.data.cells || []).forEach(applyCell);
+        var rows = new Set();
+        (answer.data.cells || []).forEach(function (cell) {
+          var td = applyCell(cell);
+          if (td) rows.add(td.parentNode);
+        });
+        rows.forEach(refreshRow);
         sent.forEach(function (item) {
           item.td.classList.remove("invalid", "conflict");
           if (changes.get(item.td) === item.value) {
@@ -449,7 +522,7 @@
   }
 
   function describeCell(td) {
-    var th = td.parentNode.querySelector("th");
+    var th = td.parentNode.querySelector("th .full") || td.parentNode.querySelector("th");
     var head = table.tHead.querySelector('th[data-lesson="' + td.getAttribute("data-lesson") + '"] .d');
     return (th ? th.textContent.trim() : "") + ", " + (head ? head.textContent : "");
   }
@@ -568,6 +641,156 @@
         });
         say(errorText(answer.data), "bad");
       }, function () { say(messages.network, "bad"); });
+    });
+  }
+
+  /* The touch picker: a phone's keyboard sends no usable key for a table cell, so a tap opens buttons for the
+   * school's grades and the attendance letters. Each choice goes through setCell, like a typed key: the same
+   * pending, saving and saved states and the same bulk save. */
+  var picker = document.getElementById("cell-picker");
+  var pickerTitle = document.getElementById("cell-picker-title");
+  var pickerComment = document.getElementById("cell-picker-comment");
+
+  function columnBelow(td) {
+    // The same lesson's next student open for entry (a pupil who had left that day is skipped).
+    for (var r = td._r + 1; r < matrix.length; r += 1) {
+      var below = cellAt(r, td._c);
+      if (below && writable(below)) return below;
+    }
+    return null;
+  }
+
+  function showInPicker(td) {
+    if (picking && picking !== td) picking.classList.remove("picking");
+    picking = td;
+    td.classList.add("picking");
+    if (focused && focused !== td) focused.setAttribute("tabindex", "-1");
+    td.setAttribute("tabindex", "0");
+    focused = td;
+    var state = current(td);
+    pickerTitle.textContent = describeCell(td);
+    Array.prototype.forEach.call(picker.querySelectorAll("[data-grade]"), function (button) {
+      button.setAttribute("aria-pressed", String(state.grades.indexOf(Number(button.getAttribute("data-grade"))) >= 0));
+    });
+    Array.prototype.forEach.call(picker.querySelectorAll("[data-att]"), function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-att") === state.attendance));
+    });
+    var second = picker.querySelector('[data-pick="second"]');
+    if (second) second.setAttribute("aria-pressed", String(appendTo === td));
+    pickerComment.value = state.comment;
+    picker.querySelector('[data-pick="next"]').disabled = !columnBelow(td);
+    // The sheet covers the bottom of the screen: the page may scroll past its end, and the cell stays above it.
+    var room = picker.offsetHeight + "px";
+    document.body.style.paddingBottom = room;
+    document.documentElement.style.scrollPaddingBottom = room;
+    td.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
+
+  function openPicker(td) {
+    if (!picker) { focusCell(td); return; }
+    commitComment();
+    if (!writable(td)) {
+      if (picking) closePicker(false);
+      focusCell(td);
+      say(whyClosed(td), "bad");
+      return;
+    }
+    lastPicked = null;
+    appendTo = null;
+    picker.hidden = false;
+    showInPicker(td);
+    var chosen = picker.querySelector('[data-grade][aria-pressed="true"]') || picker.querySelector("[data-grade]")
+      || picker.querySelector("[data-att]");
+    chosen.focus();
+  }
+
+  function closePicker(returnFocus) {
+    if (!picking) return;
+    commitComment();
+    var td = picking;
+    td.classList.remove("picking");
+    picking = null;
+    lastPicked = null;
+    appendTo = null;
+    picker.hidden = true;
+    document.body.style.paddingBottom = "";
+    document.documentElement.style.scrollPaddingBottom = "";
+    if (returnFocus) focusCell(td);
+  }
+
+  function commitComment() {
+    if (!picking || !pickerComment) return;
+    var text = pickerComment.value.trim().slice(0, 300);
+    var state = current(picking);
+    if (text !== state.comment) setCell(picking, state.grades, state.attendance, text);
+  }
+
+  function pickGrade(grade) {
+    var td = picking;
+    var state = current(td);
+    var grades = appendTo === td && state.grades.length === 1 ? [state.grades[0], grade] : [grade];
+    appendTo = null;
+    setCell(td, grades, state.attendance);
+    lastPicked = td;
+    showInPicker(columnBelow(td) || td);
+  }
+
+  function pickAttendance(code) {
+    var td = picking;
+    setCell(td, current(td).grades, code);
+    lastPicked = null;
+    showInPicker(columnBelow(td) || td);
+  }
+
+  function pickSecond() {
+    // As "/" on the keyboard: the second grade goes to the cell just filled, or to the one shown.
+    var target = lastPicked && lastPicked !== picking && current(lastPicked).grades.length === 1 ? lastPicked : picking;
+    lastPicked = null;
+    if (current(target).grades.length !== 1) return;
+    appendTo = target;
+    showInPicker(target);
+    say(messages.secondPick);
+  }
+
+  if (picker) {
+    picker.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest("button") : null;
+      if (!button || !picking) return;
+      if (button.hasAttribute("data-grade")) {
+        commitComment();
+        pickGrade(Number(button.getAttribute("data-grade")));
+        return;
+      }
+      if (button.hasAttribute("data-att")) {
+        commitComment();
+        pickAttendance(button.getAttribute("data-att"));
+        return;
+      }
+      switch (button.getAttribute("data-pick")) {
+        case "second": commitComment(); pickSecond(); break;
+        case "clear":
+          pickerComment.value = "";
+          appendTo = null;
+          setCell(picking, [], "present", "");
+          showInPicker(picking);
+          break;
+        case "next": {
+          commitComment();
+          var below = columnBelow(picking);
+          lastPicked = null;
+          appendTo = null;
+          if (below) showInPicker(below);
+          break;
+        }
+        case "close": closePicker(true); break;
+      }
+    });
+    pickerComment.addEventListener("change", commitComment);
+    pickerComment.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); commitComment(); }
+    });
+    picker.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); closePicker(true); }
     });
   }
 
