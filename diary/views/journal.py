@@ -105,9 +105,7 @@ class GridRow:
     final: FinalGrade | None
 
 
-def grid_rows(
-    grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, str], today: dt.date
-) -> list[GridRow]:
+def grid_rows(grid: JournalGrid, access: JournalWriteAccess, letters: dict[str, str], today: dt.date) -> list[GridRow]:
     """The table's body, its cells rendered in Python: a 35 × 60 grid is 2,100 cells, too many for template
     tags on every request. Each cell carries what grid.js needs: lesson, student, version, grades, attendance,
     comment."""

@@ -64,7 +64,14 @@ def test_the_teacher_gets_an_editable_grid_with_every_cell_addressable(marked):
     found = cells(html)
     assert len(found) == len(marked.students) * len(marked.lessons)
     assert all("data-lesson=" in cell and "data-student=" in cell and "data-version=" in cell for cell in found)
-    assert all(' w"' in cell or " w " in cell for cell in found)
+    # On 10 September the lessons of 7 and 9 September are open; those of late October have not taken place (D5).
+    held = {lesson.pk for lesson in marked.lessons if lesson.date <= dt.date(2026, 9, 10)}
+    assert len(held) == 2
+    for cell in found:
+        if int(re.search(r'data-lesson="(\d+)"', cell).group(1)) in held:
+            assert ' w"' in cell or " w " in cell
+        else:
+            assert " future" in cell and 'aria-readonly="true"' in cell and " w" not in cell
     first = marked.students[0]
     graded = next(c for c in found if f'data-lesson="{marked.lessons[0].pk}" data-student="{first.pk}"' in c)
     assert 'data-grades="5"' in graded and 'data-version="1"' in graded
@@ -194,6 +201,36 @@ def test_lesson_headers_mark_a_missing_topic_and_a_late_entry(small_school):
     assert "Бөлчөктөр" in html
     late = [c for c in cells(html) if "late-entry" in c]
     assert len(late) == 1 and f'data-student="{small_school.students[0].pk}"' in late[0]
+
+
+@time_machine.travel(IN_Q1)
+def test_lessons_after_today_are_greyed_and_closed_and_names_have_a_short_form(marked):
+    student = marked.students[0]
+    student.last_name, student.first_name = "Дүйшөнбиева", "Нурайым"
+    student.save()
+    html = client_for(marked, "teacher").get(grid_url(marked)).content.decode()
+    for index, lesson in enumerate(marked.lessons):
+        header = re.search(rf'<th scope="col" class="([^"]*)" data-lesson="{lesson.pk}"', html).group(1)
+        assert ("future" in header) == (index >= 2)
+    # A lesson's topic and homework may be written ahead; its marks may not (D5).
+    assert html.count('class="lesson-edit"') == len(marked.lessons)
+    row = re.search(rf'<tr data-student="{student.pk}">.*?</tr>', html, re.S).group(0)
+    assert '<span class="full">Дүйшөнбиева Нурайым</span><span class="short">Дүйшөнбиева Н.</span>' in row
+
+
+@time_machine.travel(IN_Q1)
+def test_a_cells_comment_is_in_the_grid_for_the_picker(marked):
+    lesson, student = marked.lessons[1], marked.students[2]
+    marks_save(
+        actor=marked.teacher.user,
+        journal=marked.journal,
+        changes=[CellChange(lesson.pk, student.pk, None, attendance="late", comment='Автобус "5" кечикти')],
+    )
+    html = client_for(marked, "teacher").get(grid_url(marked)).content.decode()
+    commented = next(c for c in cells(html) if f'data-lesson="{lesson.pk}" data-student="{student.pk}"' in c)
+    assert "has-comment" in commented and 'data-comment="Автобус &quot;5&quot; кечикти"' in commented
+    assert 'id="cell-picker"' in html and 'role="dialog"' in html
+    assert [int(g) for g in re.findall(r'data-grade="(\d+)"', html)] == list(marked.school.scale)
 
 
 @time_machine.travel(IN_Q1)

@@ -183,6 +183,7 @@ def test_names_fit_the_phone_and_lessons_after_today_are_greyed_and_closed(live_
         expect(name).to_have_css("position", "sticky")
         expect(name).to_have_css("left", "0px")
         assert name.inner_text().strip() == "Дүйшөнбиева Н."
+        assert name.evaluate("th => th.scrollWidth <= th.clientWidth"), "the short name is cut off"
         # The name stays in view while the grid scrolls sideways.
         wrap = page.locator(".grid-wrap")
         wrap.evaluate("wrap => { wrap.scrollLeft = 400; }")
@@ -205,3 +206,4 @@ def test_names_fit_the_phone_and_lessons_after_today_are_greyed_and_closed(live_
 
         page.set_viewport_size({"width": 1280, "height": 800})
         assert name.inner_text().strip() == "Дүйшөнбиева Нурайым"
+        assert name.evaluate("th => th.scrollWidth <= th.clientWidth"), "the full name is cut off"

@@ -672,8 +672,10 @@
     Array.prototype.forEach.call(picker.querySelectorAll("[data-grade]"), function (button) {
       button.setAttribute("aria-pressed", String(state.grades.indexOf(Number(button.getAttribute("data-grade"))) >= 0));
     });
+    // "Present" shows as chosen once the cell holds something: a blank cell has no attendance mark yet.
+    var blank = !state.grades.length && !changes.has(td) && !td.getAttribute("data-version");
     Array.prototype.forEach.call(picker.querySelectorAll("[data-att]"), function (button) {
-      button.setAttribute("aria-pressed", String(button.getAttribute("data-att") === state.attendance));
+      button.setAttribute("aria-pressed", String(!blank && button.getAttribute("data-att") === state.attendance));
     });
     var second = picker.querySelector('[data-pick="second"]');
     if (second) second.setAttribute("aria-pressed", String(appendTo === td));
