@@ -207,3 +207,30 @@ def test_names_fit_the_phone_and_lessons_after_today_are_greyed_and_closed(live_
         page.set_viewport_size({"width": 1280, "height": 800})
         assert name.inner_text().strip() == "Дүйшөнбиева Нурайым"
         assert name.evaluate("th => th.scrollWidth <= th.clientWidth"), "the full name is cut off"
+
+
+def test_on_a_computer_a_click_only_focuses_the_cell_and_a_double_click_opens_the_picker(
+    live_server, small_school, page
+):
+    base = live_server.url
+    monday = small_school.lessons[0]
+    students = ordered(small_school)
+    log_in(page, base, "teacher")
+    page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+    target = cell(page, monday, students[1])
+    target.click()
+    expect(target).to_be_focused()
+    expect(page.locator("#cell-picker")).to_be_hidden()
+    page.keyboard.type("4")  # the keyboard works as before: the cell is filled and the focus moves down
+    expect(target).to_have_text("4")
+    expect(cell(page, monday, students[2])).to_be_focused()
+
+    target.dblclick()
+    expect(page.locator("#cell-picker")).to_be_visible()
+    expect(picker_button(page, '[data-grade="4"]')).to_have_attribute("aria-pressed", "true")
+    expect(picker_button(page, '[data-grade="4"]')).to_be_focused()
+    picker_button(page, '[data-grade="5"]').click()
+    expect(target).to_have_text("5")
+    page.keyboard.press("Escape")
+    expect(page.locator("#cell-picker")).to_be_hidden()
+    expect(cell(page, monday, students[2])).to_be_focused()  # the picker had moved on to the next student

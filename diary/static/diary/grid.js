@@ -294,6 +294,7 @@
   if (saveButton) saveButton.addEventListener("click", function () { save(); });
 
   window.addEventListener("beforeunload", function (event) {
+    commitComment();  // a comment still being typed in the picker counts as an unsaved edit
     if (changes.size || inFlight) {
       event.preventDefault();
       event.returnValue = messages.unsaved || "";
