@@ -140,16 +140,21 @@ def test_a_teacher_fills_a_week_on_a_phone_with_the_picker(live_server, small_sc
 def test_the_picker_clears_a_cell_and_skips_to_the_next_student_and_speaks_russian(live_server, small_school, phone):
     page = phone
     base = live_server.url
-    monday = small_school.lessons[0]
+    monday, wednesday = small_school.lessons[0], small_school.lessons[1]
     students = ordered(small_school)
     with time_machine.travel(WEDNESDAY, tick=True):
         marks_save(
             actor=small_school.teacher.user,
             journal=small_school.journal,
-            changes=[CellChange(monday.pk, students[0].pk, None, grades=[2], attendance="late")],
+            changes=[
+                CellChange(monday.pk, students[0].pk, None, grades=[2], attendance="late"),
+                CellChange(wednesday.pk, students[0].pk, None, grades=[5]),
+            ],
         )
         log_in(page, base, "teacher")
         page.goto(f"{base}/ru/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+        average = page.locator(f'tr[data-student="{students[0].pk}"] td.avg')
+        expect(average).to_have_text("3,50")  # the Russian decimal comma
         cell(page, monday, students[0]).tap()
         expect(picker_button(page, '[data-pick="next"]')).to_have_text(re.compile("Следующий ученик"))
         expect(picker_button(page, '[data-pick="clear"]')).to_have_text("Очистить")
@@ -166,7 +171,9 @@ def test_the_picker_clears_a_cell_and_skips_to_the_next_student_and_speaks_russi
         expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bok\b"))
         mark = Mark.objects.get(lesson=monday, student=students[0])
         assert mark.grades == [] and mark.attendance == "present"
-        expect(page.locator(f'tr[data-student="{students[0].pk}"] td.avg')).to_have_text("")
+        expect(average).to_have_text("5,00")
+        page.reload()
+        expect(average).to_have_text("5,00")
 
 
 def test_names_fit_the_phone_and_lessons_after_today_are_greyed_and_closed(live_server, small_school, phone):

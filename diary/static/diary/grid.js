@@ -742,6 +742,7 @@
     var td = picking;
     setCell(td, current(td).grades, code);
     lastPicked = null;
+    appendTo = null;
     showInPicker(columnBelow(td) || td);
   }
 
