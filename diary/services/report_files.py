@@ -5,6 +5,7 @@ Files are rendered to bytes in memory; the caller stores them only once the whol
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils import translation
@@ -369,22 +370,57 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
+# The PDF's tables have a fixed layout (templates/diary/reports/report.html): the page's width is shared out between
+# the columns, so that a table never runs past the page's edge however long its texts. Each column first gets room
+# for its longest word (within bounds, so that headers break between words where the page allows), then what is
+# left of the page's width goes to the columns with long texts (names, the compliance report's reasons).
+WORD_MIN, WORD_MAX = 3, 14
+WIDE_TABLE_COLUMNS = 10
+PAGE_WIDTH_PT = 277 / 25.4 * 72  # A4 landscape less the 10 mm margins
+CHARACTER_EM = 0.65  # an average bold Cyrillic letter of DejaVu Sans (Condensed), in ems
+# The font size and a cell's left + right padding (pt) of an ordinary table and of a wide one (the template's CSS).
+TABLE_TYPE = {False: (8.5, 2 * 1.5 / 25.4 * 72), True: (6.5, 2 * 0.6 / 25.4 * 72)}
+WORD_BREAKS = re.compile(r"[\s\-/,]+")
+
+
+def column_widths(labels: list[str], rows: list[list], *, wide: bool = False) -> list[float]:
+    """Percentages of the page's width for each column of a table (they add up to 100)."""
+    font, padding = TABLE_TYPE[wide]
+    character = CHARACTER_EM * font
+    needs, extras = [], []
+    for index, label in enumerate(labels):
+        texts = [str(label)] + [str(row[index]) for row in rows]
+        longest_word = max((len(word) for text in texts for word in WORD_BREAKS.split(text)), default=0)
+        word = min(max(longest_word, WORD_MIN), WORD_MAX)
+        needs.append(word * character + padding)
+        longest_text = max((len(text) for text in texts[1:]), default=0)
+        extras.append(max(longest_text - word, 0) * character / 3)
+    spare, wanted = max(PAGE_WIDTH_PT - sum(needs), 0), sum(extras)
+    weights = [
+        need + (min(extra, spare * extra / wanted) if wanted else 0) for need, extra in zip(needs, extras, strict=True)
+    ]
+    total = sum(weights) or 1
+    return [round(weight * 100 / total, 2) for weight in weights]
+
+
 def report_pdf(*, kind: str, summary: dict, title: str, language: str, subtitle: str = "") -> bytes:
     """The PDF in `language`: the same views as the XLSX, with the charts, from templates/diary/reports/."""
     from diary.pdf import pdf_render
 
     with translation.override(language):
         views = report_views(kind, summary)
-        context = {
-            "title": title,
-            "subtitle": subtitle,
-            "language": language,
-            "views": [
+        tables = []
+        for view in views:
+            rows = [view.values(row) for row in view.rows]
+            labels = [str(label) for _key, label in view.columns]
+            wide = len(labels) > WIDE_TABLE_COLUMNS
+            tables.append(
                 {
                     "view": view,
-                    "rows": [[(value, _is_number(value)) for value in view.values(row)] for row in view.rows],
+                    "rows": [[(value, _is_number(value)) for value in row] for row in rows],
+                    "widths": column_widths(labels, rows, wide=wide),
+                    "wide": wide,
                 }
-                for view in views
-            ],
-        }
+            )
+        context = {"title": title, "subtitle": subtitle, "language": language, "views": tables}
         return pdf_render("diary/reports/report.html", context)
