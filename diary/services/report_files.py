@@ -422,9 +422,9 @@ def _sheet_title(title: str) -> str:
 WORD_MIN, WORD_MAX = 3, 14
 WIDE_TABLE_COLUMNS = 10
 PAGE_WIDTH_PT = 277 / 25.4 * 72  # A4 landscape less the 10 mm margins
-CHARACTER_EM = 0.65  # an average bold Cyrillic letter of DejaVu Sans (Condensed), in ems
+CHARACTER_EM = 0.7  # an average bold Cyrillic letter of DejaVu Sans, in ems, with room to spare
 # The font size and a cell's left + right padding (pt) of an ordinary table and of a wide one (the template's CSS).
-TABLE_TYPE = {False: (8.5, 2 * 1.5 / 25.4 * 72), True: (6.5, 2 * 0.6 / 25.4 * 72)}
+TABLE_TYPE = {False: (8.5, 2 * 1.5 / 25.4 * 72), True: (6, 2 * 0.6 / 25.4 * 72)}
 WORD_BREAKS = re.compile(r"[\s\-/,]+")
 
 
