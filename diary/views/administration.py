@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -208,6 +209,10 @@ class InspectionsView(AdministrationView):
             "form": form if inspector else None,
             "filters": filters,
             "filtered": bool(where) and any(value is not None for value in where.values()),
+            # The "Inspect" links keep the filter: the page comes back narrowed the same way.
+            "filter_query": urlencode({key: value for key, value in request.GET.items() if key in ("class", "teacher")})
+            if where
+            else "",
             "inspector": inspector,
             "today": today,
         }

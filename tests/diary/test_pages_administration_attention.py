@@ -110,6 +110,12 @@ def test_another_schools_class_or_teacher_is_refused(small_school, director, lan
     assert field_message in response.content.decode()
 
 
+def test_the_inspect_link_keeps_the_filter(small_school, director):
+    page = director().get(INSPECTIONS.format(language="ky"), {"class": small_school.class_1a.pk}).content.decode()
+    link = f'href="?class={small_school.class_1a.pk}&amp;journal={small_school.journal_1a.pk}#record-inspection"'
+    assert link in page
+
+
 def test_the_filter_form_is_labelled(small_school, director):
     page = director().get(INSPECTIONS.format(language="ky")).content.decode()
     filters = section(page, "inspection-filters")
