@@ -43,6 +43,8 @@ def missing_system_packages() -> list[str]:
         "libpango-1.0-0": ctypes.util.find_library("pango-1.0"),
         "libpangoft2-1.0-0": ctypes.util.find_library("pangoft2-1.0"),
         "fonts-dejavu-core": Path("/usr/share/fonts/truetype/dejavu").exists() or None,
+        # The reports' wide tables are set in DejaVu Sans Condensed (templates/diary/reports/report.html).
+        "fonts-dejavu-extra": Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf").exists() or None,
         # The load balancer in front of the web nodes in `make prod` and `make test-topology`.
         "nginx-light": shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() or None),
     }

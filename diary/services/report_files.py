@@ -5,13 +5,14 @@ Files are rendered to bytes in memory; the caller stores them only once the whol
 """
 
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from diary.services.report_progress import COUNTS
 from diary.validators import FORMULA_STARTS
@@ -43,9 +44,21 @@ class ReportView:
     rows: list[dict]
     chart: SafeString | None = None
     notes: list[str] = field(default_factory=list)
+    # D9: the first of the columns that a row of a no-marks grade level (`no_marks`) replaces with one note.
+    marks_from: str | None = None
 
     def values(self, row: dict) -> list:
-        return [_display(row.get(key)) for key, _label in self.columns]
+        values = [_display(row.get(key)) for key, _label in self.columns]
+        start = self.no_marks_start(row)
+        if start is not None:
+            values[start:] = [_("marks are not given"), *[""] * (len(values) - start - 1)]
+        return values
+
+    def no_marks_start(self, row: dict) -> int | None:
+        """The index of the column a no-marks row's note starts at (D9), None for an ordinary row."""
+        if self.marks_from is None or not row.get("no_marks"):
+            return None
+        return [key for key, _label in self.columns].index(self.marks_from)
 
 
 def _display(value):
@@ -107,6 +120,7 @@ def _progress_views(summary: dict) -> list[ReportView]:
             "school": _with_grades([summary.get("school", {})])[0],
         }
     classes = summary.get("classes", [])
+    charted = [row for row in classes if not row.get("no_marks")]  # D9: no bars of zeros for no-marks classes
 
     def _rate_columns() -> list[tuple[str, str]]:
         return _scale_columns(scale)
@@ -118,21 +132,29 @@ def _progress_views(summary: dict) -> list[ReportView]:
             [("class", _("class")), *_rate_columns()],
             classes,
             chart=bar_chart(
-                [row["class"] for row in classes],
+                [row["class"] for row in charted],
                 [
-                    (_("progress, %"), [row["progress"] for row in classes], "#2f6f9f"),
-                    (_("quality, %"), [row["quality"] for row in classes], "#e0a030"),
+                    (_("progress, %"), [row["progress"] for row in charted], "#2f6f9f"),
+                    (_("quality, %"), [row["quality"] for row in charted], "#e0a030"),
                 ],
                 ceiling=100,
             ),
+            marks_from="n",
         ),
         ReportView(
             "subjects",
             _("Subjects"),
             [("class", _("class")), ("subject", _("subject")), ("teacher", _("teacher")), *_rate_columns()],
             summary.get("rows", []),
+            marks_from="n",
         ),
-        ReportView("grades", _("Grade levels"), [("grade", _("grade level")), *_rate_columns()], summary["grades"])
+        ReportView(
+            "grades",
+            _("Grade levels"),
+            [("grade", _("grade level")), *_rate_columns()],
+            summary["grades"],
+            marks_from="n",
+        )
         if "grades" in summary
         else None,
         ReportView("school", _("School"), _rate_columns(), [summary.get("school", {})]),
@@ -170,6 +192,7 @@ def _progress_views(summary: dict) -> list[ReportView]:
             _("By teacher"),
             [("teacher", _("teacher")), ("journals", _("journals")), *_rate_columns()],
             summary.get("teachers", []),
+            marks_from="n",
         )
         if "teachers" in summary
         else None,
@@ -178,6 +201,7 @@ def _progress_views(summary: dict) -> list[ReportView]:
             _("By subject"),
             [("subject", _("subject")), ("journals", _("journals")), *_rate_columns()],
             summary.get("subjects", []),
+            marks_from="n",
         )
         if "subjects" in summary
         else None,
@@ -234,14 +258,21 @@ def _activity_views(summary: dict) -> list[ReportView]:
         ("messages", _("messages sent")),
         ("inspections", _("journal inspections")),
     ]
-    role_labels = {
+    # The roles table counts groups of people (plural); a row of the users table is one person (singular).
+    group_labels = {
         "administration": _("administration"),
         "teacher": _("teachers"),
         "student": _("students"),
         "guardian": _("guardians"),
     }
-    roles = [{"role": role_labels.get(role, role), **totals} for role, totals in summary.get("roles", {}).items()]
-    users = [{**row, "role": role_labels.get(row["role"], row["role"])} for row in summary.get("rows", [])]
+    person_labels = {
+        "administration": pgettext("one person's role", "administration"),
+        "teacher": _("teacher"),
+        "student": _("student"),
+        "guardian": _("guardian"),
+    }
+    roles = [{"role": group_labels.get(role, role), **totals} for role, totals in summary.get("roles", {}).items()]
+    users = [{**row, "role": person_labels.get(row["role"], row["role"])} for row in summary.get("rows", [])]
     return [
         ReportView(
             "roles",
@@ -250,7 +281,10 @@ def _activity_views(summary: dict) -> list[ReportView]:
             roles,
         ),
         ReportView(
-            "users", _("Users"), [("name", _("name")), ("user", _("username")), ("role", _("role")), *counts], users
+            "users",
+            _("Users"),
+            [("name", _("full name")), ("user", _("username")), ("role", _("role")), *counts],
+            users,
         ),
         # D12: who inspected which journal this month, with the remarks.
         ReportView(
@@ -261,6 +295,18 @@ def _activity_views(summary: dict) -> list[ReportView]:
         )
         if "inspections" in summary
         else None,
+    ]
+
+
+def report_legend(kind: str) -> list[str]:
+    """The abbreviations a report's tables use, spelt out in the active language."""
+    if kind != "progress":
+        return []
+    return [
+        _("N: the students graded (exempt students and those without a final grade are not counted)."),
+        _("n/a: not assessed."),
+        _("progress, %: the share of the students graded with a 5, 4 or 3; quality, %: with a 5 or 4."),
+        _("СОУ: the degree of learning of the students, (100·n5 + 64·n4 + 36·n3 + 16·n2 + 7·n/a) / N."),
     ]
 
 
@@ -369,22 +415,82 @@ def _sheet_title(title: str) -> str:
     return cleaned[:31]
 
 
+# The PDF's tables have a fixed layout (templates/diary/reports/report.html): the page's width is shared out between
+# the columns, so that a table never runs past the page's edge however long its texts. Each column first gets room
+# for its longest word (within bounds, so that headers break between words where the page allows), then what is
+# left of the page's width goes to the columns with long texts (names, the compliance report's reasons).
+WORD_MIN, WORD_MAX = 3, 14
+WIDE_TABLE_COLUMNS = 10
+PAGE_WIDTH_PT = 277 / 25.4 * 72  # A4 landscape less the 10 mm margins
+CHARACTER_EM = 0.7  # an average bold Cyrillic letter of DejaVu Sans, in ems, with room to spare
+# The font size and a cell's left + right padding (pt) of an ordinary table and of a wide one (the template's CSS).
+TABLE_TYPE = {False: (8.5, 2 * 1.5 / 25.4 * 72), True: (6, 2 * 0.6 / 25.4 * 72)}
+WORD_BREAKS = re.compile(r"[\s\-/,]+")
+
+
+def column_widths(labels: list[str], rows: list[list], *, wide: bool = False) -> list[float]:
+    """Percentages of the page's width for each column of a table (they add up to 100)."""
+    font, padding = TABLE_TYPE[wide]
+    character = CHARACTER_EM * font
+    needs, extras = [], []
+    for index, label in enumerate(labels):
+        texts = [str(label)] + [str(row[index]) for row in rows]
+        longest_word = max((len(word) for text in texts for word in WORD_BREAKS.split(text)), default=0)
+        word = min(max(longest_word, WORD_MIN), WORD_MAX)
+        needs.append(word * character + padding)
+        longest_text = max((len(text) for text in texts[1:]), default=0)
+        extras.append(max(longest_text - word, 0) * character / 3)
+    spare, wanted = max(PAGE_WIDTH_PT - sum(needs), 0), sum(extras)
+    weights = [
+        need + (min(extra, spare * extra / wanted) if wanted else 0) for need, extra in zip(needs, extras, strict=True)
+    ]
+    total = sum(weights) or 1
+    return [round(weight * 100 / total, 2) for weight in weights]
+
+
+def _measured(view: ReportView, row: dict, values: list) -> list:
+    """A row's values as they count for the columns' widths: a no-marks row's note spans its figures (D9), so it
+    does not widen the first of them."""
+    start = view.no_marks_start(row)
+    return values if start is None else [*values[:start], *[""] * (len(values) - start)]
+
+
+def _pdf_cells(view: ReportView, row: dict, values: list) -> list[tuple]:
+    """A PDF row's cells as (value, is a number, columns spanned): a no-marks row's note spans the figures (D9)."""
+    start = view.no_marks_start(row)
+    if start is None:
+        return [(value, _is_number(value), 1) for value in values]
+    return [*((value, _is_number(value), 1) for value in values[:start]), (values[start], False, len(values) - start)]
+
+
 def report_pdf(*, kind: str, summary: dict, title: str, language: str, subtitle: str = "") -> bytes:
     """The PDF in `language`: the same views as the XLSX, with the charts, from templates/diary/reports/."""
     from diary.pdf import pdf_render
 
     with translation.override(language):
         views = report_views(kind, summary)
+        tables = []
+        for view in views:
+            rows = [view.values(row) for row in view.rows]
+            labels = [str(label) for _key, label in view.columns]
+            wide = len(labels) > WIDE_TABLE_COLUMNS
+            tables.append(
+                {
+                    "view": view,
+                    "rows": [_pdf_cells(view, row, values) for row, values in zip(view.rows, rows, strict=True)],
+                    "widths": column_widths(
+                        labels,
+                        [_measured(view, row, values) for row, values in zip(view.rows, rows, strict=True)],
+                        wide=wide,
+                    ),
+                    "wide": wide,
+                }
+            )
         context = {
             "title": title,
             "subtitle": subtitle,
             "language": language,
-            "views": [
-                {
-                    "view": view,
-                    "rows": [[(value, _is_number(value)) for value in view.values(row)] for row in view.rows],
-                }
-                for view in views
-            ],
+            "views": tables,
+            "legend": report_legend(kind),
         }
         return pdf_render("diary/reports/report.html", context)

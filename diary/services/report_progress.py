@@ -11,6 +11,9 @@ The school report is also rolled up per teacher and per subject (across classes)
 Counts follow the school's scale (D9: a per-school setting): every grade of the scale is counted (`grades`), and
 the formulas' 5, 4, 3 and 2 are the scale's highest grade, the next, the third, and every lower grade
 *(interpretation; on the default 2–5 scale they are the grades themselves)*.
+
+D9: journals, classes and grade levels of the school's no-marks grade levels are flagged `no_marks` (a teacher or
+subject is when all of its journals are), so that the files say "marks are not given" instead of a row of zeros.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -72,6 +75,7 @@ def progress_summary(*, period: Period) -> dict:
     school = period.school
     scale = list(school.scale)
     bands = grade_bands(school)
+    no_marks = set(school.no_marks_grades or [])
     finals = (
         FinalGrade.objects.filter(period=period)
         .values("journal_id")
@@ -147,12 +151,14 @@ def progress_summary(*, period: Period) -> dict:
                 **rates(counts),
                 "average": _average(mark_row["total"], mark_row["count"]),
                 "grades": grades,
+                "no_marks": journal.school_class.grade in no_marks,  # D9
             }
         )
-    classes, grade_levels = _groups(rows, journals, by_journal, marks_by_journal)
-    teachers, subjects = _rollups(journals, by_journal, marks_by_journal)
+    classes, grade_levels = _groups(rows, journals, by_journal, marks_by_journal, no_marks)
+    teachers, subjects = _rollups(journals, by_journal, marks_by_journal, no_marks)
     return {
         "scale": sorted(scale, reverse=True),
+        "no_marks_grades": sorted(no_marks),
         "rows": rows,
         "classes": classes,
         "grades": grade_levels,
@@ -169,7 +175,7 @@ def progress_summary(*, period: Period) -> dict:
     }
 
 
-def _rollups(journals, by_journal, marks_by_journal) -> tuple[list[dict], list[dict]]:
+def _rollups(journals, by_journal, marks_by_journal, no_marks: set[int]) -> tuple[list[dict], list[dict]]:
     """D14: the school report per teacher and per subject (all of a subject's classes and subgroups), with the
     rows' figures; averages weighted by the marks themselves."""
     per_teacher: dict[int, dict] = {}
@@ -186,8 +192,13 @@ def _rollups(journals, by_journal, marks_by_journal) -> tuple[list[dict], list[d
             (per_subject, journal.subject_id, {"subject": journal.subject.name, "subject_id": journal.subject_id}),
         ):
             entry = group.setdefault(
-                key, {**label, **dict.fromkeys(COUNTS, 0), "grades": {}, "journals": 0, "total": 0, "count": 0}
-            )
+                key,
+                {
+                    **label, **dict.fromkeys(COUNTS, 0), "grades": {}, "journals": 0, "total": 0, "count": 0,
+                    "no_marks": True,
+                },
+            )  # fmt: skip
+            entry["no_marks"] = entry["no_marks"] and journal.school_class.grade in no_marks  # D9
             for name in COUNTS:
                 entry[name] += counts.get(name, 0)
             _grades_add(entry["grades"], counts.get("grades"))
@@ -219,8 +230,9 @@ def rollup_rows(rows: list[dict], key: str, label: str) -> list[dict]:
     groups: dict = {}
     for row in rows:
         entry = groups.setdefault(
-            row[key], {label: row[label], key: row[key], **dict.fromkeys(COUNTS, 0), "journals": 0}
+            row[key], {label: row[label], key: row[key], **dict.fromkeys(COUNTS, 0), "journals": 0, "no_marks": True}
         )
+        entry["no_marks"] = entry["no_marks"] and bool(row.get("no_marks"))  # D9
         entry.setdefault("grades", {})
         for name in COUNTS:
             entry[name] += row[name]
@@ -232,7 +244,7 @@ def rollup_rows(rows: list[dict], key: str, label: str) -> list[dict]:
     )
 
 
-def _groups(rows, journals, by_journal, marks_by_journal) -> tuple[list[dict], list[dict]]:
+def _groups(rows, journals, by_journal, marks_by_journal, no_marks: set[int]) -> tuple[list[dict], list[dict]]:
     """The journals' counts summed per class and per grade level (averages weighted by the marks themselves)."""
     per_class: dict[str, dict] = {}
     per_grade: dict[int, dict] = {}
@@ -242,8 +254,12 @@ def _groups(rows, journals, by_journal, marks_by_journal) -> tuple[list[dict], l
         grade = journal.school_class.grade
         for key, group in ((journal.school_class.code, per_class), (grade, per_grade)):
             entry = group.setdefault(
-                key, {"grade": grade, **dict.fromkeys(COUNTS, 0), "grades": {}, "total": 0, "count": 0}
-            )
+                key,
+                {
+                    "grade": grade, **dict.fromkeys(COUNTS, 0), "grades": {}, "total": 0, "count": 0,
+                    "no_marks": grade in no_marks,  # D9
+                },
+            )  # fmt: skip
             for name in COUNTS:
                 entry[name] += counts.get(name, 0)
             _grades_add(entry["grades"], counts.get("grades"))

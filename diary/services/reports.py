@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
@@ -125,7 +126,7 @@ def report_run_claim(*, run_id: int) -> ReportRun | None:
 def report_title(run: ReportRun) -> str:
     """The report's heading in the active language: its kind, its period or month, the school."""
     with_period = str(run.period) if run.period_id else run.month
-    return f"{run.get_kind_display()} · {with_period} · {run.school.name}"
+    return f"{capfirst(run.get_kind_display())} · {with_period} · {run.school.name}"
 
 
 def report_notice(run: ReportRun) -> str:

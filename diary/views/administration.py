@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,12 +65,15 @@ class AdministrationView(DiaryView):
 
 
 class OverviewView(AdministrationView):
-    """The school's setup at a glance: academic year, periods with their D7 windows, classes, staff, totals."""
+    """The school at a glance: first what needs attention (journals behind the D5 deadline, D11 data checks due,
+    D12 inspections due), then the setup: academic year, periods with their D7 windows, classes, staff, totals."""
 
     http_method_names = ["get"]
 
     def render_page(self, request):
         overview = school_overview(self.school)
+        if overview.attention is not None:
+            journal_page_urls(overview.attention.journals_behind)
         labels = dict(StaffRole.choices)
         for member in overview.staff:
             member.role_labels = [str(labels.get(role, role)) for role in member.roles]
@@ -145,23 +149,70 @@ class InspectionForm(forms.Form):
         self.fields["journal"].choices = [(journal.pk, journal_label(journal)) for journal in journals]
 
 
+class InspectionFilterForm(forms.Form):
+    """D12: the inspections page narrowed to one class's or one teacher's journals (`?class=&teacher=`)."""
+
+    def __init__(self, *args, journals, **kwargs):
+        super().__init__(*args, **kwargs)
+        classes = {journal.school_class_id: journal.school_class for journal in journals}
+        teachers = {journal.teacher_id: journal.teacher for journal in journals}
+        everyone = [("", "—")]
+        self.fields["class"] = forms.TypedChoiceField(
+            label=gettext_lazy("class"), coerce=int, required=False, empty_value=None,
+            choices=everyone + [
+                (pk, school_class.code)
+                for pk, school_class in sorted(classes.items(), key=lambda item: (item[1].grade, item[1].code))
+            ],
+            error_messages={"invalid_choice": gettext_lazy("Choose a class of the school from the list.")},
+        )  # fmt: skip
+        self.fields["teacher"] = forms.TypedChoiceField(
+            label=gettext_lazy("teacher"), coerce=int, required=False, empty_value=None,
+            choices=everyone + [
+                (pk, teacher.short_name)
+                for pk, teacher in sorted(teachers.items(), key=lambda item: (item[1].short_name, item[0]))
+            ],
+            error_messages={"invalid_choice": gettext_lazy("Choose a teacher of the school from the list.")},
+        )  # fmt: skip
+
+
 class InspectionsView(AdministrationView):
-    """D12: journals not inspected this month, recent inspections; the director and deputies record one."""
+    """D12: journals not inspected this month, recent inspections, of one class or teacher if asked; the director
+    and deputies record one."""
 
     template_name = "diary/administration/inspections.html"
 
     def render_page(self, request, form=None, status=200):
         today = timezone.localdate()
-        pending = journals_not_inspected(self.school, today)
+        journals = school_journals(self.school)
+        filters = InspectionFilterForm(
+            request.GET if {"class", "teacher"} & set(request.GET) else None, journals=journals
+        )
+        where = {}
+        if filters.is_bound:
+            if filters.is_valid():
+                where = {
+                    "school_class_id": filters.cleaned_data["class"],
+                    "teacher_id": filters.cleaned_data["teacher"],
+                }
+            else:
+                filters.add_error(None, _("The filter was not applied: choose a class and a teacher from the lists."))
+                status = 400
+        pending = journals_not_inspected(self.school, today, **where)
         journal_page_urls(pending)
         inspector = is_inspector(request.user, self.school)
         if inspector and form is None:
             initial = {"journal": request.GET.get("journal")} if request.GET.get("journal") else None
-            form = InspectionForm(journals=school_journals(self.school), initial=initial)
+            form = InspectionForm(journals=journals, initial=initial)
         context = {
             "pending": pending,
-            "recent": inspections_recent(self.school),
+            "recent": inspections_recent(self.school, **where),
             "form": form if inspector else None,
+            "filters": filters,
+            "filtered": bool(where) and any(value is not None for value in where.values()),
+            # The "Inspect" links keep the filter: the page comes back narrowed the same way.
+            "filter_query": urlencode({key: value for key, value in request.GET.items() if key in ("class", "teacher")})
+            if where
+            else "",
             "inspector": inspector,
             "today": today,
         }
