@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.auth import username_normalise
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AccessCode, AccountSession, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import (
@@ -177,7 +178,8 @@ def access_code_redeem(*, code: str, username: str, password: str, client: str =
             _("This person already has an account. They sign in with it; a forgotten password is reset by the school."),
             code="person_has_account",
         )
-    username = (username or "").strip()
+    # Usernames are stored lowercased: login is case-insensitive (cms/auth.py), and "Aibek" is taken when "aibek" is.
+    username = username_normalise(username)
     if username and get_user_model().objects.filter(username__iexact=username).exists():
         # A taken username counts as a failure, so that a code's holder cannot list the school's usernames.
         _failure_record(client, raw)
