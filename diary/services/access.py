@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.conf import settings
@@ -321,6 +321,7 @@ class CodeSlip:
     kind: str
     code: str
     expires_at: dt.datetime
+    links: list = field(default_factory=list)  # per language: the redeem address and its QR code (diary/pdf.py)
 
 
 @transaction.atomic
@@ -341,3 +342,20 @@ def class_code_slips_issue(*, actor, school_class) -> list[CodeSlip]:
             issued = access_code_issue(actor=actor, person=person)
             slips.append(CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at))
     return slips
+
+
+@transaction.atomic
+def person_code_slip_issue(*, actor, school_class, kind: str, person_id: int) -> CodeSlip:
+    """D4: a fresh code for one student of the class, or one of their guardians (a lost slip): only this person's
+    unused codes stop working (`access_code_issue`, which also records who issued it)."""
+    if not may_manage_class(actor, school_class):
+        raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration prints this class's codes."))
+    students = class_students(school_class)
+    people = {("student", student.pk): student for student in students}
+    people.update({("guardian", guardian.pk): guardian for student in students for guardian in student.guardians.all()})
+    person = people.get((kind, person_id))
+    if person is None:
+        raise DiaryValidationError(_("This person is not in the class."), code="not_in_class")
+    issued = access_code_issue(actor=actor, person=person)
+    logger.info("One slip reissued for %s %s of class %s by %s", kind, person.code, school_class.pk, actor)
+    return CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at)
