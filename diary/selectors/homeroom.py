@@ -38,10 +38,10 @@ def class_students(school_class, on: dt.date | None = None) -> list[Student]:
     )
 
 
-def class_unused_codes_count(school_class) -> int:
+def class_unused_codes_count(school_class, students: list[Student] | None = None) -> int:
     """D4: how many codes printed for the class's students and guardians without an account still work: printing the
-    class's slips again voids them."""
-    students = class_students(school_class)
+    class's slips again voids them. `students`: the class's students with their guardians, where already loaded."""
+    students = class_students(school_class) if students is None else students
     student_ids = [student.pk for student in students if student.user_id is None]
     guardian_ids = {guardian.pk for student in students for guardian in student.guardians.all() if not guardian.user_id}
     return (

@@ -124,7 +124,7 @@ class ClassView(DiaryView):
             "message_form": forms_given.get("message_form") or ClassMessageForm(),
             "split_form": split_form,
             "contacts_errors": forms_given.get("contacts_errors"),
-            "unused_codes": class_unused_codes_count(school_class),
+            "unused_codes": class_unused_codes_count(school_class, students=page.students),
             "slips_error": forms_given.get("slips_error"),
         }
         return render(request, self.template_name, context, status=status)
