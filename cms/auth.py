@@ -14,10 +14,8 @@ def username_normalise(username) -> str:
 def axes_username(request, credentials) -> str | None:
     """django-axes counts failures (and locks out) under the normalised username, so "Aibek" and "aibek" share one
     counter. Credentials are given by `authenticate()`; without them the form's field is read."""
-    if credentials:
-        username = credentials.get("username")
-    else:
-        username = getattr(request, "data", request.POST).get("username")
+    source = credentials or getattr(request, "data", None) or getattr(request, "POST", None) or {}
+    username = source.get("username")
     return None if username is None else username_normalise(username)
 
 

@@ -65,8 +65,8 @@ def test_an_account_created_as_aibek_logs_in_as_aibek_and_as_aibek_capitalised(s
     for typed in ("Aibek", "aibek"):
         web = Client(HTTP_ACCEPT_LANGUAGE="ky")
         assert web.post("/ky/diary/login/", {"username": typed, "password": NEW_PASSWORD}).status_code == 302
-        api = APIClient().post("/api/diary/v1/auth/login/", {"username": typed, "password": NEW_PASSWORD}, format="json")
-        assert api.status_code == 200
+        credentials = {"username": typed, "password": NEW_PASSWORD}
+        assert APIClient().post("/api/diary/v1/auth/login/", credentials, format="json").status_code == 200
 
 
 def test_failures_under_any_capitalisation_count_toward_one_lockout(small_school, client_ky, settings):
@@ -217,9 +217,7 @@ def test_the_first_print_needs_no_confirmation(small_school):
 def test_one_new_slip_voids_only_that_students_code(small_school):
     first = class_code_slips_issue(actor=small_school.homeroom.user, school_class=small_school.class_5a)
     lost, kept = (next(s for s in first if s.person == student) for student in small_school.students[1:3])
-    response = homeroom_client(small_school).post(
-        class_url(small_school, f"code-slips/student/{lost.person.pk}/")
-    )
+    response = homeroom_client(small_school).post(class_url(small_school, f"code-slips/student/{lost.person.pk}/"))
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert lost.person.full_name in text

@@ -6,9 +6,7 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    ("language", "words"), [("ky", "Электрондук күндөлүк"), ("ru", "Электронный дневник")]
-)
+@pytest.mark.parametrize(("language", "words"), [("ky", "Электрондук күндөлүк"), ("ru", "Электронный дневник")])
 @pytest.mark.parametrize("path", ["/", "/news/"])
 def test_the_public_header_links_to_the_diary_login_in_the_pages_language(client, demo_site, language, words, path):
     html = client.get(f"/{language}{path}").content.decode()
