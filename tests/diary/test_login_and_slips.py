@@ -245,3 +245,20 @@ def test_one_new_slip_is_for_the_homeroom_teacher_only(small_school):
     response = client.post(class_url(small_school, f"code-slips/student/{small_school.students[1].pk}/"))
     assert response.status_code in (403, 404)
     assert not AccessCode.objects.exists()
+
+
+def test_existing_usernames_are_lowercased_unless_two_would_collide(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("diary.migrations.0015_usernames_lowercased")
+    user_model = get_user_model()
+    for username in ("Aibek", "Nurlan", "nurlan", "asel"):
+        user_model.objects.create_user(username=username, password=PASSWORD)
+    migration.usernames_lowercase(apps, None)
+    assert sorted(user_model.objects.values_list("username", flat=True)) == ["Nurlan", "aibek", "asel", "nurlan"]
+    # The colliding ones still sign in with their own spelling.
+    client = Client(HTTP_ACCEPT_LANGUAGE="ky")
+    assert client.post("/ky/diary/login/", {"username": "Nurlan", "password": PASSWORD}).status_code == 302
+    assert client.session["_auth_user_id"] == str(user_model.objects.get(username="Nurlan").pk)
