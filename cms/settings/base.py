@@ -131,6 +131,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # D15/security: repeated failed logins lock out before any password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Usernames are case-insensitive at login (cms/auth.py).
+    "cms.auth.CaseInsensitiveModelBackend",
+    # Kept so that sessions opened before the case-insensitive backend (they name this one) stay signed in.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -144,6 +147,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.middleware.lockout_response"
+# Failures are counted under the normalised (lowercased) username: "Aibek" and "aibek" are one account.
+AXES_USERNAME_CALLABLE = "cms.auth.axes_username"
 # The number of reverse proxies in front of the web processes whose X-Forwarded-For is trusted (cms/client.py).
 MEKTEP_TRUSTED_PROXIES = env_int("MEKTEP_TRUSTED_PROXIES", 0)
 # Students' sessions, and sessions signed in with "shared computer" ticked, end with the browser and after this many

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from diary.models import (
+    AccessCode,
     DataCheck,
     FinalGrade,
     Journal,
@@ -34,6 +35,19 @@ def class_students(school_class, on: dt.date | None = None) -> list[Student]:
         .prefetch_related("guardians")
         .order_by("last_name", "first_name")
         .distinct()
+    )
+
+
+def class_unused_codes_count(school_class, students: list[Student] | None = None) -> int:
+    """D4: how many codes printed for the class's students and guardians without an account still work: printing the
+    class's slips again voids them. `students`: the class's students with their guardians, where already loaded."""
+    students = class_students(school_class) if students is None else students
+    student_ids = [student.pk for student in students if student.user_id is None]
+    guardian_ids = {guardian.pk for student in students for guardian in student.guardians.all() if not guardian.user_id}
+    return (
+        AccessCode.objects.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .filter(Q(student_id__in=student_ids) | Q(guardian_id__in=guardian_ids))
+        .count()
     )
 
 

@@ -5,7 +5,7 @@ import hashlib
 import hmac
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cms.auth import username_normalise
 from diary.exceptions import DiaryError, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AccessCode, AccountSession, ApiToken, Guardian, StaffMember, Student
 from diary.permissions import (
@@ -177,7 +178,8 @@ def access_code_redeem(*, code: str, username: str, password: str, client: str =
             _("This person already has an account. They sign in with it; a forgotten password is reset by the school."),
             code="person_has_account",
         )
-    username = (username or "").strip()
+    # Usernames are stored lowercased: login is case-insensitive (cms/auth.py), and "Aibek" is taken when "aibek" is.
+    username = username_normalise(username)
     if username and get_user_model().objects.filter(username__iexact=username).exists():
         # A taken username counts as a failure, so that a code's holder cannot list the school's usernames.
         _failure_record(client, raw)
@@ -319,6 +321,7 @@ class CodeSlip:
     kind: str
     code: str
     expires_at: dt.datetime
+    links: list = field(default_factory=list)  # per language: the redeem address and its QR code (diary/pdf.py)
 
 
 @transaction.atomic
@@ -339,3 +342,20 @@ def class_code_slips_issue(*, actor, school_class) -> list[CodeSlip]:
             issued = access_code_issue(actor=actor, person=person)
             slips.append(CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at))
     return slips
+
+
+@transaction.atomic
+def person_code_slip_issue(*, actor, school_class, kind: str, person_id: int) -> CodeSlip:
+    """D4: a fresh code for one student of the class, or one of their guardians (a lost slip): only this person's
+    unused codes stop working (`access_code_issue`, which also records who issued it)."""
+    if not may_manage_class(actor, school_class):
+        raise DiaryPermissionDenied(_("Only the homeroom teacher or the administration prints this class's codes."))
+    students = class_students(school_class)
+    people = {("student", student.pk): student for student in students}
+    people.update({("guardian", guardian.pk): guardian for student in students for guardian in student.guardians.all()})
+    person = people.get((kind, person_id))
+    if person is None:
+        raise DiaryValidationError(_("This person is not in the class."), code="not_in_class")
+    issued = access_code_issue(actor=actor, person=person)
+    logger.info("One slip reissued for %s %s of class %s by %s", kind, person.code, school_class.pk, actor)
+    return CodeSlip(person=person, kind=kind, code=issued.code, expires_at=issued.access_code.expires_at)

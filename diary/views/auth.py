@@ -4,7 +4,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login
+from django.contrib.auth import authenticate, login, password_validation
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.shortcuts import redirect, render
@@ -47,10 +47,24 @@ class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("diary:login")
 
 
+# Phones capitalise and autocorrect a text field: a username or a code is typed as it is.
+TYPED_AS_IS = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}
+
+
 class RedeemForm(forms.Form):
-    code = forms.CharField(label=_("Access code"), max_length=40)
-    username = forms.CharField(label=_("Username"), max_length=150)
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+    code = forms.CharField(label=_("Access code"), max_length=40, widget=forms.TextInput(attrs=TYPED_AS_IS))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={**TYPED_AS_IS, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+        # The active validators' rules, shown before the first try (Django's own, translated).
+        help_text=password_validation.password_validators_help_text_html(),
+    )
     password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, max_length=128)
 
     def clean(self):
@@ -69,7 +83,9 @@ class RedeemView(View):
     def get(self, request):
         if request.user.is_authenticated:
             return redirect("diary:code_link")
-        return render(request, self.template_name, {"form": RedeemForm()})
+        # The slip's QR code and address carry the code (`?code=`): it is filled in, and can still be edited.
+        code = request.GET.get("code", "")[:40]
+        return render(request, self.template_name, {"form": RedeemForm(initial={"code": code} if code else None)})
 
     def post(self, request):
         if request.user.is_authenticated:
@@ -86,7 +102,7 @@ class RedeemView(View):
             except DiaryError as error:
                 form_add_domain_error(form, error)
                 return render(request, self.template_name, {"form": form}, status=error.status)
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="cms.auth.CaseInsensitiveModelBackend")
             return redirect("diary:home")
         return render(request, self.template_name, {"form": form}, status=400)
 

@@ -14,8 +14,8 @@ from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
 from diary.models import Guardian, SchoolClass
 from diary.pdf import code_slips_pdf
 from diary.permissions import may_manage_class
-from diary.selectors.homeroom import class_page, class_split_choices, class_students
-from diary.services.access import class_code_slips_issue
+from diary.selectors.homeroom import class_page, class_split_choices, class_students, class_unused_codes_count
+from diary.services.access import class_code_slips_issue, person_code_slip_issue
 from diary.services.data_checks import data_check_record, guardian_contacts_update
 from diary.services.messaging import class_guardians_message
 from diary.services.staffing import SubgroupSpec, subgroups_split
@@ -124,6 +124,8 @@ class ClassView(DiaryView):
             "message_form": forms_given.get("message_form") or ClassMessageForm(),
             "split_form": split_form,
             "contacts_errors": forms_given.get("contacts_errors"),
+            "unused_codes": class_unused_codes_count(school_class, students=page.students),
+            "slips_error": forms_given.get("slips_error"),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -218,21 +220,56 @@ class SubgroupSplitView(ClassView):
         return self.render_page(request, school_class, status=400, split_form=form)
 
 
-class CodeSlipsView(DiaryView):
-    """D4: a PDF of fresh access-code slips for the class's students and guardians who have no account yet."""
+def slips_response(*, request, school_class, slips, name: str) -> HttpResponse:
+    pdf = code_slips_pdf(school_class=school_class, slips=slips, site_address=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+class CodeSlipsView(ClassView):
+    """D4: a PDF of fresh access-code slips for the class's students and guardians who have no account yet.
+
+    Printing again voids every unused code printed before: while some still work, the teacher confirms it by
+    ticking a box that names how many (`confirm_void` carries that number, so a print made meanwhile by someone
+    else asks again). Without it nothing is issued and nothing is voided."""
 
     http_method_names = ["post"]
 
     def post(self, request, pk: int):
         school_class = homeroom_class(self, pk)
+        unused = class_unused_codes_count(school_class)
+        if unused and request.POST.get("confirm_void") != str(unused):
+            error = ngettext(
+                "%(count)s code printed before still works and would stop working. Tick the box to confirm.",
+                "%(count)s codes printed before still work and would stop working. Tick the box to confirm.",
+                unused,
+            ) % {"count": unused}
+            return self.render_page(request, school_class, status=400, slips_error=error)
         slips = class_code_slips_issue(actor=request.user, school_class=school_class)
         if not slips:
             messages.info(request, _("Every student and guardian of this class already has an account."))
             return redirect(reverse("diary:class", args=[pk]) + "#codes")
-        pdf = code_slips_pdf(school_class=school_class, slips=slips, site_address=request.build_absolute_uri("/"))
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="codes-{school_class.pk}.pdf"'
-        return response
+        return slips_response(request=request, school_class=school_class, slips=slips, name=f"codes-{school_class.pk}")
+
+
+class PersonCodeSlipView(ClassView):
+    """D4: one new slip for one student or guardian of the class (a lost slip); only their unused code stops
+    working."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, kind: str, person_pk: int):
+        school_class = homeroom_class(self, pk)
+        try:
+            slip = person_code_slip_issue(actor=request.user, school_class=school_class, kind=kind, person_id=person_pk)
+        except DiaryPermissionDenied:
+            raise
+        except DiaryError as error:
+            return self.render_page(request, school_class, status=error.status, slips_error=error.message)
+        return slips_response(
+            request=request, school_class=school_class, slips=[slip], name=f"code-{school_class.pk}-{kind}-{person_pk}"
+        )
 
 
 class ClassMessageView(ClassView):
@@ -279,5 +316,10 @@ urlpatterns = [
     ),
     path("classes/<int:pk>/subgroups/", SubgroupSplitView.as_view(), name="class_subgroups"),
     path("classes/<int:pk>/code-slips/", CodeSlipsView.as_view(), name="class_code_slips"),
+    path(
+        "classes/<int:pk>/code-slips/<str:kind>/<int:person_pk>/",
+        PersonCodeSlipView.as_view(),
+        name="class_person_code_slip",
+    ),
     path("classes/<int:pk>/message/", ClassMessageView.as_view(), name="class_message"),
 ]
