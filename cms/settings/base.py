@@ -164,6 +164,8 @@ LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 LANGUAGE_COOKIE_NAME = "mektep_language"
 USE_I18N = True
+# Local formats (a decimal comma and "30-ноябрь" in Kyrgyz, "ноябрь 2026" in both) over Django's own.
+FORMAT_MODULE_PATH = ["cms.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_TZ = True
 

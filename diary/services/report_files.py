@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from diary.calendar import month_label
 from diary.services.report_progress import COUNTS
 from diary.validators import FORMULA_STARTS
 
@@ -140,9 +141,9 @@ def _progress_views(summary: dict) -> list[ReportView]:
             "attendance",
             _("Attendance"),
             [("month", _("month")), *_missed_columns()],
-            attendance["months"],
+            [{**row, "month": month_label(row["month"])} for row in attendance["months"]],
             chart=bar_chart(
-                [row["month"] for row in attendance["months"]],
+                [month_label(row["month"]) for row in attendance["months"]],
                 [
                     (_("excused"), [row["excused"] for row in attendance["months"]], "#6a9f4f"),
                     (_("unexcused"), [row["unexcused"] for row in attendance["months"]], "#b8433b"),
@@ -210,7 +211,7 @@ def _compliance_views(summary: dict) -> list[ReportView]:
             _("Journal inspections"),
             [
                 ("inspector", _("inspector")),
-                *((f"month_{month}", month) for month in summary.get("months", [])),
+                *((f"month_{month}", month_label(month)) for month in summary.get("months", [])),
                 ("inspections", _("inspections")),
                 ("months_without_inspection", _("months without an inspection")),
             ],
