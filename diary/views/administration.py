@@ -316,11 +316,14 @@ def audit_value(value, field: str = "") -> str:
     if isinstance(value, list):
         return ", ".join(audit_scalar(item, field) for item in value)
     if isinstance(value, dict):
-        return "; ".join(
-            f"{AUDIT_KEYS.get(key, key)}: {audit_value(item, field)}"
-            for key, item in value.items()
-            if key not in AUDIT_HIDDEN_KEYS
-        ) or "—"
+        return (
+            "; ".join(
+                f"{AUDIT_KEYS.get(key, key)}: {audit_value(item, field)}"
+                for key, item in value.items()
+                if key not in AUDIT_HIDDEN_KEYS
+            )
+            or "—"
+        )
     return audit_scalar(value, field)
 
 
