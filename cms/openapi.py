@@ -25,7 +25,7 @@ ERROR_SCHEMA = {
 ERROR_STATUSES = {
     "400": "Bad input; nothing was changed.",
     "401": "Not logged in, or the token is not valid.",
-    "403": "Not allowed (D15).",
+    "403": "Not allowed: the caller may not see or do this.",  # D15
     "404": "Not found, or not visible to this account.",
     "405": "Method not allowed.",
     "406": "Only JSON is answered.",
