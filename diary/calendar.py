@@ -56,6 +56,11 @@ def iso_week_name(day: dt.date) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
+def local_date(day: dt.date) -> str:
+    """A date in a message, as the reader's language writes it in short (30.11.2026)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
 def month_label(value: str | dt.date | None) -> str:
     """A month as a reader names it in the active language (`ноябрь 2026`); `2026-11` is how reports and the API
     name it. Anything that is not a month is returned as it is."""

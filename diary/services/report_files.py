@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -315,7 +316,8 @@ def _is_number(value) -> bool:
 
 
 def _number(value) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A chart's figure in the active language (a decimal comma in ky and ru)."""
+    return number_format(int(value) if float(value).is_integer() else value)
 
 
 def report_xlsx(*, kind: str, summary: dict, title: str, language: str, notice: str = "") -> bytes:
