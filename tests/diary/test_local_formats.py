@@ -290,3 +290,26 @@ def test_the_grades_api_adds_the_dates_of_the_marks_and_keeps_its_fields(marked,
         {"grade": 5, "date": "2026-09-07", "lesson_no": 2, "topic": "Бөлчөктөр", "kind": "first"},
         {"grade": 4, "date": "2026-09-07", "lesson_no": 2, "topic": "Бөлчөктөр", "kind": "second"},
     ]
+
+
+# Subject names
+
+
+def test_subject_names_wrap_between_words_only(marked):
+    """Outside the journal grid, subject names never break inside a word: the lists and cards that show them carry
+    a class whose style keeps words whole (no automatic hyphens, no break inside a word)."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    rules = Path(finders.find("diary/diary.css")).read_text(encoding="utf-8")
+    family = Path(finders.find("diary/family.css")).read_text(encoding="utf-8")
+    keep_whole = "hyphens: manual; overflow-wrap: normal; word-break: keep-all;"
+    assert f".subject-name {{ {keep_whole} }}" in rules
+    assert f".lesson .subject, .result .subject {{ {keep_whole} }}" in family
+    journals = client_for(marked, "teacher").get("/ky/diary/journals/").content.decode()
+    assert re.search(r'<td class="subject-name"><a [^>]+>' + re.escape(marked.journal.subject.name), journals)
+    homeroom = client_for(marked, "homeroom").get(f"/ky/diary/classes/{marked.class_5a.pk}/").content.decode()
+    assert f'<span class="subject-name">{marked.journal.subject.name}</span>' in homeroom
+    period = client_for(marked, "parent").get(f"/ky/diary/students/{marked.students[0].pk}/period/?period=quarter-1")
+    assert f'<span class="subject">{marked.journal.subject.name}</span>' in period.content.decode()
