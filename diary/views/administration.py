@@ -444,8 +444,7 @@ class ReportsView(AdministrationView):
             else:
                 messages.success(
                     request, _("The report is asked for: %(report)s (%(status)s).")
-                    % {"report": f"{run.get_kind_display()} · {run.period or month_label(run.month)}",
-                       "status": run.get_status_display()},
+                    % {"report": run, "status": run.get_status_display()},
                 )  # fmt: skip
                 return redirect("diary:reports")
         return self.render_page(request, form=form, status=400)
