@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from diary.api.serializers import MAX_ID
 from diary.calendar import month_label
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
-from diary.models import Attendance, AuditEntry, FinalGrade, Journal, ReportRun, StaffRole
+from diary.models import Attendance, AuditEntry, FinalGrade, Journal, Period, ReportRun, StaffRole
 from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
 from diary.selectors.administration import (
     final_window_reopenings,
@@ -287,6 +287,15 @@ AUDIT_KEYS = {
 AUDIT_HIDDEN_KEYS = {"id", "record"}
 
 
+def period_name(key) -> str:
+    """`quarter-2` as the reader names it (`чейрек 2`); anything else as it is."""
+    kinds = dict(Period.Kind.choices)
+    kind, _dash, number = str(key).rpartition("-")
+    if key == Period.Kind.YEAR:
+        return str(kinds[Period.Kind.YEAR])
+    return f"{kinds[kind]} {number}" if kind in kinds and number.isdigit() else str(key)
+
+
 def audit_scalar(value, field: str = "") -> str:
     """One audited value in the reader's language: attendance and non-numeric finals by their labels, dates in the
     local short format, anything else as it was typed."""
@@ -318,7 +327,7 @@ def audit_value(value, field: str = "") -> str:
     if isinstance(value, dict):
         return (
             "; ".join(
-                f"{AUDIT_KEYS.get(key, key)}: {audit_value(item, field)}"
+                f"{AUDIT_KEYS.get(key, key)}: {period_name(item) if key == 'period' else audit_value(item, field)}"
                 for key, item in value.items()
                 if key not in AUDIT_HIDDEN_KEYS
             )

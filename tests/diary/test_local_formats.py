@@ -313,3 +313,18 @@ def test_subject_names_wrap_between_words_only(marked):
     assert f'<span class="subject-name">{marked.journal.subject.name}</span>' in homeroom
     period = client_for(marked, "parent").get(f"/ky/diary/students/{marked.students[0].pk}/period/?period=quarter-1")
     assert f'<span class="subject">{marked.journal.subject.name}</span>' in period.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_history_values_of_a_record_name_their_keys_periods_and_dates(language):
+    from django.utils.translation import gettext
+
+    from diary.views.administration import audit_value
+
+    value = {"class": "5А", "period": "quarter-1", "from": "2026-09-07", "id": 7}
+    with translation.override(language):
+        shown = audit_value(value, "subgroups")
+        quarter = gettext("quarter")
+        expected = f"{gettext('class')}: 5А; {gettext('period')}: {quarter} 1; {gettext('from')}: 07.09.2026"
+    assert shown == expected
+    assert "quarter-1" not in shown and "id" not in shown and "7" not in shown.replace("07.09", "")
