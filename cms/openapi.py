@@ -1,5 +1,7 @@
 """The OpenAPI schema describes the diary API only; Wagtail's own APIs document themselves."""
 
+import re
+
 DIARY_API_PREFIX = "/api/diary/v1/"
 
 
@@ -25,7 +27,7 @@ ERROR_SCHEMA = {
 ERROR_STATUSES = {
     "400": "Bad input; nothing was changed.",
     "401": "Not logged in, or the token is not valid.",
-    "403": "Not allowed (D15).",
+    "403": "Not allowed: the caller may not see or do this.",  # D15
     "404": "Not found, or not visible to this account.",
     "405": "Method not allowed.",
     "406": "Only JSON is answered.",
@@ -44,3 +46,36 @@ def error_responses(result, generator, request, public):
             for status, description in ERROR_STATUSES.items():
                 responses.setdefault(status, {"description": description, "content": reference})
     return result
+
+
+# The descriptions come from the views' docstrings, which cite the regulation's rule ids for the code's readers;
+# the published documentation leaves the ids out: "(D15)", "D4: …", "the D7 window".
+RULE_ID_LIST = re.compile(r"\s*\((?:[DWL]\d{1,2}(?:\s*(?:,|;|–|-|and)\s*)?)+\)")
+RULE_ID_PREFIX = re.compile(r"(^|(?<=[.;]\s))(?:[DWL]\d{1,2}(?:\s*(?:,|and)\s*)?)+(?:\s*\(interpretation\))?:\s*")
+RULE_ID = re.compile(r"(?<![-\w])[DWL]\d{1,2}\b\s?")
+
+
+def without_rule_ids_text(text: str) -> str:
+    cleaned = RULE_ID_LIST.sub("", text)
+    cleaned = RULE_ID_PREFIX.sub(lambda match: match.group(1), cleaned)
+    cleaned = RULE_ID.sub("", cleaned)
+    if cleaned == text:
+        return text
+    return cleaned[:1].upper() + cleaned[1:]
+
+
+def without_rule_ids(result, generator, request, public):
+    """Every description and summary of the published schema, without the rule ids."""
+
+    def clean(node):
+        if isinstance(node, dict):
+            return {
+                key: without_rule_ids_text(value) if key in ("description", "summary") and isinstance(value, str)
+                else clean(value)
+                for key, value in node.items()
+            }  # fmt: skip
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        return node
+
+    return clean(result)

@@ -14,6 +14,7 @@ from cms.models.workflow import ChecklistFields
 from cms.operation import site_operation_report
 from cms.services.operation import MAX_MONTHS, MIN_MONTHS, sites_headed_by, update_frequency_set
 from cms.services.staff_publication import is_site_administrator, staff_awaiting_check, staff_public_check
+from diary.calendar import month_label
 from diary.exceptions import DiaryError
 
 
@@ -49,11 +50,15 @@ def site_operation_view(request):
         else:
             messages.success(request, _("The update frequency is approved."))
             return redirect(f"{request.path}?site={site.pk}")
+    report = site_operation_report(site)
     return TemplateResponse(
         request,
         "cms/admin/site_operation.html",
-        {"sites": sites, "site": site, "form": form, "setting": setting, "report": site_operation_report(site)},
-    )
+        {
+            "sites": sites, "site": site, "form": form, "setting": setting, "report": report,
+            "month_labels": [month_label(month) for month in report["months"]],
+        },
+    )  # fmt: skip
 
 
 class StaffCheckForm(ChecklistFields):

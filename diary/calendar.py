@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from diary.exceptions import DiaryValidationError
@@ -53,3 +54,21 @@ def iso_week_name(day: dt.date) -> str:
     """`2026-W47` for any day of that week."""
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+def local_date(day: dt.date) -> str:
+    """A date in a message, as the reader's language writes it in short (30.11.2026)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def month_label(value: str | dt.date | None) -> str:
+    """A month as a reader names it in the active language (`ноябрь 2026`); `2026-11` is how reports and the API
+    name it. Anything that is not a month is returned as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(f"{value}-01")
+        except ValueError:
+            return value
+    if value is None:
+        return ""
+    return date_format(value, "YEAR_MONTH_FORMAT")

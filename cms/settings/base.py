@@ -169,6 +169,8 @@ LANGUAGES = [("ky", "Кыргызча"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 LANGUAGE_COOKIE_NAME = "mektep_language"
 USE_I18N = True
+# Local formats (a decimal comma and "30-ноябрь" in Kyrgyz, "ноябрь 2026" in both) over Django's own.
+FORMAT_MODULE_PATH = ["cms.formats"]
 TIME_ZONE = "Asia/Bishkek"
 USE_TZ = True
 
@@ -319,7 +321,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "PREPROCESSING_HOOKS": ["cms.openapi.diary_endpoints_only"],
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "cms.openapi.error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.openapi.error_responses",
+        "cms.openapi.without_rule_ids",
+    ],
 }
 
 LOG_FORMAT = env_str("LOG_FORMAT", "plain")

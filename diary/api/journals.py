@@ -35,8 +35,9 @@ from diary.services.lessons import lesson_update
 from diary.services.marks import CellChange, marks_save
 from diary.services.staffing import substitution_create
 
+# D3: a past school year's periods stay reachable by their year-prefixed keys.
 PERIOD_PARAMETER = OpenApiParameter(
-    "period", str, description="quarter-1 … quarter-4, half-1, half-2 or year; a past school year: 2025-quarter-1 (D3)"
+    "period", str, description="quarter-1 … quarter-4, half-1, half-2 or year; a past school year: 2025-quarter-1"
 )
 
 

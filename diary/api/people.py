@@ -92,6 +92,18 @@ class StudentGradesView(DiaryAPIView):
                         "marks": result.marks,
                         "average": float(result.average) if result.average is not None else None,
                         "final": final_value(result.final),
+                        # Added: each of `marks` in the same order, with its lesson's date, number and topic and
+                        # whether it is the lesson's first or second grade.
+                        "mark_details": [
+                            {
+                                "grade": entry.grade,
+                                "date": entry.date.isoformat(),
+                                "lesson_no": entry.lesson_no,
+                                "topic": entry.topic,
+                                "kind": entry.kind,
+                            }
+                            for entry in result.grades
+                        ],
                     }
                     for result in subjects
                 ],

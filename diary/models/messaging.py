@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from diary.calendar import month_label
 from diary.models.base import SchoolOwned
 
 
@@ -88,7 +89,7 @@ class ReportRun(SchoolOwned):
         indexes = [models.Index(fields=["school", "kind", "period", "month", "data_state"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} · {self.period or self.month}"
+        return f"{self.get_kind_display()} · {self.period or month_label(self.month)}"
 
     @property
     def duration(self):

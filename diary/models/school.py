@@ -112,6 +112,15 @@ class Period(SchoolOwned):
     def contains(self, day: dt.date) -> bool:
         return self.start <= day <= self.end
 
+    @property
+    def calendar_key(self) -> tuple:
+        """How periods are listed: the quarters in calendar order, then the half-years, then the year (the
+        database's order by start date mixes them, as they start on the same days)."""
+        return (PERIOD_KIND_ORDER.get(self.kind, len(PERIOD_KIND_ORDER)), self.start, self.number)
+
+
+PERIOD_KIND_ORDER = {Period.Kind.QUARTER: 0, Period.Kind.HALF: 1, Period.Kind.YEAR: 2}
+
 
 class Holiday(SchoolOwned):
     year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="holidays")

@@ -21,6 +21,7 @@ from diary.models import (
     StaffMember,
     Substitution,
 )
+from diary.selectors.periods import in_calendar_order
 
 
 def _journal_filter(prefix: str, school_class_id: int | None, teacher_id: int | None) -> Q:
@@ -154,7 +155,9 @@ def school_overview(school, today: dt.date | None = None) -> SchoolOverview:
     if year is None:
         return SchoolOverview(year=None, periods=[], classes=[], staff=[], counts={})
     window = dt.timedelta(days=school.final_window_days)
-    periods = [PeriodWindow(period, period.end + window) for period in Period.objects.filter(year=year)]
+    periods = [
+        PeriodWindow(period, period.end + window) for period in in_calendar_order(Period.objects.filter(year=year))
+    ]
     current = Q(enrolments__date_from__lte=today) & (
         Q(enrolments__date_to__isnull=True) | Q(enrolments__date_to__gte=today)
     )

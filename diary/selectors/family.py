@@ -2,7 +2,7 @@
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
@@ -40,6 +40,10 @@ def student_journals(student: Student, date_from: dt.date, date_to: dt.date) -> 
 class DiaryLesson:
     lesson: Lesson
     mark: Mark | None
+
+    @property
+    def grade_entries(self) -> list["GradeEntry"]:
+        return mark_grade_entries(self.mark, self.lesson) if self.mark else []
 
 
 @dataclass
@@ -89,12 +93,34 @@ def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] 
 
 
 @dataclass
+class GradeEntry:
+    """One grade with what a parent asks about it: the lesson's date, number and topic, and whether it is the
+    lesson's first or second grade (`kind`)."""
+
+    grade: int
+    date: dt.date
+    lesson_no: int
+    topic: str
+    kind: str  # "first" or "second"
+    comment: str = ""
+
+
+def mark_grade_entries(mark: Mark, lesson: Lesson) -> list[GradeEntry]:
+    return [
+        GradeEntry(grade, lesson.date, lesson.lesson_no, lesson.topic, kind, mark.comment)
+        for grade, kind in ((mark.grade_1, "first"), (mark.grade_2, "second"))
+        if grade is not None
+    ]
+
+
+@dataclass
 class SubjectResult:
     subject_id: int
     subject_name: str
     marks: list[int]
     average: Decimal | None
     final: FinalGrade | None
+    grades: list[GradeEntry] = field(default_factory=list)
 
 
 def student_period(
@@ -110,9 +136,11 @@ def student_period(
         lesson__date__lte=period.end, lesson__archived_at__isnull=True,
     ).select_related("lesson").order_by("lesson__date", "lesson__lesson_no")  # fmt: skip
     by_subject: dict[int, list[int]] = defaultdict(list)
+    entries: dict[int, list[GradeEntry]] = defaultdict(list)
     subject_of_journal = {j.pk: j.subject_id for j in journals}
     for mark in marks:
         by_subject[subject_of_journal[mark.lesson.journal_id]].extend(mark.grades)
+        entries[subject_of_journal[mark.lesson.journal_id]].extend(mark_grade_entries(mark, mark.lesson))
     finals = {f.subject_id: f for f in FinalGrade.objects.filter(student=student, period=period)}
     subjects = {j.subject_id: j.subject for j in journals}
     return [
@@ -122,6 +150,7 @@ def student_period(
             marks=by_subject[subject.pk],
             average=grades_average(by_subject[subject.pk]),
             final=finals.get(subject.pk),
+            grades=entries[subject.pk],
         )
         for subject in sorted(subjects.values(), key=lambda s: s.name)
     ]

@@ -21,7 +21,7 @@ from diary.models import (
     Subgroup,
 )
 from diary.selectors.administration import school_teachers
-from diary.selectors.periods import period_pick
+from diary.selectors.periods import in_calendar_order, period_pick
 
 
 def class_students(school_class, on: dt.date | None = None) -> list[Student]:
@@ -184,7 +184,7 @@ def class_split_choices(school_class: SchoolClass) -> SplitChoices:
     journals = Journal.objects.filter(school_class=school_class, archived_at__isnull=True, subgroup__isnull=True)
     return SplitChoices(
         subjects=[journal.subject for journal in journals.select_related("subject").order_by("subject__name")],
-        periods=list(Period.objects.filter(year_id=school_class.year_id)),
+        periods=in_calendar_order(Period.objects.filter(year_id=school_class.year_id)),
         teachers=school_teachers(school_class.school_id),
     )
 

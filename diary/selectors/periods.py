@@ -18,6 +18,11 @@ from diary.models import (
 PERIODS_SECONDS = 60 * 60
 
 
+def in_calendar_order(periods) -> list[Period]:
+    """A year's periods as they are listed everywhere: quarters in calendar order, then half-years, then the year."""
+    return sorted(periods, key=lambda period: period.calendar_key)
+
+
 PERIOD_KEY = re.compile(r"^(quarter|half)-([1-4])$|^year$")
 
 
@@ -31,7 +36,7 @@ def year_periods(school, *, today: dt.date | None = None) -> list[Period]:
         .order_by("current", "-start")
         .values("pk")[:1]
     )
-    return list(Period.objects.filter(year_id=Subquery(year)))
+    return in_calendar_order(Period.objects.filter(year_id=Subquery(year)))
 
 
 def year_periods_cached(school, *, today: dt.date | None = None) -> list[Period]:
@@ -100,7 +105,7 @@ def periods_for_key(school, key: str | None, *, today: dt.date | None = None) ->
     if match is None:
         periods = year_periods_cached(school, today=today)
         return PeriodChoice(periods, period_pick(periods, key, today=today))
-    periods = list(Period.objects.filter(school=school, year__start__year=int(match.group(1))))
+    periods = in_calendar_order(Period.objects.filter(school=school, year__start__year=int(match.group(1))))
     period = period_pick(periods, match.group(2), today=today) if periods else None
     return PeriodChoice(periods, period, f"{match.group(1)}-")
 
@@ -123,5 +128,6 @@ def school_year_choices(school, choice: PeriodChoice) -> list[dict]:
 
 
 def school_periods(school) -> list[Period]:
-    """Every period of the school, the latest first, with its academic year (1 query)."""
-    return list(Period.objects.filter(school=school).select_related("year").order_by("-start", "kind"))
+    """Every period of the school with its academic year, year by year in calendar order (1 query)."""
+    periods = Period.objects.filter(school=school).select_related("year")
+    return sorted(periods, key=lambda period: (period.year.start, period.calendar_key))

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary.calendar import lesson_ends_at
+from diary.calendar import lesson_ends_at, local_date
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, FinalGrade, FinalWindowReopening, Journal, Lesson, Period
 from diary.permissions import is_administration, may_set_final_grades, staff_member_of
@@ -116,13 +116,13 @@ def finals_set(
     if state == "too_early":
         raise DiaryValidationError(
             _("Final grades can be set from %(date)s, after the last lesson of the period.")
-            % {"date": window.opens.isoformat()},
+            % {"date": local_date(window.opens)},
             code="final_too_early",
         )
     if state == "closed":
         raise DiaryValidationError(
             _("The final-grade window closed on %(date)s. Ask the administration to reopen it.")
-            % {"date": window.closes.isoformat()},
+            % {"date": local_date(window.closes)},
             code="final_window_closed",
         )
 

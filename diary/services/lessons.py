@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary.calendar import is_late_entry
+from diary.calendar import is_late_entry, local_date
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Journal, Lesson
 from diary.permissions import journal_write_access
@@ -69,7 +69,7 @@ def lessons_update(
         elif lesson.archived_at is not None:
             problems.append(_("This lesson has been removed from the timetable."))
         elif not access.may_write_on(lesson.date):
-            problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson.date.isoformat()})
+            problems.append(_("You do not cover this journal on %(date)s.") % {"date": local_date(lesson.date)})
         if problems:
             errors[str(index)] = problems
     if errors:

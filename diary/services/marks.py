@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary.calendar import is_late_entry
+from diary.calendar import is_late_entry, local_date
 from diary.exceptions import DiaryConflict, DiaryValidationError
 from diary.models import Attendance, AuditEntry, Journal, Lesson, Mark
 from diary.permissions import JournalWriteAccess, journal_write_access
@@ -119,15 +119,15 @@ def marks_save(
             # D5: a lesson that has not taken place yet holds no marks and no attendance.
             problems.append(
                 _("The lesson of %(date)s has not taken place yet: marks and attendance are entered after it.")
-                % {"date": lesson_date.isoformat()}
+                % {"date": local_date(lesson_date)}
             )
             in_future = True
         else:
             if not access.may_write_on(lesson_date):
-                problems.append(_("You do not cover this journal on %(date)s.") % {"date": lesson_date.isoformat()})
+                problems.append(_("You do not cover this journal on %(date)s.") % {"date": local_date(lesson_date)})
             if not enrolled.is_enrolled(change.student_id, lesson_date):
                 problems.append(_("This student is not in this class or subgroup on %(date)s.") % {
-                    "date": lesson_date.isoformat()
+                    "date": local_date(lesson_date)
                 })  # fmt: skip
         if change.grades is not None:
             if change.grades and not school.grade_has_marks(grade_level):

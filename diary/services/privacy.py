@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
@@ -33,6 +34,7 @@ from diary.models import (
     GuardianLink,
     Mark,
     Message,
+    Period,
     School,
     StaffMember,
     Student,
@@ -273,9 +275,35 @@ def student_data_printable(data: dict) -> dict:
     """The export with attendance and access-log codes put in words of the current language, for the PDF."""
     attendance = dict(Attendance.choices)
     what = dict(StudentAccessLog.What.choices)
+    kinds = dict(Period.Kind.choices)
+    finals = {FinalGrade.NOT_ASSESSED: _("n/a"), FinalGrade.EXEMPT: _("exempt")}
+
+    def day(value):
+        """An ISO date in the local short format; anything else as it is."""
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT") if value else value
+        except (TypeError, ValueError):
+            return value
+
+    def period(key: str) -> str:
+        kind, _dash, number = str(key).rpartition("-")
+        if key == Period.Kind.YEAR:
+            return str(kinds[Period.Kind.YEAR])
+        return f"{kinds[kind]} {number}" if kind in kinds else str(key)
+
     return {
         **data,
-        "attendance": [{**row, "attendance": attendance.get(row["attendance"], "")} for row in data["attendance"]],
+        "student": {**data["student"], "birth_date": day(data["student"].get("birth_date"))},
+        "enrolments": [{**row, "from": day(row["from"]), "to": day(row["to"])} for row in data["enrolments"]],
+        "marks": [{**row, "date": day(row["date"])} for row in data["marks"]],
+        "attendance": [
+            {**row, "date": day(row["date"]), "attendance": attendance.get(row["attendance"], "")}
+            for row in data["attendance"]
+        ],
+        "finals": [
+            {**row, "period": period(row["period"]), "value": finals.get(row["value"], row["value"])}
+            for row in data["finals"]
+        ],
         "access_log": [{**row, "what": what.get(row["what"], "")} for row in data["access_log"]],
     }
 

@@ -9,11 +9,13 @@ import re
 from dataclasses import dataclass, field
 
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from diary.calendar import month_label
 from diary.services.report_progress import COUNTS
 from diary.validators import FORMULA_STARTS
 
@@ -162,9 +164,9 @@ def _progress_views(summary: dict) -> list[ReportView]:
             "attendance",
             _("Attendance"),
             [("month", _("month")), *_missed_columns()],
-            attendance["months"],
+            [{**row, "month": month_label(row["month"])} for row in attendance["months"]],
             chart=bar_chart(
-                [row["month"] for row in attendance["months"]],
+                [month_label(row["month"]) for row in attendance["months"]],
                 [
                     (_("excused"), [row["excused"] for row in attendance["months"]], "#6a9f4f"),
                     (_("unexcused"), [row["unexcused"] for row in attendance["months"]], "#b8433b"),
@@ -234,7 +236,7 @@ def _compliance_views(summary: dict) -> list[ReportView]:
             _("Journal inspections"),
             [
                 ("inspector", _("inspector")),
-                *((f"month_{month}", month) for month in summary.get("months", [])),
+                *((f"month_{month}", month_label(month)) for month in summary.get("months", [])),
                 ("inspections", _("inspections")),
                 ("months_without_inspection", _("months without an inspection")),
             ],
@@ -360,7 +362,8 @@ def _is_number(value) -> bool:
 
 
 def _number(value) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    """A chart's figure in the active language (a decimal comma in ky and ru)."""
+    return number_format(int(value) if float(value).is_integer() else value)
 
 
 def report_xlsx(*, kind: str, summary: dict, title: str, language: str, notice: str = "") -> bytes:

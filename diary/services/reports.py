@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from diary.calendar import month_label
 from diary.exceptions import DiaryConflict, DiaryNotFound, DiaryPermissionDenied, DiaryValidationError
 from diary.models import AcademicYear, Period, ReportRun, School
 from diary.permissions import ReportScope, is_administration, report_scope, staff_member_of
@@ -125,7 +126,7 @@ def report_run_claim(*, run_id: int) -> ReportRun | None:
 
 def report_title(run: ReportRun) -> str:
     """The report's heading in the active language: its kind, its period or month, the school."""
-    with_period = str(run.period) if run.period_id else run.month
+    with_period = str(run.period) if run.period_id else month_label(run.month)
     return f"{capfirst(run.get_kind_display())} · {with_period} · {run.school.name}"
 
 

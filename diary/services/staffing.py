@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from diary.calendar import local_date
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import (
     AuditEntry,
@@ -99,7 +100,7 @@ def subgroups_split(
     if today > period.start + dt.timedelta(days=SUBGROUP_SPLIT_GRACE_DAYS) or period.school_id != school.pk:
         raise DiaryValidationError(
             _("A class is split into subgroups at the start of a period, before %(date)s.")
-            % {"date": (period.start + dt.timedelta(days=SUBGROUP_SPLIT_GRACE_DAYS)).isoformat()},
+            % {"date": local_date(period.start + dt.timedelta(days=SUBGROUP_SPLIT_GRACE_DAYS))},
             code="subgroup_split_too_late",
         )
     class_students = set(

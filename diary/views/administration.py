@@ -2,6 +2,7 @@
 reopening a closed final-grade window, the audit trail of a journal, and reports."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.contrib import messages
@@ -9,13 +10,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from diary.api.serializers import MAX_ID
+from diary.calendar import month_label
 from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
-from diary.models import AuditEntry, Journal, ReportRun, StaffRole
+from diary.models import Attendance, AuditEntry, FinalGrade, Journal, Period, ReportRun, StaffRole
 from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
 from diary.selectors.administration import (
     final_window_reopenings,
@@ -36,6 +39,8 @@ from diary.services.staffing import substitution_create
 from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
 
 HISTORY_PAGE_SIZE = 50
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+FINAL_LABELS = {FinalGrade.NOT_ASSESSED: gettext_lazy("n/a"), FinalGrade.EXEMPT: gettext_lazy("exempt")}
 
 
 def journal_label(journal: Journal) -> str:
@@ -314,15 +319,72 @@ class HistoryFilterForm(forms.Form):
         self.fields["by"].choices = everyone + authors
 
 
-def audit_value(value) -> str:
-    """An audited value as a person reads it: grades `5, 4`, contacts `phone: …`, nothing as a dash."""
+# What the keys of an audited record are called on the history page; other keys show as they are.
+AUDIT_KEYS = {
+    "teacher": gettext_lazy("teacher"),
+    "from": gettext_lazy("from"),
+    "to": gettext_lazy("to"),
+    "class": gettext_lazy("class"),
+    "subject": gettext_lazy("subject"),
+    "period": gettext_lazy("period"),
+    "groups": gettext_lazy("subgroups"),
+    "guardian": gettext_lazy("guardian"),
+    "phone": gettext_lazy("phone"),
+    "email": gettext_lazy("e-mail"),
+    "final_window_days": gettext_lazy("days after a period to set finals"),
+    "no_marks_grades": gettext_lazy("grade levels without marks"),
+}
+# Internal keys of an audited record that a person has no use for.
+AUDIT_HIDDEN_KEYS = {"id", "record"}
+
+
+def period_name(key) -> str:
+    """`quarter-2` as the reader names it (`чейрек 2`); anything else as it is."""
+    kinds = dict(Period.Kind.choices)
+    kind, _dash, number = str(key).rpartition("-")
+    if key == Period.Kind.YEAR:
+        return str(kinds[Period.Kind.YEAR])
+    return f"{kinds[kind]} {number}" if kind in kinds and number.isdigit() else str(key)
+
+
+def audit_scalar(value, field: str = "") -> str:
+    """One audited value in the reader's language: attendance and non-numeric finals by their labels, dates in the
+    local short format, anything else as it was typed."""
+    if value is None or value == "":
+        return "—"
+    if field == AuditEntry.Field.ATTENDANCE and value in Attendance.values:
+        return str(Attendance(value).label)
+    if field == AuditEntry.Field.FINAL and value in FINAL_LABELS:
+        return str(FINAL_LABELS[value])
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        try:
+            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        except ValueError:
+            return value
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, int | float):
+        return number_format(value)
+    return str(value)
+
+
+def audit_value(value, field: str = "") -> str:
+    """An audited value as a person reads it: grades `5, 4`, attendance `absent` as its label, contacts
+    `phone: …`, nothing as a dash; internal keys and ids are left out."""
     if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(audit_scalar(item, field) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {item}" for key, item in value.items())
-    return str(value)
+        return (
+            "; ".join(
+                f"{AUDIT_KEYS.get(key, key)}: {period_name(item) if key == 'period' else audit_value(item, field)}"
+                for key, item in value.items()
+                if key not in AUDIT_HIDDEN_KEYS
+            )
+            or "—"
+        )
+    return audit_scalar(value, field)
 
 
 class JournalHistoryView(DiaryView):
@@ -360,7 +422,8 @@ class JournalHistoryView(DiaryView):
         entries = journal_history(journal, **filters) if status == 200 else journal_history(journal).none()
         page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
         for entry in page.object_list:
-            entry.old_display, entry.new_display = audit_value(entry.old), audit_value(entry.new)
+            entry.old_display = audit_value(entry.old, entry.field)
+            entry.new_display = audit_value(entry.new, entry.field)
         query = request.GET.copy()
         query.pop("page", None)
         journal_page_urls([journal])
@@ -414,6 +477,7 @@ class ReportsView(AdministrationView):
         runs = report_runs_list(request.user, self.school)
         for run in runs:
             run.file_urls = report_file_urls(run)
+            run.month_label = month_label(run.month)
         administration = is_administration(request.user, self.school)
         form = form or ReportForm(
             periods=self.periods(), administration=administration,

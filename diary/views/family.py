@@ -36,9 +36,15 @@ def switcher(view: DiaryView, student: Student) -> list[Student]:
     return children if len(children) > 1 and any(child.pk == student.pk for child in children) else []
 
 
+def today_first(days, today: dt.date) -> list:
+    """The week's days with today's first, then the rest in calendar order (a parent opens the diary for today);
+    a week without today keeps its order."""
+    return sorted(days, key=lambda day: day.date != today)
+
+
 def week_days_html(student: Student, days, today: dt.date) -> str:
-    """The week's days as HTML (today's is marked)."""
-    html = render_to_string("diary/family/_week_days.html", {"days": days, "today": today})
+    """The week's days as HTML, today's first and marked."""
+    html = render_to_string("diary/family/_week_days.html", {"days": today_first(days, today), "today": today})
     return mark_safe(html)  # noqa: S308 (rendered from escaped values by the template)
 
 
@@ -61,6 +67,7 @@ class StudentWeekView(DiaryView):
                 "days": days,
                 "today": today,
                 "week": iso_week_name(monday),
+                "week_start": monday,
                 "week_end": days[-1].date,
                 "previous_week": iso_week_name(monday - dt.timedelta(days=7)),
                 "next_week": iso_week_name(monday + dt.timedelta(days=7)),

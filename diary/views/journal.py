@@ -33,7 +33,7 @@ from diary.selectors.journal import (
     teacher_missing_entries,
     teacher_week,
 )
-from diary.selectors.periods import period_pick, year_periods, year_periods_cached
+from diary.selectors.periods import in_calendar_order, period_pick, year_periods, year_periods_cached
 from diary.services.finals import FinalWindow, final_window
 from diary.views.base import DiaryView
 
@@ -64,8 +64,7 @@ def period_of(school, key: str | None, today: dt.date) -> tuple[Period, list[Per
     period = period_pick(periods, key, today=today)
     if period is None:
         raise DiaryNotFound(_("This period does not exist in the school's academic year."))
-    order = {Period.Kind.QUARTER: 0, Period.Kind.HALF: 1, Period.Kind.YEAR: 2}
-    return period, sorted(periods, key=lambda p: (order.get(p.kind, 3), p.number))
+    return period, in_calendar_order(periods)
 
 
 def visible_journal(user, school, pk: int, period: Period | None = None) -> Journal:

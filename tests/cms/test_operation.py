@@ -2,6 +2,7 @@
 site-operation report."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -93,6 +94,9 @@ def test_the_head_reads_the_report_in_the_admin_and_others_are_refused(client, s
     html = client.get("/admin/site-operation/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
     assert "Работа сайта" in html
     assert "Отчёт о работе сайта" in html
+    # The months are named ("ноябрь 2026"), not written as 2026-11.
+    assert len(re.findall(r'<th scope="col">[а-я]+ \d{4}</th>', html)) == 12
+    assert not re.search(r'<th scope="col">\d{4}-\d{2}</th>', html)
     response = client.post("/admin/site-operation/", {slug: 12 for slug in ("general",)} | {"finance": 99})
     assert response.status_code == 200
     assert SectionUpdateFrequency.for_site(school_site.school.site).months_for("finance") == 12

@@ -230,5 +230,5 @@ def test_marks_for_a_lesson_after_today_are_a_400_with_a_stable_code_and_nothing
     response = post_marks(api("teacher", "ru"), small_school, [change])
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "lesson_in_future"
-    assert "2026-10-26" in response.json()["error"]["fields"]["0"][0]
+    assert "26.10.2026" in response.json()["error"]["fields"]["0"][0]
     assert not Mark.objects.exists()

@@ -63,8 +63,14 @@ def test_a_malformed_week_is_a_400(api, graded):
 def test_period_grades_list_marks_average_and_final(api, graded):
     response = api("parent").get(f"{BASE}/students/{graded.students[0].pk}/grades/?period=quarter-1")
     assert response.status_code == 200
-    assert response.json()["subjects"] == [
+    subjects = response.json()["subjects"]
+    # The contract's fields as they were; the dates of the marks are added beside them (`mark_details`).
+    assert [{key: row[key] for key in ("subject", "marks", "average", "final")} for row in subjects] == [
         {"subject": graded.journal.subject.name, "marks": [5, 4], "average": 4.5, "final": None}
+    ]
+    assert [(item["grade"], item["date"]) for item in subjects[0]["mark_details"]] == [
+        (5, "2026-09-07"),
+        (4, "2026-09-07"),
     ]
 
 

@@ -285,7 +285,7 @@ def test_marks_and_attendance_for_a_lesson_after_today_are_refused_and_nothing_i
     with pytest.raises(DiaryValidationError) as refused:
         save(small_school, small_school.teacher, [CellChange(future.pk, student.pk, None, **change)])
     assert refused.value.code == "lesson_in_future"
-    assert "2026-10-26" in refused.value.fields["0"][0]
+    assert "26.10.2026" in refused.value.fields["0"][0]
     assert not Mark.objects.exists()
     assert not AuditEntry.objects.filter(lesson=future).exists()
 

@@ -62,8 +62,8 @@ def test_a_parent_sees_the_childs_week_with_marks_topic_homework_and_absence(dia
     assert 'data-grade="2"' not in html  # another student's mark
     assert "Бөлчөктөр" in html and "№ 12, 14 бет" in html
     assert 'data-attendance="absent"' in html
-    # Six days, Monday to Saturday; Wednesday is today.
-    assert re.findall(r'data-date="([\d-]+)"', html) == [f"2026-09-{day:02d}" for day in range(7, 13)]
+    # Six days, Monday to Saturday; Wednesday is today and comes first, then the rest of the week in order.
+    assert re.findall(r'data-date="([\d-]+)"', html) == [f"2026-09-{day:02d}" for day in (9, 7, 8, 10, 11, 12)]
     assert re.search(r'class="day today" data-date="2026-09-09"', html)
     assert 'data-week="2026-W36"' in html and 'data-week="2026-W38"' in html
     assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]

@@ -226,7 +226,7 @@ def test_summary_counts_absences_and_averages_for_the_period(small_school, clien
     assert (row.absent, row.grades, str(row.average)) == (1, 2, "4.50")
     page = client_for("homeroom").get(class_url(small_school) + "?period=quarter-1").content.decode()
     assert 'data-summary-period="quarter-1"' in page
-    assert "4.50" in page
+    assert "4,50" in page
 
 
 def test_class_page_costs_the_same_queries_for_a_bigger_class(small_school, client_for, django_assert_max_num_queries):

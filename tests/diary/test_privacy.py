@@ -199,6 +199,23 @@ def test_the_export_is_also_a_pdf(api, graded):
     assert log_of(student) == [("parent", "export")]
 
 
+def test_the_export_pdf_writes_values_and_dates_in_the_readers_language(api, graded):
+    """The PDF is read by a person: attendance and periods by their names, dates as 07.09.2026; the JSON keeps its
+    codes and ISO dates."""
+    import io
+
+    from pypdf import PdfReader
+
+    student = graded.students[0]
+    response = api("parent", "ru").get(f"{BASE}/students/{student.pk}/export.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "болел" in text and "четверть 1" in text and "07.09.2026" in text
+    assert "sick" not in text and "quarter-1" not in text and "2026-09-07" not in text
+    data = api("parent").get(f"{BASE}/students/{student.pk}/export/").json()
+    assert ("2026-09-09", "sick") in {(row["date"], row["attendance"]) for row in data["attendance"]}
+    assert data["finals"][0]["period"] == "quarter-1"
+
+
 @pytest.mark.parametrize(
     ("persona", "status"),
     [

@@ -67,13 +67,31 @@ def test_a_guardian_reads_the_childs_week_and_period_but_not_another_childs(live
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     first, second = page.locator("section.day").nth(0), page.locator("section.day").nth(1)
     assert first.bounding_box()["y"] < second.bounding_box()["y"]
+    week_mark = monday.locator("details.mark-info")
+    week_mark.locator("summary").click()
+    expect(week_mark.locator(".mark-detail")).to_contain_text("Бөлчөктөр")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
     page.locator('a[data-tab="period"]').click()
     page.wait_for_url(re.compile(rf".*/students/{child.pk}/period/"))
     page.goto(f"{base}/ky/diary/students/{child.pk}/period/?period=quarter-1")
     subject = page.locator(f'li.result[data-subject="{graded.journal.subject_id}"]')
     expect(subject.locator(".result-marks .grade")).to_have_text(["5"])
-    expect(subject.locator("[data-average]")).to_have_text("5.00")
+    expect(subject.locator("[data-average]")).to_have_text("5,00")  # a decimal comma
+    # Tapping a mark shows its date, lesson topic and kind; tapping again (or Enter) closes it. Nothing is wider
+    # than the phone with it open.
+    mark = subject.locator("details.mark-info")
+    detail = mark.locator(".mark-detail")
+    expect(detail).to_be_hidden()
+    mark.locator("summary").click()
+    expect(detail).to_be_visible()
+    expect(detail).to_contain_text("7-сентябрь")
+    expect(detail).to_contain_text("Бөлчөктөр")
+    expect(detail).to_contain_text("сабактагы баа")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshots["period-mark-360"] = page.screenshot(full_page=True)
+    mark.locator("summary").press("Enter")
+    expect(detail).to_be_hidden()
 
     response = page.goto(f"{base}/ky/diary/students/{other_child.pk}/week/?week={WEEK}")
     # Another family's child is outside the guardian's view: the page does not say the child exists.
