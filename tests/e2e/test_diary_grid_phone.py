@@ -50,7 +50,7 @@ def test_a_teacher_fills_a_week_on_a_phone_with_the_picker(live_server, small_sc
     monday, wednesday = small_school.lessons[0], small_school.lessons[1]
     students = ordered(small_school)
     with time_machine.travel(WEDNESDAY, tick=True):
-        # A grade from Monday's lesson is already in: the first student's average is 3.00.
+        # A grade from Monday's lesson is already in: the first student's average is 3,00.
         marks_save(
             actor=small_school.teacher.user,
             journal=small_school.journal,
@@ -60,7 +60,7 @@ def test_a_teacher_fills_a_week_on_a_phone_with_the_picker(live_server, small_sc
         page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
         first_row = page.locator(f'tr[data-student="{students[0].pk}"]')
         second_row = page.locator(f'tr[data-student="{students[1].pk}"]')
-        expect(first_row.locator("td.avg")).to_have_text("3.00")
+        expect(first_row.locator("td.avg")).to_have_text("3,00")
         expect(second_row.locator("td.avg")).to_have_text("")
         absent = page.locator('#grid-legend [data-attendance="absent"] .letter').text_content().strip()
         late = page.locator('#grid-legend [data-attendance="late"] .letter').text_content().strip()
@@ -111,8 +111,8 @@ def test_a_teacher_fills_a_week_on_a_phone_with_the_picker(live_server, small_sc
         expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
         expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bok\b"))
         # The averages follow the saved cells: (5 + 3 + 5) / 3 and (4 + 4) / 2, and the suggested finals too.
-        expect(first_row.locator("td.avg")).to_have_text("4.33")
-        expect(second_row.locator("td.avg")).to_have_text("4.00")
+        expect(first_row.locator("td.avg")).to_have_text("4,33")
+        expect(second_row.locator("td.avg")).to_have_text("4,00")
         expect(first_row.locator("td.suggested")).to_have_text("4")
 
         marks = {(m.lesson_id, m.student_id): m for m in Mark.objects.all()}
@@ -130,7 +130,7 @@ def test_a_teacher_fills_a_week_on_a_phone_with_the_picker(live_server, small_sc
         expect(cell(page, monday, students[2])).to_have_text(absent)
         expect(cell(page, wednesday, students[0])).to_have_text("3/5")
         expect(cell(page, wednesday, students[2])).to_have_text(late)
-        expect(first_row.locator("td.avg")).to_have_text("4.33")  # the server's own figure, the same
+        expect(first_row.locator("td.avg")).to_have_text("4,33")  # the server's own figure, the same
         # The comment comes back in the picker.
         cell(page, wednesday, students[2]).tap()
         expect(page.locator("#cell-picker-comment")).to_have_value("Дептерин унутуп калды")
@@ -154,7 +154,7 @@ def test_the_picker_clears_a_cell_and_skips_to_the_next_student_and_speaks_russi
         log_in(page, base, "teacher")
         page.goto(f"{base}/ru/diary/journals/{small_school.journal.pk}/?period=quarter-1")
         average = page.locator(f'tr[data-student="{students[0].pk}"] td.avg')
-        expect(average).to_have_text("3,50")  # the Russian decimal comma
+        expect(average).to_have_text("3,50")  # the decimal comma, as in ky
         cell(page, monday, students[0]).tap()
         expect(picker_button(page, '[data-pick="next"]')).to_have_text(re.compile("Следующий ученик"))
         expect(picker_button(page, '[data-pick="clear"]')).to_have_text("Очистить")
