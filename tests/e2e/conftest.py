@@ -47,9 +47,9 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(locale="ky-KG")
+def browser_page(browser, request, **options):
+    """A page in a fresh browser context (Kyrgyz by default); a failed test leaves a full-page screenshot."""
+    context = browser.new_context(**{"locale": "ky-KG", **options})
     page = context.new_page()
     yield page
     failed = getattr(request.node, "report_call", None)
@@ -57,3 +57,16 @@ def page(browser, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    yield from browser_page(browser, request)
+
+
+@pytest.fixture
+def phone(browser, request):
+    """A 360 px touch phone."""
+    yield from browser_page(
+        browser, request, viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, device_scale_factor=2
+    )

@@ -22,20 +22,6 @@ WEDNESDAY = dt.datetime(2026, 9, 9, 9, tzinfo=dt.UTC)
 MIN_TARGET = 44  # px, the smallest comfortable touch target
 
 
-@pytest.fixture
-def phone(browser, request):
-    context = browser.new_context(
-        locale="ky-KG", viewport={"width": 360, "height": 740}, has_touch=True, is_mobile=True, device_scale_factor=2
-    )
-    page = context.new_page()
-    yield page
-    failed = getattr(request.node, "report_call", None)
-    if failed is not None and failed.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
 def ordered(small_school):
     return sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))
 
