@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router, disclosure_view
 from cms.views import root_redirect, search
+from diary.views.offline import service_worker
 
 # L1: every public and diary page lives under its language prefix (/ky/…, /ru/…). They come first: they are most
 # of the traffic, and Django tries the patterns in order (a diary page used to be matched after eleven failed tries).
@@ -29,6 +30,8 @@ urlpatterns += [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # The diary's service worker, at the root so that its scope may cover /ky/diary/ and /ru/diary/.
+    path("sw.js", service_worker, name="service-worker"),
 ]
 
 if settings.DEBUG:

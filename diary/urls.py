@@ -1,6 +1,18 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, consultation, family, home, homeroom, journal, mail, privacy, reports
+from diary.views import (
+    administration,
+    auth,
+    consultation,
+    family,
+    home,
+    homeroom,
+    journal,
+    mail,
+    offline,
+    privacy,
+    reports,
+)
 
 app_name = "diary"
 
@@ -17,4 +29,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *privacy.urlpatterns,
     *consultation.urlpatterns,
+    *offline.urlpatterns,
 ]

@@ -1,0 +1,130 @@
+/* The diary's service worker: the app shell, the journals a teacher opened last and the weeks a family looked at
+ * last, kept on this device for a weak or missing connection. Only GET pages and our own static files pass through
+ * it; every write goes to the network (marks entered offline wait in the page's IndexedDB, see offline.js). The
+ * caches are named after a version of this script, so that a deploy replaces them. Logging out clears them
+ * (the logout answer's Clear-Site-Data). No framework, no CDN.
+ */
+"use strict";
+
+var CONFIG = {{ config|safe }};
+var SHELL = "mektep-shell-" + CONFIG.version;
+var PAGES = "mektep-pages-" + CONFIG.version;
+var SHELL_PATHS = new Set(CONFIG.shell);
+// How long a page waits for a slow network before the kept copy is shown instead.
+var NETWORK_WAIT_MS = 4000;
+var LANGUAGES = "(" + CONFIG.languages.join("|") + ")";
+// The pages kept, by kind, with how many of each (the oldest opened goes first).
+var KINDS = [
+  { name: "journal", pattern: new RegExp("^/" + LANGUAGES + "/diary/journals/\\d+/$"), limit: 12 },
+  { name: "week", pattern: new RegExp("^/" + LANGUAGES + "/diary/students/\\d+/week/$"), limit: 12 },
+  { name: "list", pattern: new RegExp("^/" + LANGUAGES + "/diary/(journals/|today/|children/)?$"), limit: 6 },
+];
+var DIARY = new RegExp("^/" + LANGUAGES + "/diary/");
+
+function kindOf(pathname) {
+  for (var i = 0; i < KINDS.length; i += 1) {
+    if (KINDS[i].pattern.test(pathname)) return KINDS[i];
+  }
+  return null;
+}
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(
+    caches.open(SHELL).then(function (cache) { return cache.addAll(CONFIG.shell); }).then(function () {
+      return self.skipWaiting();
+    })
+  );
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.map(function (name) {
+        if (name.indexOf("mektep-") === 0 && name !== SHELL && name !== PAGES) return caches.delete(name);
+        return null;
+      }));
+    }).then(function () { return self.clients.claim(); })
+  );
+});
+
+function keep(kind, url, response) {
+  // Put last: the cache's keys are in the order they were put, so the first of a kind is the oldest opened.
+  return caches.open(PAGES).then(function (cache) {
+    return cache.delete(url, { ignoreVary: true }).then(function () {
+      return cache.put(url, response);
+    }).then(function () {
+      return cache.keys();
+    }).then(function (keys) {
+      var same = keys.filter(function (key) { return kindOf(new URL(key.url).pathname) === kind; });
+      return Promise.all(same.slice(0, Math.max(0, same.length - kind.limit)).map(function (key) {
+        return cache.delete(key);
+      }));
+    });
+  });
+}
+
+function kept(url) {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.match(url, { ignoreVary: true }).then(function (hit) {
+      // Another period or week of the same page is better than nothing.
+      return hit || cache.match(url, { ignoreVary: true, ignoreSearch: true });
+    });
+  });
+}
+
+function offlinePage(pathname) {
+  var language = (pathname.split("/")[1] || CONFIG.languages[0]);
+  var texts = CONFIG.offline[language] || CONFIG.offline[CONFIG.languages[0]];
+  var escape = function (text) {
+    return text.replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
+  };
+  var body = '<!doctype html><html lang="' + escape(language) + '"><head><meta charset="utf-8">' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1"><title>' + escape(texts.title) +
+    "</title></head><body><main><h1>" + escape(texts.title) + "</h1><p>" + escape(texts.text) +
+    "</p></main></body></html>";
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
+function page(event, url) {
+  var kind = kindOf(url.pathname);
+  var network = fetch(event.request).then(function (response) {
+    // A redirect (to the login page) or an error is never kept: only the page itself, as this person saw it.
+    if (kind && response.ok && !response.redirected && response.type === "basic") {
+      event.waitUntil(keep(kind, url.href, response.clone()));
+    }
+    return response;
+  });
+  var fallback = function () {
+    return kept(url.href).then(function (hit) { return hit || offlinePage(url.pathname); });
+  };
+  if (!kind) return network.catch(fallback);
+  // A page that is kept: the network's answer if it comes in time, else the kept copy (the network's answer
+  // still refreshes it when it arrives).
+  return new Promise(function (resolve) {
+    var settled = false;
+    var timer = setTimeout(function () {
+      kept(url.href).then(function (hit) {
+        if (hit && !settled) { settled = true; resolve(hit); }
+      });
+    }, NETWORK_WAIT_MS);
+    network.then(function (response) {
+      clearTimeout(timer);
+      if (!settled) { settled = true; resolve(response); }
+    }, function () {
+      clearTimeout(timer);
+      if (!settled) { settled = true; resolve(fallback()); }
+    });
+  });
+}
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (SHELL_PATHS.has(url.pathname)) {
+    event.respondWith(caches.match(request, { ignoreVary: true }).then(function (hit) { return hit || fetch(request); }));
+    return;
+  }
+  if (request.mode === "navigate" && DIARY.test(url.pathname)) event.respondWith(page(event, url));
+});
