@@ -46,6 +46,13 @@ class LogoutView(auth_views.LogoutView):
 
     next_page = reverse_lazy("diary:login")
 
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # What this device kept of the diary (the service worker's pages, the unsent edits) goes with the session:
+        # a shared phone shows the next person nothing of the last one's.
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
 
 # Phones capitalise and autocorrect a text field: a username or a code is typed as it is.
 TYPED_AS_IS = {"autocapitalize": "none", "autocorrect": "off", "spellcheck": "false"}

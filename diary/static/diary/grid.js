@@ -36,6 +36,7 @@
   var lastPointer = "mouse";  // the kind of pointer that last pressed on the grid
   var picking = null;         // the cell the touch picker is open for
   var lastPicked = null;      // the cell a grade was just chosen for in the picker
+  var offline = null;         // offline.js: edits kept on this device until they are saved
 
   Array.prototype.forEach.call(table.tBodies[0].rows, function (tr, r) {
     var line = [];
@@ -128,6 +129,7 @@
     td.textContent = cellText(grades, attendance);
     updatePending();
     scheduleAutosave();
+    if (offline) offline.record(td);
   }
 
   function focusCell(td) {
@@ -424,6 +426,7 @@
             item.td.classList.remove("changed");
           }
         });
+        if (offline) sent.forEach(function (item) { offline.record(item.td); });
         say(fmt(messages.saved, { n: answer.data.saved }), "ok");
         listErrors([]);
       } else if (answer.status === 400) {
@@ -441,13 +444,13 @@
         say(errorText(answer.data), "bad");
         listErrors(refused);
       } else if (answer.status === 409) {
-        showConflict(sent, answer.data);
+        if (!offline || !offline.conflict(sent, answer.data)) showConflict(sent, answer.data);
       } else {
         say(errorText(answer.data), "bad");
       }
     }, function () {
       sent.forEach(function (item) { item.td.classList.remove("saving"); });
-      say(messages.network, "bad");
+      say(offline ? offline.networkText() : messages.network, "bad");
     }).then(function (outcome) {
       if (outcome === "again") return;
       inFlight = false;
@@ -532,7 +535,7 @@
   if (reloadButton) {
     reloadButton.addEventListener("click", function () {
       changes.clear();
-      window.location.reload();
+      (offline ? offline.discard() : Promise.resolve()).then(function () { window.location.reload(); });
     });
   }
 
@@ -799,4 +802,14 @@
   }
 
   updatePending();
+
+  if (window.MektepOffline) {
+    offline = window.MektepOffline.attach({
+      journal: config.journal, byKey: byKey, changes: changes, serverState: serverState, cellText: cellText,
+      describeCell: describeCell, applyCell: applyCell, refreshRow: refreshRow, setCell: setCell, save: save,
+      say: say, updatePending: updatePending, showConflict: showConflict, focusCell: focusCell,
+      block: function () { blocked = true; clearTimeout(autosaveTimer); },
+      unblock: function () { blocked = false; conflictBox.hidden = true; },
+    });
+  }
 })();

@@ -117,6 +117,19 @@ function page(event, url) {
   });
 }
 
+// A page opened before this worker was in charge is fetched once more to be kept (offline.js asks).
+self.addEventListener("message", function (event) {
+  var data = event.data || {};
+  if (typeof data.keep !== "string") return;
+  var url = new URL(data.keep, self.location.href);
+  var kind = kindOf(url.pathname);
+  if (url.origin !== self.location.origin || !kind) return;
+  event.waitUntil(fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && !response.redirected) return keep(kind, url.href, response);
+    return null;
+  }).catch(function () { return null; }));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
