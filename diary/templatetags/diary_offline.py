@@ -21,7 +21,9 @@ def offline_messages() -> dict[str, str]:
         ),
         "restored": _("Changes kept on this device are back in the journal: %(n)s. Sending them…"),
         "resent": _("These changes had already been saved. Sending the others…"),
-        "conflict": _("Someone else changed these cells meanwhile. Nothing was overwritten: choose which value to keep."),
+        "conflict": _(
+            "Someone else changed these cells meanwhile. Nothing was overwritten: choose which value to keep."
+        ),
         "choose": _("Choose, cell by cell, which value to keep."),
         "theirs": _("In the journal now: %(value)s"),
         "mine": _("Yours: %(value)s"),
