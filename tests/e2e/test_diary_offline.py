@@ -145,7 +145,8 @@ def test_ten_cells_entered_offline_are_saved_once_each_and_the_conflict_is_chose
     # Each cell's change is audited once: one entry per field it changed, none twice.
     teacher_entries = AuditEntry.objects.filter(by=small_school.teacher.user)
     for (lesson_id, student_id), (grades, _attendance) in values.items():
-        fields = Counter(teacher_entries.filter(lesson_id=lesson_id, student_id=student_id).values_list("field", flat=True))
+        entries = teacher_entries.filter(lesson_id=lesson_id, student_id=student_id)
+        fields = Counter(entries.values_list("field", flat=True))
         if (lesson_id, student_id) == (lessons[0].pk, students[0].pk):
             assert fields == Counter({"grades": 1}), fields  # over the substitute's 5, with the reason
         elif grades:
