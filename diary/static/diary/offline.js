@@ -229,6 +229,9 @@
         grid.focusCell(td);
         grid.save();
       });
+      // Several cells may wait at once: each button says which cell it settles.
+      keepTheirs.setAttribute("aria-label", messages.keepTheirs + ": " + name.textContent);
+      keepMine.setAttribute("aria-label", messages.keepMine + ": " + name.textContent);
       item.appendChild(name);
       item.appendChild(document.createTextNode(" "));
       item.appendChild(values);
