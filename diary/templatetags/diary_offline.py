@@ -7,6 +7,7 @@ from django.utils.html import format_html, json_script
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from diary.session_length import IDLE_KEY
 from diary.views.offline import THEME_COLOR
 
 register = template.Library()
@@ -52,12 +53,17 @@ def offline_head():
     )
 
 
-@register.simple_tag
-def offline_script():
-    """offline.js with its settings: the service worker's address and scope, and its words in the page's language."""
+@register.simple_tag(takes_context=True)
+def offline_script(context):
+    """offline.js with its settings: the service worker's address and scope, its words in the page's language, and
+    whether this device may keep anything: not for a student's or a shared computer's session (the ones that end
+    after a short idle time, diary/session_length.py), whose pages would stay for the next person."""
+    request = context.get("request")
+    session = getattr(request, "session", None)
     settings = {
         "worker": reverse("service-worker"),
         "scope": f"/{get_language()}/diary/",
+        "keep": not (session is not None and session.get(IDLE_KEY)),
         "messages": offline_messages(),
     }
     return format_html(

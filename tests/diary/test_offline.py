@@ -107,3 +107,19 @@ def test_logging_out_tells_the_browser_to_clear_what_the_device_kept(small_schoo
     assert response.status_code == 302
     assert response["Clear-Site-Data"] == '"cache", "storage"'
     assert client.get(f"/ky/diary/journals/{small_school.journal.pk}/").status_code == 302  # logged out
+
+
+def offline_config(client, url: str) -> dict:
+    page = client.get(url).content.decode()
+    return json.loads(re.search(r'<script id="offline-config" type="application/json">(.*?)</script>', page).group(1))
+
+
+def test_a_shared_computer_or_a_student_keeps_nothing_on_the_device(small_school):
+    url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    assert offline_config(logged_in("teacher"), url)["keep"] is True
+    shared = Client()
+    assert shared.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD, "shared": "on"}).status_code == 302
+    assert offline_config(shared, url)["keep"] is False
+    student = Client()
+    student.post("/ky/diary/login/", {"username": "student", "password": PASSWORD})
+    assert offline_config(student, f"/ky/diary/students/{small_school.students[0].pk}/week/")["keep"] is False

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 import time_machine
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from diary.models import AuditEntry, Mark
@@ -266,3 +267,26 @@ def test_a_family_reads_its_last_weeks_without_a_connection(live_server, small_s
     response = page.goto(f"{base}/ky/diary/students/{child.pk}/period/?period=quarter-1")
     assert response.status == 503
     expect(page.locator("h1")).to_have_text("Байланыш жок")
+
+
+def test_a_shared_computer_keeps_no_page_on_the_device(live_server, small_school, page):
+    base = live_server.url
+    journal_url = f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    # First on the teacher's own session the worker keeps the journal; then someone signs in on a shared computer.
+    log_in(page, base, "teacher")
+    open_kept(page, journal_url)
+    with page.expect_navigation():
+        page.locator("form.logout button").click()
+    page.goto(f"{base}/ky/diary/login/")
+    page.fill("#id_username", "teacher")
+    page.fill("#id_password", PASSWORD)
+    page.check("#id_shared")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/ky/diary/(?!login).*"))
+    page.goto(journal_url)
+    page.wait_for_function("navigator.serviceWorker.getRegistrations().then(r => r.length === 0)")
+    page.wait_for_function("caches.keys().then(names => !names.some(n => n.startsWith('mektep-pages-')))")
+    # Without a connection the journal is simply not there.
+    page.context.set_offline(True)
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
+        page.goto(journal_url)

@@ -23,6 +23,22 @@
     });
   }
 
+  if (!config.keep) {
+    // A shared computer's or a student's session: nothing of it stays on the device, and the grid keeps its edits
+    // in the page only, as without this file.
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.getRegistrations().then(function (registrations) {
+        registrations.forEach(function (registration) { registration.unregister(); });
+      }).catch(function () { return null; });
+    }
+    if (window.caches) {
+      caches.keys().then(function (names) {
+        names.forEach(function (name) { if (name.indexOf("mektep-pages-") === 0) caches.delete(name); });
+      }).catch(function () { return null; });
+    }
+    return;
+  }
+
   /* The service worker, for the diary pages of this language. */
   if ("serviceWorker" in navigator && window.isSecureContext && config.worker) {
     navigator.serviceWorker.register(config.worker, { scope: config.scope }).then(function () {

@@ -20,6 +20,7 @@ var KINDS = [
   { name: "list", pattern: new RegExp("^/" + LANGUAGES + "/diary/(journals/|today/|children/)?$"), limit: 6 },
 ];
 var DIARY = new RegExp("^/" + LANGUAGES + "/diary/");
+var LOGIN = new RegExp("^/" + LANGUAGES + "/diary/login/$");
 
 function kindOf(pathname) {
   for (var i = 0; i < KINDS.length; i += 1) {
@@ -88,6 +89,10 @@ function offlinePage(pathname) {
 function page(event, url) {
   var kind = kindOf(url.pathname);
   var network = fetch(event.request).then(function (response) {
+    if (response.redirected && LOGIN.test(new URL(response.url).pathname)) {
+      // Logged out (the session ended): the pages kept for that person go.
+      event.waitUntil(caches.delete(PAGES));
+    }
     // A redirect (to the login page) or an error is never kept: only the page itself, as this person saw it.
     if (kind && response.ok && !response.redirected && response.type === "basic") {
       event.waitUntil(keep(kind, url.href, response.clone()));
