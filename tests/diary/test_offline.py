@@ -118,7 +118,8 @@ def test_a_shared_computer_or_a_student_keeps_nothing_on_the_device(small_school
     url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
     assert offline_config(logged_in("teacher"), url)["keep"] is True
     shared = Client()
-    assert shared.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD, "shared": "on"}).status_code == 302
+    answer = shared.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD, "shared": "on"})
+    assert answer.status_code == 302
     assert offline_config(shared, url)["keep"] is False
     student = Client()
     student.post("/ky/diary/login/", {"username": "student", "password": PASSWORD})
