@@ -8,6 +8,7 @@ diary API's ordinary bulk save when the connection returns. Nothing personal is 
 diary page is kept in a server-side cache.
 """
 
+import functools
 import hashlib
 import json
 from pathlib import Path
@@ -22,6 +23,7 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import etag, require_safe
 
 # The static files every diary page needs, cached when the service worker is installed.
 SHELL_FILES = [
@@ -55,9 +57,8 @@ def offline_page_texts() -> dict[str, dict[str, str]]:
     return texts
 
 
-def service_worker_source() -> str:
-    """The script, with the shell's addresses (which carry the files' hashes in production) and a cache version
-    derived from everything it serves: a deploy that changes any of it replaces the old caches."""
+@functools.lru_cache(maxsize=8)
+def _service_worker(static_url: str) -> tuple[str, str]:
     shell = [static(name) for name in SHELL_FILES]
     languages = [code for code, _name in settings.LANGUAGES]
     config = {"shell": shell, "languages": languages, "offline": offline_page_texts()}
@@ -69,18 +70,30 @@ def service_worker_source() -> str:
         if found:
             digest.update(Path(found).read_bytes())
     version = digest.hexdigest()[:12]
-    return render_to_string(
-        "diary/offline/sw.js",
-        {"config": json.dumps({**config, "version": version}, ensure_ascii=False)},
+    source = render_to_string(
+        "diary/offline/sw.js", {"config": json.dumps({**config, "version": version}, ensure_ascii=False)}
     )
+    return version, source
 
 
+def service_worker_source() -> tuple[str, str]:
+    """The script's version and text, with the shell's addresses (which carry the files' hashes in production) and
+    a cache version derived from everything it serves: a deploy that changes any of it replaces the old caches.
+    Built once per process (a deploy restarts it); in development on every request."""
+    if settings.DEBUG:
+        _service_worker.cache_clear()
+    return _service_worker(settings.STATIC_URL)
+
+
+@require_safe
+@etag(lambda request: service_worker_source()[0])
 def service_worker(request):
     """GET /sw.js: the diary's service worker, the same for every visitor."""
-    response = HttpResponse(service_worker_source(), content_type="text/javascript; charset=utf-8")
+    response = HttpResponse(service_worker_source()[1], content_type="text/javascript; charset=utf-8")
     # Its scope may be any page under the root; the diary registers it for /ky/diary/ and /ru/diary/.
     response.headers["Service-Worker-Allowed"] = "/"
-    # The browser checks for a new version on every visit: a deploy reaches every phone at its next page load.
+    # The browser checks for a new version on every visit (answered "not modified" while there is none): a deploy
+    # reaches every phone at its next page load.
     patch_cache_control(response, no_cache=True, max_age=0)
     return response
 

@@ -70,6 +70,10 @@ def test_the_service_worker_is_one_script_for_everyone_in_scope_of_the_diary(sma
     assert '"mektep-shell-" + CONFIG.version' in body
     assert "/static/diary/offline.js" in body and "/static/diary/grid.js" in body
     assert not re.search(r"https?://", body)
+    # Asked again with what it has, the browser hears "not modified" while the version is the same.
+    assert Client().get("/sw.js", headers={"If-None-Match": anonymous["ETag"]}).status_code == 304
+    assert version in anonymous["ETag"]
+    assert Client().post("/sw.js").status_code == 405
     # A deploy that changes what it serves changes the version, and so replaces the old caches.
     with override_settings(STATIC_URL="/static/v2/"):
         changed = Client().get("/sw.js").content.decode()
