@@ -129,6 +129,12 @@ def test_ten_cells_entered_offline_are_saved_once_each_and_the_conflict_is_chose
     assert Mark.objects.get(lesson=lessons[0], student=students[0]).grades == [5]
     assert Mark.objects.filter(updated_by=small_school.teacher.user).count() == 9
 
+    # The choice waits on the device too: the journal opened again asks it again.
+    page.reload()
+    expect(choice).to_be_visible()
+    expect(choice.locator(".theirs")).to_contain_text("5")
+    expect(page.locator("#grid-choices .intro")).to_contain_text("башка бирөө өзгөрттү")
+    expect(cell(page, *conflicted)).to_have_text(str(values[(lessons[0].pk, students[0].pk)][0][0]))
     # The teacher keeps their own value, knowingly (after the deadline, with a reason).
     choice.locator("button.keep-mine").click()
     expect(page.locator("#grid-choices li")).to_have_count(0)

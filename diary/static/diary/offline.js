@@ -181,7 +181,7 @@
       panel.className = "conflict grid-choices";
       panel.setAttribute("role", "alert");
       var intro = document.createElement("p");
-      intro.textContent = messages.choose;
+      intro.className = "intro";
       list = document.createElement("ul");
       panel.appendChild(intro);
       panel.appendChild(list);
@@ -205,6 +205,9 @@
       ensurePanel();
       if (waiting.has(td)) waiting.get(td).remove();
       panel.hidden = false;
+      // Beside the grid's own notice of who changed what, or alone when the journal was opened again.
+      var notice = document.getElementById("grid-conflict");
+      panel.querySelector(".intro").textContent = notice && !notice.hidden ? messages.choose : messages.conflict;
       td.classList.add("conflict");
       td.textContent = grid.cellText(mine.grades || [], mine.attendance);
       var item = document.createElement("li");
@@ -285,12 +288,13 @@
           queue.remove(id(td));
           return;
         }
-        choose(td, cell, mine, commentEdited);
-        shown.push({ td: td, cell: cell });
+        shown.push({ td: td, cell: cell, mine: mine, commentEdited: commentEdited });
       });
       grid.updatePending();
       if (shown.length) {
-        grid.showConflict(shown, { error: { message: messages.conflict, cells: shown.map(function (s) { return s.cell; }) } });
+        var cells = shown.map(function (item) { return item.cell; });
+        grid.showConflict(shown, { error: { message: messages.conflict, cells: cells } });
+        shown.forEach(function (item) { choose(item.td, item.cell, item.mine, item.commentEdited); });
       } else {
         grid.say(messages.resent);
       }
@@ -306,7 +310,10 @@
         var page = seen(td);
         var pageVersion = page.version || 0;
         if (entry.conflict) {
-          if (pageVersion < (entry.conflict.version || 0)) grid.applyCell(entry.conflict);
+          if (pageVersion < (entry.conflict.version || 0)) {
+            grid.applyCell(entry.conflict);
+            grid.refreshRow(td.parentNode);
+          }
           choose(td, pageVersion > (entry.conflict.version || 0) ? page : entry.conflict, entry.value, entry.commentEdited);
           return;
         }
@@ -314,6 +321,7 @@
         if (pageVersion < baseVersion) {
           // A kept copy of the page older than what the teacher saw when editing: what the teacher saw counts.
           grid.applyCell(cellOf(td, entry.base));
+          grid.refreshRow(td.parentNode);
         } else if (pageVersion > baseVersion) {
           if (sameState(page, entry.value, entry.commentEdited)) { queue.remove(entry.id); return; }
           choose(td, page, entry.value, entry.commentEdited);
