@@ -5,9 +5,8 @@ import datetime as dt
 import re
 
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -17,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from diary.api.serializers import MAX_ID
 from diary.calendar import month_label
-from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
+from diary.exceptions import DiaryNotFound, DiaryPermissionDenied
 from diary.models import Attendance, AuditEntry, FinalGrade, Journal, Period, ReportRun, StaffRole
 from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
 from diary.selectors.administration import (
@@ -36,7 +35,7 @@ from diary.services.finals import final_window_reopen
 from diary.services.inspections import inspection_record
 from diary.services.reports import report_request
 from diary.services.staffing import substitution_create
-from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
+from diary.views.base import DiaryView, form_submit, journal_page_urls
 
 HISTORY_PAGE_SIZE = 50
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -126,23 +125,19 @@ class SubstitutionsView(AdministrationView):
 
     def handle_post(self, request):
         journals, teachers = self.choices()
-        form = SubstitutionForm(request.POST, journals=journals, teachers=teachers)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                substitution_create(
-                    actor=request.user, journal=next(j for j in journals if j.pk == data["journal"]),
-                    teacher=next(t for t in teachers if t.pk == data["teacher"]),
-                    date_from=data["date_from"], date_to=data["date_to"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The substitution is saved."))
-                return redirect("diary:substitutions")
-        return self.render_page(request, form=form, status=400)
+
+        def create(data):
+            return substitution_create(
+                actor=request.user, journal=next(j for j in journals if j.pk == data["journal"]),
+                teacher=next(t for t in teachers if t.pk == data["teacher"]),
+                date_from=data["date_from"], date_to=data["date_to"],
+            )  # fmt: skip
+
+        return form_submit(
+            request, SubstitutionForm(request.POST, journals=journals, teachers=teachers), create,
+            success=lambda _substitution: _("The substitution is saved."), redirect_to="diary:substitutions",
+            invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 class InspectionForm(forms.Form):
@@ -225,19 +220,17 @@ class InspectionsView(AdministrationView):
 
     def handle_post(self, request):
         journals = school_journals(self.school)
-        form = InspectionForm(request.POST, journals=journals)
-        if form.is_valid():
-            journal = next(j for j in journals if j.pk == form.cleaned_data["journal"])
-            try:
-                inspection_record(actor=request.user, journal=journal, remarks=form.cleaned_data["remarks"])
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The inspection of %(journal)s is recorded.") % {"journal": journal})
-                return redirect("diary:inspections")
-        return self.render_page(request, form=form, status=400)
+
+        def record(data):
+            journal = next(j for j in journals if j.pk == data["journal"])
+            inspection_record(actor=request.user, journal=journal, remarks=data["remarks"])
+            return journal
+
+        return form_submit(
+            request, InspectionForm(request.POST, journals=journals), record,
+            success=lambda journal: _("The inspection of %(journal)s is recorded.") % {"journal": journal},
+            redirect_to="diary:inspections", invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 class ReopenForm(forms.Form):
@@ -277,27 +270,22 @@ class FinalWindowsView(AdministrationView):
 
     def handle_post(self, request):
         journals, periods = self.choices()
-        form = ReopenForm(request.POST, journals=journals, periods=periods)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def reopen(data):
             journal = next(j for j in journals if j.pk == data["journal"])
-            try:
-                final_window_reopen(
-                    actor=request.user, journal=journal, period=next(p for p in periods if p.pk == data["period"]),
-                    until=data["until"], reason=data["reason"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Final grades of %(journal)s may be set until %(date)s.")
-                    % {"journal": journal, "date": data["until"].strftime("%d.%m.%Y")},
-                )
-                return redirect("diary:final_windows")
-        return self.render_page(request, form=form, status=400)
+            final_window_reopen(
+                actor=request.user, journal=journal, period=next(p for p in periods if p.pk == data["period"]),
+                until=data["until"], reason=data["reason"],
+            )  # fmt: skip
+            return _("Final grades of %(journal)s may be set until %(date)s.") % {
+                "journal": journal, "date": data["until"].strftime("%d.%m.%Y"),
+            }  # fmt: skip
+
+        return form_submit(
+            request, ReopenForm(request.POST, journals=journals, periods=periods), reopen,
+            success=lambda message: message, redirect_to="diary:final_windows",
+            invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 class HistoryFilterForm(forms.Form):
@@ -489,25 +477,19 @@ class ReportsView(AdministrationView):
     def handle_post(self, request):
         periods = self.periods()
         administration = is_administration(request.user, self.school)
-        form = ReportForm(request.POST, periods=periods, administration=administration)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def ask(data):
             period = next((p for p in periods if p.pk == data["period"]), None)
-            try:
-                run = report_request(
-                    actor=request.user, school=self.school, kind=data["kind"], period=period, month=data["month"]
-                )
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request, _("The report is asked for: %(report)s (%(status)s).")
-                    % {"report": run, "status": run.get_status_display()},
-                )  # fmt: skip
-                return redirect("diary:reports")
-        return self.render_page(request, form=form, status=400)
+            return report_request(
+                actor=request.user, school=self.school, kind=data["kind"], period=period, month=data["month"]
+            )
+
+        return form_submit(
+            request, ReportForm(request.POST, periods=periods, administration=administration), ask,
+            success=lambda run: _("The report is asked for: %(report)s (%(status)s).")
+            % {"report": run, "status": run.get_status_display()},
+            redirect_to="diary:reports", invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 urlpatterns = [
