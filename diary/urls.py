@@ -1,6 +1,18 @@
 """The diary's pages (namespace `diary`): each area's module lists its own addresses."""
 
-from diary.views import administration, auth, consultation, family, home, homeroom, journal, mail, privacy, reports
+from diary.views import (
+    administration,
+    auth,
+    consultation,
+    family,
+    history,
+    home,
+    homeroom,
+    journal,
+    mail,
+    privacy,
+    reports,
+)
 
 app_name = "diary"
 
@@ -13,6 +25,7 @@ urlpatterns = [
     *home.urlpatterns,
     *homeroom.urlpatterns,
     *administration.urlpatterns,
+    *history.urlpatterns,
     *mail.urlpatterns,
     *reports.urlpatterns,
     *privacy.urlpatterns,
