@@ -151,12 +151,15 @@ def admin_move_url(student) -> str:
     return f"/admin/diary/student/move/{student.pk}/"
 
 
-def test_the_students_list_in_the_admin_offers_the_move(director_admin, small_school):
+def test_the_students_list_in_the_admin_offers_the_move(director_admin, small_school, class_5b):
     html = director_admin.get("/admin/diary/student/").content.decode()
     assert admin_move_url(small_school.students[0]) in html
+    inspect = director_admin.get(f"/admin/diary/student/inspect/{small_school.students[0].pk}/").content.decode()
+    assert admin_move_url(small_school.students[0]) in inspect
     page = director_admin.get(admin_move_url(small_school.students[0]))
     assert page.status_code == 200
     assert small_school.students[0].full_name in page.content.decode()
+    assert "Башка класска которуу" in page.content.decode() and "5Б" in page.content.decode()
 
 
 def test_the_director_moves_a_student_in_the_admin(director_admin, small_school, class_5b):
