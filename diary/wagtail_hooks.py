@@ -1,23 +1,36 @@
 """The school's data in the Wagtail admin: each school's administration sees and corrects only its own rows.
 
 Nothing is deleted from here (D16). Marks, attendance, finals and lessons are changed through the diary's
-services (journal pages and API), so that every change is validated and audited; here they are read-only.
+services (journal pages and API), so that every change is validated and audited; here they are read-only. A
+student is moved to another class from their row ("Move to another class"), through the same service as the API.
 """
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import EditView, IndexView, InspectView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import Button
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from diary import models
-from diary.permissions import administered_school_ids
+from diary.exceptions import DiaryError
+from diary.permissions import administered_school_ids, current_class, may_move_student
+from diary.selectors.administration import school_classes_on
 from diary.services.audit import admin_edit_record
 from diary.services.privacy import student_view_log
+from diary.services.staffing import student_move
 
 
 class SchoolScopedPolicy(ModelPermissionPolicy):
@@ -75,6 +88,104 @@ class ScopedInspectView(InspectView):
         return super().get(request, *args, **kwargs)
 
 
+def move_url(student) -> str:
+    return reverse("diary_student:move", args=[student.pk])
+
+
+class StudentIndexView(ScopedIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if may_move_student(self.request.user, instance):
+            buttons.append(Button(_("Move to another class"), url=move_url(instance), icon_name="arrow-right"))
+        return buttons
+
+
+class StudentInspectView(ScopedInspectView):
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if may_move_student(self.request.user, self.object):
+            buttons.append(Button(_("Move to another class"), url=move_url(self.object), icon_name="arrow-right"))
+        return buttons
+
+
+class StudentMoveForm(forms.Form):
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The names are those of the service's refusals, so that each shows beside its own field.
+        self.fields["class"] = forms.TypedChoiceField(
+            label=_("new class"), coerce=int, choices=[(c.pk, f"{c.code} ({c.year})") for c in classes]
+        )
+        self.fields["date"] = forms.DateField(
+            label=_("in the new class from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        )
+
+
+class StudentMoveView(WagtailAdminTemplateMixin, FormView):
+    """A student moved to another class of their school from a date, by the school's administration: the service
+    `student_move` checks it (another school's class, the same class, a date outside the class's year are refused
+    with a message and nothing changes) and audits it."""
+
+    template_name = "wagtailadmin/generic/form.html"
+    form_class = StudentMoveForm
+    header_icon = "user"
+    page_title = _("Move to another class")
+
+    def dispatch(self, request, pk: int):
+        queryset = _scope(models.Student.objects.select_related("school"), request.user)
+        self.student = get_object_or_404(queryset, pk=pk)
+        if not may_move_student(request.user, self.student):
+            raise PermissionDenied
+        self.classes = school_classes_on(self.student.school, timezone.localdate())
+        return super().dispatch(request, pk)
+
+    def get_page_subtitle(self):
+        return self.student.full_name
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("diary_student:index"), "label": models.Student._meta.verbose_name_plural},
+            {"url": "", "label": self.get_page_title(), "sublabel": self.get_page_subtitle()},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "classes": self.classes}
+
+    def get_initial(self):
+        now = current_class(self.student)
+        return {"date": timezone.localdate(), "class": now.pk if now is not None else None}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_url"] = self.request.path
+        context["submit_button_label"] = pgettext_lazy("student move", "Move")
+        context["submit_button_active_label"] = _("Moving…")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        to_class = next(c for c in self.classes if c.pk == data["class"])
+        try:
+            student_move(actor=self.request.user, student=self.student, to_class=to_class, on_date=data["date"])
+        except DiaryError as error:
+            messages.error(self.request, error.message)
+            for field, field_messages in error.fields.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            self.request,
+            gettext("%(name)s is moved to class %(class)s from %(date)s.")
+            % {"name": self.student.full_name, "class": to_class.code, "date": data["date"].strftime("%d.%m.%Y")},
+        )
+        return redirect("diary_student:index")
+
+    def form_invalid(self, form):
+        messages.error(self.request, gettext("The student was not moved: correct the fields below."))
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
 class DiaryModelViewSet(ModelViewSet):
     index_view_class = ScopedIndexView
     edit_view_class = ScopedEditView
@@ -110,6 +221,23 @@ def viewset(
         # The form shows these fields and no other (without it, the model's panels decide).
         attributes["panels"] = [FieldPanel(name) for name in form_fields]
     return type(f"{model.__name__}ViewSet", (DiaryModelViewSet,), attributes)()
+
+
+class StudentViewSet(DiaryModelViewSet):
+    """Students: their names corrected, and their move to another class (`move/<pk>/`)."""
+
+    model = models.Student
+    icon = "user"
+    list_display = ["full_name", "code", "birth_date"]
+    search_fields = ["last_name", "first_name"]
+    form_fields = ["last_name", "first_name", "patronymic", "birth_date"]
+    name = "diary_student"
+    url_prefix = "diary/student"
+    index_view_class = StudentIndexView
+    inspect_view_class = StudentInspectView
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("move/<int:pk>/", StudentMoveView.as_view(), name="move")]
 
 
 class DiaryViewSetGroup(ModelViewSetGroup):
@@ -165,13 +293,7 @@ class DiaryViewSetGroup(ModelViewSetGroup):
         viewset(
             models.SchoolClass, "group", ["code", "grade", "homeroom_teacher", "language"], form_fields=["language"]
         ),
-        viewset(
-            models.Student,
-            "user",
-            ["full_name", "code", "birth_date"],
-            search_fields=["last_name", "first_name"],
-            form_fields=["last_name", "first_name", "patronymic", "birth_date"],
-        ),
+        StudentViewSet(),
         viewset(
             models.Guardian,
             "user",

@@ -8,14 +8,9 @@ from rest_framework.response import Response
 from diary.api.base import DiaryAPIView
 from diary.api.serializers import AnyObject
 from diary.pdf import pdf_render
-from diary.services.privacy import (
-    access_log_rows,
-    student_access_log,
-    student_anonymise,
-    student_data_export,
-    student_data_printable,
-    student_for_privacy,
-)
+from diary.services.privacy import access_log_rows, student_access_log, student_for_privacy
+from diary.services.privacy_anonymise import student_anonymise
+from diary.services.privacy_export import student_data_export, student_data_printable
 
 
 class StudentExportView(DiaryAPIView):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from diary.api import auth, journals, people, privacy, reports
+from diary.api import auth, enrolments, journals, people, privacy, reports
 from diary.api.serializers import MAX_ID
 
 
@@ -45,6 +45,7 @@ urlpatterns = [
     path("students/<id:pk>/export.pdf", privacy.StudentExportPdfView.as_view(), name="student-export-pdf"),
     path("students/<id:pk>/access-log/", privacy.StudentAccessLogView.as_view(), name="student-access-log"),
     path("students/<id:pk>/anonymise/", privacy.StudentAnonymiseView.as_view(), name="student-anonymise"),
+    path("students/<id:pk>/move/", enrolments.StudentMoveView.as_view(), name="student-move"),
     path("threads/", people.ThreadsView.as_view(), name="threads"),
     path("threads/<id:pk>/", people.ThreadView.as_view(), name="thread"),
     path("threads/<id:pk>/messages/", people.ThreadMessagesView.as_view(), name="thread-messages"),

@@ -25,6 +25,7 @@ class AuditEntry(SchoolOwned):
         CONTACTS = "contacts", _("guardian contacts")
         SCHOOL_RULES = "school_rules", _("school rules")
         ADMIN_EDIT = "admin_edit", _("correction in the admin")
+        CLASS_MOVE = "class_move", _("move to another class")
 
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")

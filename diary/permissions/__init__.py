@@ -17,7 +17,13 @@ from diary.permissions.family import (
     students_visible_to,
     visible_student,
 )
-from diary.permissions.homeroom import may_issue_code, may_link_person, may_manage_class, may_split_class
+from diary.permissions.homeroom import (
+    may_issue_code,
+    may_link_person,
+    may_manage_class,
+    may_move_student,
+    may_split_class,
+)
 from diary.permissions.journal import (
     JOURNAL_WRITE_REFUSED,
     JournalWriteAccess,
@@ -65,6 +71,7 @@ __all__ = [
     "may_issue_code",
     "may_link_person",
     "may_manage_class",
+    "may_move_student",
     "may_read_journal_history",
     "may_set_final_grades",
     "may_split_class",

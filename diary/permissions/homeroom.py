@@ -1,4 +1,5 @@
-"""What a class's homeroom teacher may do: access codes (D4), subgroups (D10), the class's data (D11)."""
+"""What a class's homeroom teacher may do: access codes (D4), subgroups (D10), the class's data (D11); and who
+moves a student to another class."""
 
 from diary.models import (
     Journal,
@@ -56,3 +57,8 @@ def may_manage_class(user: User, school_class: SchoolClass) -> bool:
     """D4, D10, D11: the class's homeroom teacher or the administration."""
     staff = staff_member_of(user, school_class.school)
     return staff is not None and (staff.is_administration or school_class.homeroom_teacher_id == staff.pk)
+
+
+def may_move_student(user: User, student: Student) -> bool:
+    """D1, D15: only the school's administration moves a student to another class."""
+    return is_administration(user, student.school)

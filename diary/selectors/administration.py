@@ -205,3 +205,12 @@ def final_window_reopenings(school, limit: int = 50) -> list:
         .select_related("journal__school_class", "journal__subject", "journal__subgroup", "period", "created_by")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def school_classes_on(school, day: dt.date) -> list[SchoolClass]:
+    """The school's classes of the academic year that holds `day`, by grade and code (a move's choices)."""
+    return list(
+        SchoolClass.objects.filter(school=school, year__start__lte=day, year__end__gte=day)
+        .select_related("year")
+        .order_by("grade", "code")
+    )

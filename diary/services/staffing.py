@@ -25,7 +25,7 @@ from diary.models import (
     Subject,
     Substitution,
 )
-from diary.permissions import is_administration, may_split_class
+from diary.permissions import is_administration, may_move_student, may_split_class
 from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import school_changed
 
@@ -165,27 +165,64 @@ def subgroups_split(
 
 
 @transaction.atomic
-def student_move(*, actor, student: Student, to_class: SchoolClass, on_date: dt.date) -> Enrolment:
-    """Moves a student to another class from a date; the old enrolment is closed, never removed (history kept)."""
-    if not is_administration(actor, student.school):
+def student_move(
+    *, actor, student: Student, to_class: SchoolClass, on_date: dt.date, at: dt.datetime | None = None
+) -> Enrolment:
+    """Moves a student to another class of their school from a date, by the administration; the old enrolment is
+    closed, never removed (history kept), and the move joins the audit trail (D16). Refused, with nothing changed:
+    another school's class, the class the student is already in, a class of an academic year the date is not in,
+    an anonymised student, a date before the student joined their current class."""
+    if not may_move_student(actor, student):
         raise DiaryPermissionDenied(_("Only the administration moves students between classes."))
+    if to_class.school_id != student.school_id:
+        raise DiaryValidationError(
+            _("Choose a class of this school."),
+            code="unknown_class",
+            fields={"class": [_("Choose a class of this school.")]},
+        )
+    if student.anonymised_at is not None:
+        raise DiaryValidationError(_("This student's data are anonymised: they cannot be moved."), code="anonymised")
+    year = to_class.year
+    if not year.start <= on_date <= year.end:
+        raise DiaryValidationError(
+            _("Class %(class)s is of the academic year %(year)s, and the date of the move is outside it.")
+            % {"class": to_class.code, "year": year},
+            code="inactive_year",
+            fields={"date": [_("The date is outside the class's academic year.")]},
+        )
     current = (
         Enrolment.objects.select_for_update()
+        .select_related("school_class")
         .filter(student=student, date_from__lte=on_date)
         .exclude(date_to__lt=on_date)
         .first()
     )
     if current is not None and current.school_class_id == to_class.pk:
-        raise DiaryValidationError(_("The student is already in this class."), code="same_class")
-    if to_class.school_id != student.school_id:
-        raise DiaryValidationError(_("Choose a class of this school."), code="unknown_class")
+        raise DiaryValidationError(
+            _("The student is already in this class."),
+            code="same_class",
+            fields={"class": [_("The student is already in this class.")]},
+        )
     if current is not None:
         if current.date_from >= on_date:
-            raise DiaryValidationError(_("The move must come after the student joined the current class."))
+            raise DiaryValidationError(
+                _("The move must come after the student joined the current class."), code="before_enrolment",
+                fields={"date": [_("The move must come after the student joined the current class.")]},
+            )  # fmt: skip
         current.date_to = on_date - dt.timedelta(days=1)
         current.save(update_fields=["date_to", "updated_at"])
     enrolment = Enrolment(school=student.school, student=student, school_class=to_class, date_from=on_date)
     enrolment.full_clean()
     enrolment.save()
+    # D16: who moved the student, from which class to which, from when.
+    audit_entries_add(
+        [
+            audit_entry(
+                school_id=student.school_id, at=at or timezone.now(), by=actor, field=AuditEntry.Field.CLASS_MOVE,
+                old={"class": current.school_class.code} if current is not None else None,
+                new={"class": to_class.code, "from": on_date.isoformat()}, student_id=student.pk,
+            )
+        ]
+    )  # fmt: skip
     school_changed(school_id=student.school_id)
     return enrolment

@@ -1,25 +1,20 @@
-"""The administration's screens (D6, D7, D12, D14, D16): the school's setup, substitutions, journal inspection,
-reopening a closed final-grade window, the audit trail of a journal, and reports."""
+"""The administration's screens (D6, D7, D12): the school's setup and what needs attention, substitutions,
+journal inspection and reopening a closed final-grade window. A journal's history is in diary/views/history.py,
+the reports page in diary/views/reports.py."""
 
 import datetime as dt
-import re
 
 from django import forms
-from django.contrib import messages
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.shortcuts import render
+from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diary.api.serializers import MAX_ID
-from diary.calendar import month_label
-from diary.exceptions import DiaryError, DiaryNotFound, DiaryPermissionDenied
-from diary.models import Attendance, AuditEntry, FinalGrade, Journal, Period, ReportRun, StaffRole
-from diary.permissions import is_administration, is_inspector, may_read_journal_history, may_view_journal
+from diary.exceptions import DiaryPermissionDenied
+from diary.models import Journal, StaffRole
+from diary.permissions import is_administration, is_inspector
 from diary.selectors.administration import (
     final_window_reopenings,
     inspections_recent,
@@ -29,18 +24,11 @@ from diary.selectors.administration import (
     school_teachers,
     substitutions_list,
 )
-from diary.selectors.journal import journal_enrolment, journal_history, journal_history_authors
 from diary.selectors.periods import school_periods
-from diary.selectors.reports import report_runs_list
 from diary.services.finals import final_window_reopen
 from diary.services.inspections import inspection_record
-from diary.services.reports import report_request
 from diary.services.staffing import substitution_create
-from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
-
-HISTORY_PAGE_SIZE = 50
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-FINAL_LABELS = {FinalGrade.NOT_ASSESSED: gettext_lazy("n/a"), FinalGrade.EXEMPT: gettext_lazy("exempt")}
+from diary.views.base import DiaryView, form_submit, journal_page_urls
 
 
 def journal_label(journal: Journal) -> str:
@@ -126,23 +114,19 @@ class SubstitutionsView(AdministrationView):
 
     def handle_post(self, request):
         journals, teachers = self.choices()
-        form = SubstitutionForm(request.POST, journals=journals, teachers=teachers)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                substitution_create(
-                    actor=request.user, journal=next(j for j in journals if j.pk == data["journal"]),
-                    teacher=next(t for t in teachers if t.pk == data["teacher"]),
-                    date_from=data["date_from"], date_to=data["date_to"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The substitution is saved."))
-                return redirect("diary:substitutions")
-        return self.render_page(request, form=form, status=400)
+
+        def create(data):
+            return substitution_create(
+                actor=request.user, journal=next(j for j in journals if j.pk == data["journal"]),
+                teacher=next(t for t in teachers if t.pk == data["teacher"]),
+                date_from=data["date_from"], date_to=data["date_to"],
+            )  # fmt: skip
+
+        return form_submit(
+            request, SubstitutionForm(request.POST, journals=journals, teachers=teachers), create,
+            success=lambda _substitution: _("The substitution is saved."), redirect_to="diary:substitutions",
+            invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 class InspectionForm(forms.Form):
@@ -225,19 +209,17 @@ class InspectionsView(AdministrationView):
 
     def handle_post(self, request):
         journals = school_journals(self.school)
-        form = InspectionForm(request.POST, journals=journals)
-        if form.is_valid():
-            journal = next(j for j in journals if j.pk == form.cleaned_data["journal"])
-            try:
-                inspection_record(actor=request.user, journal=journal, remarks=form.cleaned_data["remarks"])
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The inspection of %(journal)s is recorded.") % {"journal": journal})
-                return redirect("diary:inspections")
-        return self.render_page(request, form=form, status=400)
+
+        def record(data):
+            journal = next(j for j in journals if j.pk == data["journal"])
+            inspection_record(actor=request.user, journal=journal, remarks=data["remarks"])
+            return journal
+
+        return form_submit(
+            request, InspectionForm(request.POST, journals=journals), record,
+            success=lambda journal: _("The inspection of %(journal)s is recorded.") % {"journal": journal},
+            redirect_to="diary:inspections", invalid=lambda form: self.render_page(request, form=form, status=400),
+        )  # fmt: skip
 
 
 class ReopenForm(forms.Form):
@@ -277,237 +259,22 @@ class FinalWindowsView(AdministrationView):
 
     def handle_post(self, request):
         journals, periods = self.choices()
-        form = ReopenForm(request.POST, journals=journals, periods=periods)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def reopen(data):
             journal = next(j for j in journals if j.pk == data["journal"])
-            try:
-                final_window_reopen(
-                    actor=request.user, journal=journal, period=next(p for p in periods if p.pk == data["period"]),
-                    until=data["until"], reason=data["reason"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Final grades of %(journal)s may be set until %(date)s.")
-                    % {"journal": journal, "date": data["until"].strftime("%d.%m.%Y")},
-                )
-                return redirect("diary:final_windows")
-        return self.render_page(request, form=form, status=400)
+            final_window_reopen(
+                actor=request.user, journal=journal, period=next(p for p in periods if p.pk == data["period"]),
+                until=data["until"], reason=data["reason"],
+            )  # fmt: skip
+            return _("Final grades of %(journal)s may be set until %(date)s.") % {
+                "journal": journal, "date": data["until"].strftime("%d.%m.%Y"),
+            }  # fmt: skip
 
-
-class HistoryFilterForm(forms.Form):
-    student = forms.TypedChoiceField(label=gettext_lazy("student"), coerce=int, required=False, empty_value=None)
-    field = forms.ChoiceField(label=gettext_lazy("field"), required=False)
-    by = forms.TypedChoiceField(label=gettext_lazy("changed by"), coerce=int, required=False, empty_value=None)
-    date_from = forms.DateField(
-        label=gettext_lazy("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def __init__(self, *args, students, authors, **kwargs):
-        super().__init__(*args, **kwargs)
-        everyone = [("", "—")]
-        self.fields["student"].choices = everyone + [(student.pk, student.full_name) for student in students]
-        self.fields["field"].choices = everyone + list(AuditEntry.Field.choices)
-        self.fields["by"].choices = everyone + authors
-
-
-# What the keys of an audited record are called on the history page; other keys show as they are.
-AUDIT_KEYS = {
-    "teacher": gettext_lazy("teacher"),
-    "from": gettext_lazy("from"),
-    "to": gettext_lazy("to"),
-    "class": gettext_lazy("class"),
-    "subject": gettext_lazy("subject"),
-    "period": gettext_lazy("period"),
-    "groups": gettext_lazy("subgroups"),
-    "guardian": gettext_lazy("guardian"),
-    "phone": gettext_lazy("phone"),
-    "email": gettext_lazy("e-mail"),
-    "final_window_days": gettext_lazy("days after a period to set finals"),
-    "no_marks_grades": gettext_lazy("grade levels without marks"),
-}
-# Internal keys of an audited record that a person has no use for.
-AUDIT_HIDDEN_KEYS = {"id", "record"}
-
-
-def period_name(key) -> str:
-    """`quarter-2` as the reader names it (`чейрек 2`); anything else as it is."""
-    kinds = dict(Period.Kind.choices)
-    kind, _dash, number = str(key).rpartition("-")
-    if key == Period.Kind.YEAR:
-        return str(kinds[Period.Kind.YEAR])
-    return f"{kinds[kind]} {number}" if kind in kinds and number.isdigit() else str(key)
-
-
-def audit_scalar(value, field: str = "") -> str:
-    """One audited value in the reader's language: attendance and non-numeric finals by their labels, dates in the
-    local short format, anything else as it was typed."""
-    if value is None or value == "":
-        return "—"
-    if field == AuditEntry.Field.ATTENDANCE and value in Attendance.values:
-        return str(Attendance(value).label)
-    if field == AuditEntry.Field.FINAL and value in FINAL_LABELS:
-        return str(FINAL_LABELS[value])
-    if isinstance(value, str) and ISO_DATE.fullmatch(value):
-        try:
-            return date_format(dt.date.fromisoformat(value), "SHORT_DATE_FORMAT")
-        except ValueError:
-            return value
-    if isinstance(value, bool):
-        return str(_("yes") if value else _("no"))
-    if isinstance(value, int | float):
-        return number_format(value)
-    return str(value)
-
-
-def audit_value(value, field: str = "") -> str:
-    """An audited value as a person reads it: grades `5, 4`, attendance `absent` as its label, contacts
-    `phone: …`, nothing as a dash; internal keys and ids are left out."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(audit_scalar(item, field) for item in value)
-    if isinstance(value, dict):
-        return (
-            "; ".join(
-                f"{AUDIT_KEYS.get(key, key)}: {period_name(item) if key == 'period' else audit_value(item, field)}"
-                for key, item in value.items()
-                if key not in AUDIT_HIDDEN_KEYS
-            )
-            or "—"
-        )
-    return audit_scalar(value, field)
-
-
-class JournalHistoryView(DiaryView):
-    """D16: every change to a journal — who, when, old, new, why, late — filtered and paginated; for those
-    `may_read_journal_history` names (the API's history answers the same people)."""
-
-    http_method_names = ["get"]
-
-    def get(self, request, pk: int):
-        journal = (
-            Journal.objects.select_related("school_class__year", "subject", "subgroup", "teacher", "school")
-            .filter(pk=pk, school=self.school)
-            .first()
-            if self.school is not None and pk <= MAX_ID
-            else None
-        )
-        if journal is None or not may_view_journal(request.user, journal):
-            raise DiaryNotFound(_("There is no such journal in your school."))
-        if not may_read_journal_history(request.user, journal):
-            raise DiaryPermissionDenied(_("You may not read this journal's history of changes."))
-        year = journal.school_class.year
-        students = journal_enrolment(journal, year.start, year.end).ever_enrolled()
-        form = HistoryFilterForm(request.GET or None, students=students, authors=journal_history_authors(journal))
-        filters = {}
-        status = 200
-        if form.is_bound:
-            if form.is_valid():
-                data = form.cleaned_data
-                filters = {
-                    "student_id": data["student"], "field": data["field"], "date_from": data["date_from"],
-                    "date_to": data["date_to"], "by_id": data["by"],
-                }  # fmt: skip
-            else:
-                status = 400
-        entries = journal_history(journal, **filters) if status == 200 else journal_history(journal).none()
-        page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-        for entry in page.object_list:
-            entry.old_display = audit_value(entry.old, entry.field)
-            entry.new_display = audit_value(entry.new, entry.field)
-        query = request.GET.copy()
-        query.pop("page", None)
-        journal_page_urls([journal])
-        context = {"journal": journal, "form": form, "page": page, "query": query.urlencode()}
-        return render(request, "diary/administration/journal_history.html", context, status=status)
-
-
-class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("report"), choices=ReportRun.Kind.choices)
-    period = forms.TypedChoiceField(label=gettext_lazy("period"), coerce=int, required=False, empty_value=None)
-    month = forms.CharField(
-        label=gettext_lazy("month"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "month"})
-    )
-
-    def __init__(self, *args, periods, administration: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [("", "—")] + [(p.pk, f"{p} ({p.year})") for p in periods]
-        if not administration:
-            # D14: the activity report is the administration's; the service refuses it to anyone else.
-            self.fields["kind"].choices = [c for c in ReportRun.Kind.choices if c[0] != ReportRun.Kind.ACTIVITY]
-
-
-def report_file_urls(run: ReportRun) -> dict[str, str]:
-    """Download addresses of a finished report's files: the diary's own download page (the PDF in the page's
-    language), else the API's; either checks what the viewer may see (D15)."""
-    if run.status != ReportRun.Status.DONE:
-        return {}
-    urls = {}
-    for fmt in ("xlsx", "pdf"):
-        try:
-            urls[fmt] = reverse("diary:report-file", args=[run.pk, fmt])
-        except NoReverseMatch:
-            urls[fmt] = reverse("diary_api:report-file", args=[run.pk, fmt])
-    return urls
-
-
-class ReportsView(AdministrationView):
-    """D14: the report runs a member of staff may see (status, how long they took, what went wrong), their files
-    (cut down to the viewer's journals and classes outside the administration, D15) and asking for a report."""
-
-    template_name = "diary/administration/reports.html"
-
-    def check_access(self) -> None:
-        if self.staff is None:
-            raise DiaryPermissionDenied(_("Only the school's staff see reports."))
-
-    def periods(self):
-        return school_periods(self.school)
-
-    def render_page(self, request, form=None, status=200):
-        runs = report_runs_list(request.user, self.school)
-        for run in runs:
-            run.file_urls = report_file_urls(run)
-            run.month_label = month_label(run.month)
-        administration = is_administration(request.user, self.school)
-        form = form or ReportForm(
-            periods=self.periods(), administration=administration,
-            initial={"month": timezone.localdate().strftime("%Y-%m")},
+        return form_submit(
+            request, ReopenForm(request.POST, journals=journals, periods=periods), reopen,
+            success=lambda message: message, redirect_to="diary:final_windows",
+            invalid=lambda form: self.render_page(request, form=form, status=400),
         )  # fmt: skip
-        context = {"runs": runs, "form": form, "administration": administration}
-        return render(request, self.template_name, context, status=status)
-
-    def handle_post(self, request):
-        periods = self.periods()
-        administration = is_administration(request.user, self.school)
-        form = ReportForm(request.POST, periods=periods, administration=administration)
-        if form.is_valid():
-            data = form.cleaned_data
-            period = next((p for p in periods if p.pk == data["period"]), None)
-            try:
-                run = report_request(
-                    actor=request.user, school=self.school, kind=data["kind"], period=period, month=data["month"]
-                )
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request, _("The report is asked for: %(report)s (%(status)s).")
-                    % {"report": run, "status": run.get_status_display()},
-                )  # fmt: skip
-                return redirect("diary:reports")
-        return self.render_page(request, form=form, status=400)
 
 
 urlpatterns = [
@@ -515,6 +282,4 @@ urlpatterns = [
     path("administration/substitutions/", SubstitutionsView.as_view(), name="substitutions"),
     path("administration/inspections/", InspectionsView.as_view(), name="inspections"),
     path("administration/final-windows/", FinalWindowsView.as_view(), name="final_windows"),
-    path("journals/<int:pk>/history/", JournalHistoryView.as_view(), name="journal_history"),
-    path("reports/", ReportsView.as_view(), name="reports"),
 ]

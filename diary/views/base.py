@@ -1,13 +1,16 @@
 """What every diary page shares: login required, the viewer's school and staff record, domain errors as pages."""
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from diary.exceptions import DiaryError
+from diary.exceptions import DiaryError, DiaryPermissionDenied
 from diary.permissions import school_of, staff_member_of
 
 
@@ -41,9 +44,34 @@ class DiaryView(View):
 def form_add_domain_error(form, error: DiaryError) -> None:
     """Shows a refused request next to its form: the message on top, each field's own messages beside that field."""
     form.add_error(None, error.message)
-    for field, messages in error.fields.items():
-        for message in messages:
+    for field, field_messages in error.fields.items():
+        for message in field_messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+def form_submit(
+    request, form, action: Callable[[dict], Any], *, success: Callable[[Any], str], redirect_to: str,
+    invalid: Callable[[Any], Any],
+):  # fmt: skip
+    """The POST block of every diary form: form → service → domain error → message → redirect.
+
+    - the form is not valid → `invalid(form)`: the page again with the form's errors (the caller answers 400);
+    - `action(form.cleaned_data)` calls the one service; a DiaryPermissionDenied propagates (DiaryView shows
+      the 403 page), any other DiaryError is shown beside the form by `form_add_domain_error`, then `invalid(form)`;
+    - it succeeded → `success(result)` (what the action returned) is the translated message shown on the next page,
+      and the answer redirects to `redirect_to` (a URL or a URL name), so that reloading posts nothing again.
+    """
+    if form.is_valid():
+        try:
+            result = action(form.cleaned_data)
+        except DiaryPermissionDenied:
+            raise
+        except DiaryError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, success(result))
+            return redirect(redirect_to)
+    return invalid(form)
 
 
 def journal_page_urls(journals) -> None:

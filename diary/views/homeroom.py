@@ -19,7 +19,7 @@ from diary.services.access import class_code_slips_issue, person_code_slip_issue
 from diary.services.data_checks import data_check_record, guardian_contacts_update
 from diary.services.messaging import class_guardians_message
 from diary.services.staffing import SubgroupSpec, subgroups_split
-from diary.views.base import DiaryView, form_add_domain_error, journal_page_urls
+from diary.views.base import DiaryView, form_submit, journal_page_urls
 
 
 class DataCheckForm(forms.Form):
@@ -137,21 +137,16 @@ class DataCheckView(ClassView):
 
     def post(self, request, pk: int):
         school_class = homeroom_class(self, pk)
-        form = DataCheckForm(request.POST)
-        if form.is_valid():
-            try:
-                check = data_check_record(
-                    actor=request.user, school_class=school_class, corrections=form.cleaned_data["corrections"]
-                )
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("The data check of %(date)s is recorded.") % {"date": check.checked_on.strftime("%d.%m.%Y")},
-                )
-                return redirect(reverse("diary:class", args=[pk]) + "#data-check")
-        return self.render_page(request, school_class, status=400, check_form=form)
+        return form_submit(
+            request, DataCheckForm(request.POST),
+            lambda data: data_check_record(
+                actor=request.user, school_class=school_class, corrections=data["corrections"]
+            ),
+            success=lambda check: _("The data check of %(date)s is recorded.")
+            % {"date": check.checked_on.strftime("%d.%m.%Y")},
+            redirect_to=reverse("diary:class", args=[pk]) + "#data-check",
+            invalid=lambda form: self.render_page(request, school_class, status=400, check_form=form),
+        )  # fmt: skip
 
 
 class GuardianContactsView(ClassView):
@@ -164,22 +159,18 @@ class GuardianContactsView(ClassView):
         guardian = Guardian.objects.filter(pk=guardian_pk, school=school_class.school).first()
         if guardian is None:
             raise DiaryNotFound(_("There is no such guardian in your school."))
-        form = ContactsForm(request.POST)
-        if form.is_valid():
-            try:
-                guardian_contacts_update(
-                    actor=request.user, school_class=school_class, guardian=guardian,
-                    phone=form.cleaned_data["phone"], email=form.cleaned_data["email"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The contacts of %(name)s are saved.") % {"name": guardian.full_name})
-                return redirect(reverse("diary:class", args=[pk]) + f"#guardian-{guardian.pk}")
-        errors = {"guardian": guardian.pk, "form": form}
-        return self.render_page(request, school_class, status=400, contacts_errors=errors)
+        return form_submit(
+            request, ContactsForm(request.POST),
+            lambda data: guardian_contacts_update(
+                actor=request.user, school_class=school_class, guardian=guardian,
+                phone=data["phone"], email=data["email"],
+            ),
+            success=lambda _result: _("The contacts of %(name)s are saved.") % {"name": guardian.full_name},
+            redirect_to=reverse("diary:class", args=[pk]) + f"#guardian-{guardian.pk}",
+            invalid=lambda form: self.render_page(
+                request, school_class, status=400, contacts_errors={"guardian": guardian.pk, "form": form}
+            ),
+        )  # fmt: skip
 
 
 class SubgroupSplitView(ClassView):
@@ -193,8 +184,8 @@ class SubgroupSplitView(ClassView):
         choices = class_split_choices(school_class)
         subjects, periods, teachers = choices.subjects, choices.periods, choices.teachers
         form = SubgroupSplitForm(request.POST, subjects=subjects, periods=periods, teachers=teachers, students=students)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def split(data):
             by_pk = {teacher.pk: teacher for teacher in teachers}
             groups = [
                 SubgroupSpec(
@@ -204,20 +195,17 @@ class SubgroupSplitView(ClassView):
                 )
                 for number in (1, 2)
             ]
-            try:
-                subgroups_split(
-                    actor=request.user, school_class=school_class,
-                    subject=next(s for s in subjects if s.pk == data["subject"]),
-                    period=next(p for p in periods if p.pk == data["period"]), groups=groups,
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                messages.success(request, _("The class is split into subgroups."))
-                return redirect(reverse("diary:class", args=[pk]) + "#subgroups")
-        return self.render_page(request, school_class, status=400, split_form=form)
+            return subgroups_split(
+                actor=request.user, school_class=school_class,
+                subject=next(s for s in subjects if s.pk == data["subject"]),
+                period=next(p for p in periods if p.pk == data["period"]), groups=groups,
+            )  # fmt: skip
+
+        return form_submit(
+            request, form, split, success=lambda _journals: _("The class is split into subgroups."),
+            redirect_to=reverse("diary:class", args=[pk]) + "#subgroups",
+            invalid=lambda form: self.render_page(request, school_class, status=400, split_form=form),
+        )  # fmt: skip
 
 
 def slips_response(*, request, school_class, slips, name: str) -> HttpResponse:
@@ -279,30 +267,21 @@ class ClassMessageView(ClassView):
 
     def post(self, request, pk: int):
         school_class = homeroom_class(self, pk)
-        form = ClassMessageForm(request.POST)
-        if form.is_valid():
-            try:
-                thread = class_guardians_message(
-                    sender=request.user, school_class=school_class,
-                    subject=form.cleaned_data["subject"], body=form.cleaned_data["body"],
-                )  # fmt: skip
-            except DiaryPermissionDenied:
-                raise
-            except DiaryError as error:
-                form_add_domain_error(form, error)
-            else:
-                recipients = thread.participants.count() - 1
-                messages.success(
-                    request,
-                    ngettext(
-                        "The message is sent to %(count)s guardian.",
-                        "The message is sent to %(count)s guardians.",
-                        recipients,
-                    )
-                    % {"count": recipients},
-                )
-                return redirect(reverse("diary:class", args=[pk]) + "#message")
-        return self.render_page(request, school_class, status=400, message_form=form)
+        return form_submit(
+            request, ClassMessageForm(request.POST),
+            lambda data: class_guardians_message(
+                sender=request.user, school_class=school_class, subject=data["subject"], body=data["body"]
+            ),
+            success=sent_message, redirect_to=reverse("diary:class", args=[pk]) + "#message",
+            invalid=lambda form: self.render_page(request, school_class, status=400, message_form=form),
+        )  # fmt: skip
+
+
+def sent_message(thread) -> str:
+    recipients = thread.participants.count() - 1
+    return ngettext(
+        "The message is sent to %(count)s guardian.", "The message is sent to %(count)s guardians.", recipients
+    ) % {"count": recipients}
 
 
 urlpatterns = [

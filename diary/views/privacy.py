@@ -12,15 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from diary.pdf import pdf_render
-from diary.services.privacy import (
-    anonymisation_candidates,
-    retention_cutoff,
-    student_anonymise,
-    student_data_export,
-    student_data_printable,
-    student_export_authorise,
-    student_for_privacy,
-)
+from diary.services.privacy import student_for_privacy
+from diary.services.privacy_anonymise import anonymisation_candidates, retention_cutoff, student_anonymise
+from diary.services.privacy_export import student_data_export, student_data_printable, student_export_authorise
 from diary.views.administration import AdministrationView
 from diary.views.base import DiaryView
 

@@ -96,6 +96,7 @@ def endpoints(s):
         "thread_start": ("post", f"{BASE}/threads/", {"to": [s.homeroom.user.pk], "subject": "Суроо", "body": "…"}),
         "reports": ("get", f"{BASE}/reports/", None),
         "report_request": ("post", f"{BASE}/reports/", {"kind": "progress", "period": "quarter-1"}),
+        "student_move": ("post", f"{BASE}/students/{student.pk}/move/", {"class": s.class_1a.pk}),
         "logout": ("post", f"{BASE}/auth/logout/", None),
     }
 
@@ -138,6 +139,8 @@ EXPECTED = {
     "reports":       [401, 200, 200, 200, 200, 200, 200, 200, 200, 200, 401, 200, 200, 200],
     # The stranger's own school has no periods, so its quarter-1 is unknown.
     "report_request": [401, 403, 403, 403, 202, 202, 202, 202, 202, 400, 401, 202, 202, 202],
+    # Only the administration moves a student to another class; those who see the student are refused.
+    "student_move":  [401, 403, 403, _,   403, _,   403, 403, 200, _,   401, 200, 200, _],
     "logout":        [401, 204, 204, 204, 204, 204, 204, 204, 204, 204, 401, 204, 204, 204],
 }
 # fmt: on

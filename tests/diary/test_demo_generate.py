@@ -94,3 +94,15 @@ def test_a_1000_student_school_gets_parallel_classes_of_about_30(tmp_path):
     assert all(sum(c["grade"] == grade for c in classes) >= 3 for grade in map(str, range(1, 12)))
     assert all(25 <= size <= 30 for size in sizes.values())
     assert busiest_teacher_slot(tmp_path) == 1
+
+
+def test_the_demo_writes_the_importers_sheets_and_columns(tmp_path):
+    """The columns come from diary/workbook.py: every required column, then the optional ones the demo fills."""
+    from diary.workbook import SHEETS as WORKBOOK_SHEETS
+
+    generate_workbook(tmp_path)
+    assert set(SHEETS) == set(WORKBOOK_SHEETS)
+    for sheet, (required, optional) in WORKBOOK_SHEETS.items():
+        header = (tmp_path / f"{sheet}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        assert header[: len(required)] == list(required)
+        assert set(header[len(required) :]) <= set(optional)

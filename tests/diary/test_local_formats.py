@@ -319,7 +319,7 @@ def test_subject_names_wrap_between_words_only(marked):
 def test_history_values_of_a_record_name_their_keys_periods_and_dates(language):
     from django.utils.translation import gettext
 
-    from diary.views.administration import audit_value
+    from diary.views.history import audit_value
 
     value = {"class": "5А", "period": "quarter-1", "from": "2026-09-07", "id": 7}
     with translation.override(language):

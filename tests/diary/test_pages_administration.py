@@ -271,9 +271,9 @@ def test_journal_history_refuses_a_bad_filter_with_400(small_school, client_for,
 
 
 def test_journal_history_is_paginated(small_school, client_for, history, settings):
-    from diary.views import administration
+    from diary.views import history as history_views
 
-    administration.HISTORY_PAGE_SIZE, old = 2, administration.HISTORY_PAGE_SIZE
+    history_views.HISTORY_PAGE_SIZE, old = 2, history_views.HISTORY_PAGE_SIZE
     try:
         client = client_for("director")
         url = f"/ky/diary/journals/{history.pk}/history/"
@@ -284,7 +284,7 @@ def test_journal_history_is_paginated(small_school, client_for, history, setting
         assert history_rows(second) == min(2, AuditEntry.objects.filter(journal=history).count() - 2)
         assert b'rel="prev"' in second.content
     finally:
-        administration.HISTORY_PAGE_SIZE = old
+        history_views.HISTORY_PAGE_SIZE = old
 
 
 def test_journal_history_of_an_unknown_journal_is_not_found(small_school, client_for):

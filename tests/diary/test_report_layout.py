@@ -25,8 +25,9 @@ from diary.services.inspections import inspection_record
 from diary.services.marks import CellChange, marks_save
 from diary.services.report_activity import activity_summary
 from diary.services.report_compliance import BREACHES, compliance_summary
-from diary.services.report_files import REASON_LABELS, report_pdf, report_views, report_xlsx
+from diary.services.report_files import report_pdf, report_xlsx
 from diary.services.report_progress import progress_summary
+from diary.services.report_views import REASON_LABELS, report_views
 from diary.services.reports import report_title
 
 pytestmark = pytest.mark.django_db

@@ -215,7 +215,7 @@ def test_the_pdf_shows_the_figures_and_draws_the_charts(quarter):
 
 
 def test_the_pdf_charts_are_inline_svg(quarter):
-    from diary.services.report_files import report_views
+    from diary.services.report_views import report_views
 
     summary = built(quarter, "progress", period=quarter.q1).summary
     charts = [view.chart for view in report_views("progress", summary) if view.chart]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from diary.exceptions import DiaryError
 from diary.models import School
-from diary.services.privacy import anonymisation_candidates, student_anonymise
+from diary.services.privacy_anonymise import anonymisation_candidates, student_anonymise
 
 
 class Command(BaseCommand):
