@@ -4,6 +4,7 @@ diary is neither checked here nor listed with the reason it is not a page."""
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,25 @@ def axe_serious(page) -> list[str]:
     return found
 
 
+# Every id an aria-describedby, aria-labelledby or aria-controls names must exist on the page (a form's error
+# messages, for one: Django points the field at "<id>_error").
+BROKEN_REFERENCES = """() => {
+  const broken = [];
+  for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
+    for (const element of document.querySelectorAll("[" + attribute + "]")) {
+      for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) broken.push(attribute + "=" + id + " on " + element.outerHTML.slice(0, 120));
+      }
+    }
+  }
+  return broken;
+}"""
+
+
+def page_problems(page) -> list[str]:
+    return axe_serious(page) + page.evaluate(BROKEN_REFERENCES)
+
+
 def check_page(browser, live_server, user, path: str, request) -> dict[str, list[str]]:
     problems = {}
     for screen, viewport in SCREENS.items():
@@ -132,7 +152,7 @@ def check_page(browser, live_server, user, path: str, request) -> dict[str, list
                 response = page.goto(f"{live_server.url}/{language}{path}")
                 assert response.status == 200, f"{language}{path}: {response.status}"
                 expect(page.locator("html")).to_have_attribute("lang", language)
-                found = axe_serious(page)
+                found = page_problems(page)
                 if found:
                     problems[f"{language} {screen}"] = found
         finally:
@@ -162,3 +182,94 @@ def test_a_diary_page_has_no_serious_accessibility_violations(name, live_server,
         user = school.user(persona) if persona else None
         problems = check_page(browser, live_server, user, path, request)
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def submit_empty(page, form) -> None:
+    form.evaluate("form => { form.noValidate = true; }")
+    form.locator("button[type=submit]").first.click()
+
+
+@pytest.mark.parametrize("name", ["code_link", "redeem", "password_change"])
+def test_a_diary_form_sent_empty_names_its_errors(name, live_server, small_school, browser):
+    user = None if name == "redeem" else small_school.teacher.user
+    context = browser.new_context(locale="ky-KG", bypass_csp=True, viewport=SCREENS["phone"], has_touch=True)
+    try:
+        if user is not None:
+            context.add_cookies(session_cookies(user, live_server.url))
+        page = context.new_page()
+        for language in LANGUAGES:
+            with translation.override(language):
+                page.goto(live_server.url + reverse(f"diary:{name}"))
+            submit_empty(page, page.locator("main form").first)
+            described = page.locator("main [aria-invalid=true][aria-describedby]")
+            expect(described.first).to_be_visible()
+            for field in described.all():
+                ids = field.get_attribute("aria-describedby").split()
+                message = page.locator("#" + next(each for each in ids if each.endswith("_error")))
+                expect(message).to_be_visible()
+                expect(message).not_to_be_empty()
+            assert page_problems(page) == [], language
+    finally:
+        context.close()
+
+
+def test_the_feedback_forms_fields_point_at_their_error_messages(live_server, demo_site, browser):
+    from home.models import FeedbackPage
+
+    context = browser.new_context(locale="ky-KG", bypass_csp=True, viewport=SCREENS["phone"], has_touch=True)
+    try:
+        page = context.new_page()
+        for language in LANGUAGES:
+            with translation.override(language):
+                url = FeedbackPage.objects.live().first().url
+            page.goto(live_server.url + url)
+            form = page.locator("form.feedback-form")
+            # A name and an e-mail that is not one; no question.
+            page.fill("#id_name", "Айгүл")
+            page.fill("#id_email", "aigul-at-mail")
+            submit_empty(page, form)
+            email, question = page.locator("#id_email"), page.locator("#id_question")
+            expect(email).to_have_attribute("aria-invalid", "true")
+            for field in (email, question):
+                error = page.locator("#" + field.get_attribute("aria-describedby"))
+                expect(error).to_be_visible()
+                expect(error).not_to_be_empty()
+            expect(page.locator("#id_name")).not_to_have_attribute("aria-invalid", "true")
+            assert page_problems(page) == [], language
+    finally:
+        context.close()
+
+
+def test_the_grid_and_the_lists_scroll_from_the_keyboard(live_server, small_school, browser):
+    """The grid's scroll box is a named region that Tab reaches and the arrow keys scroll on a 360 px phone; a
+    column of buttons is headed by words a screen reader reads even if nobody sees them."""
+    context = browser.new_context(locale="ky-KG", viewport=SCREENS["phone"], has_touch=True, is_mobile=True)
+    try:
+        context.add_cookies(session_cookies(small_school.teacher.user, live_server.url))
+        page = context.new_page()
+        with time_machine.travel(WEDNESDAY, tick=True):
+            page.goto(f"{live_server.url}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+            region = page.get_by_role("region", name=f"{small_school.class_5a.code} · ")
+            expect(region).to_have_count(1)
+            expect(region).to_have_attribute("tabindex", "0")
+            page.locator("#print-link").focus()
+            for _press in range(10):
+                page.keyboard.press("Tab")
+                if region.evaluate("box => box === document.activeElement"):
+                    break
+            expect(region).to_be_focused()
+            assert region.evaluate("box => box.scrollWidth > box.clientWidth")
+            for _press in range(5):
+                page.keyboard.press("ArrowRight")
+            page.wait_for_function("() => document.querySelector('.grid-wrap').scrollLeft > 0")
+
+        context.clear_cookies()
+        context.add_cookies(session_cookies(small_school.director.user, live_server.url))
+        page.goto(f"{live_server.url}/ru/diary/administration/inspections/")
+        pending = page.get_by_role("region", name=re.compile("Не проверено"))
+        expect(pending).to_have_attribute("tabindex", "0")
+        headers = page.locator("#pending-journals thead th")
+        expect(headers.last).to_have_text("Действия")
+        expect(headers.last.locator(".visually-hidden")).to_have_count(1)
+    finally:
+        context.close()
