@@ -275,6 +275,10 @@ def phone_rows(label: str, env: dict, folder: Path) -> tuple[list[dict], list[st
     say(f"{label}: B11 the grid and the week on a throttled phone")
     gunicorn = Gunicorn(env, folder / f"gunicorn-phone-{label}.log")
     try:
+        # Both workers have served both pages once (as before every load here): the phone measures the network,
+        # not a worker importing its code.
+        for path, cookie in (people["grid"], people["week"]):
+            _warm(gunicorn.base, {"path": path, "headers": {"Cookie": cookie}})
         results = phone.measure(gunicorn.base, tuple(people["grid"]), tuple(people["week"]))
     finally:
         gunicorn.stop()
