@@ -107,6 +107,8 @@ ALWAYS = {"scrollable-region-focusable", "empty-table-header"}
 
 def axe_serious(page) -> list[str]:
     """The serious and critical violations axe-core finds on the page (and those of ALWAYS), as lines."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed: run `npm ci` (make test and make test-e2e run it)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))")
     found = []
