@@ -92,28 +92,31 @@ def _visit(page, meter: Meter, url: str, *, grid: bool) -> dict:
     return {"bytes": meter.bytes, "usable": usable, "answers": list(meter.answers)}
 
 
-def measure(base: str, grid: tuple[str, str], week: tuple[str, str]) -> dict:
-    """grid and week: (address, Cookie header) of a teacher's journal grid and a family's week, on `base`."""
-    from playwright.sync_api import sync_playwright
+def measure(base: str, grid: tuple[str, str], week: tuple[str, str], *, browser=None) -> dict:
+    """grid and week: (address, Cookie header) of a teacher's journal grid and a family's week, on `base`; in a
+    Chromium of its own unless a Playwright browser is given."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as playwright:
+            own = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS, headless=True)
+            try:
+                return measure(base, grid, week, browser=own)
+            finally:
+                own.close()
     results = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS, headless=True)
+    for name, (path, cookie) in (("grid", grid), ("week", week)):
+        context = browser.new_context(locale="ky-KG", **PHONE)
         try:
-            for name, (path, cookie) in (("grid", grid), ("week", week)):
-                context = browser.new_context(locale="ky-KG", **PHONE)
-                try:
-                    context.add_cookies(_cookies(base, cookie))
-                    page = context.new_page()
-                    page.set_default_timeout(TIMEOUT_MS)
-                    meter = Meter(page)
-                    first = _visit(page, meter, base + path, grid=name == "grid")
-                    repeat = _visit(page, meter, base + path, grid=name == "grid")
-                    results[name] = {"first": first, "repeat": repeat}
-                finally:
-                    context.close()
+            context.add_cookies(_cookies(base, cookie))
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            meter = Meter(page)
+            first = _visit(page, meter, base + path, grid=name == "grid")
+            repeat = _visit(page, meter, base + path, grid=name == "grid")
+            results[name] = {"first": first, "repeat": repeat}
         finally:
-            browser.close()
+            context.close()
     return results
 
 
