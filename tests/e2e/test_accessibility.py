@@ -138,7 +138,7 @@ def page_problems(page) -> list[str]:
     return axe_serious(page) + page.evaluate(BROKEN_REFERENCES)
 
 
-def check_page(browser, live_server, user, path: str, request) -> dict[str, list[str]]:
+def check_page(browser, live_server, user, path: str) -> dict[str, list[str]]:
     problems = {}
     for screen, viewport in SCREENS.items():
         options = {"viewport": viewport}
@@ -174,7 +174,7 @@ def school_with_mail(small_school):
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
-def test_a_diary_page_has_no_serious_accessibility_violations(name, live_server, school_with_mail, browser, request):
+def test_a_diary_page_has_no_serious_accessibility_violations(name, live_server, school_with_mail, browser):
     persona, arguments = PAGES[name]
     school = school_with_mail
     with time_machine.travel(WEDNESDAY, tick=True):
@@ -182,7 +182,7 @@ def test_a_diary_page_has_no_serious_accessibility_violations(name, live_server,
             path = reverse(f"diary:{name}", kwargs=arguments(school))
         path = path.removeprefix("/ky")
         user = school.user(persona) if persona else None
-        problems = check_page(browser, live_server, user, path, request)
+        problems = check_page(browser, live_server, user, path)
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
