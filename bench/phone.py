@@ -143,13 +143,21 @@ def rows_of(results: dict, row, database: str) -> list[dict]:
     return rows
 
 
+def _label(url: str) -> str:
+    """The page itself as "page" (a revalidated page shows as 200 with a few hundred bytes: the 304's headers),
+    anything else by its file name."""
+    path = url.split("?")[0]
+    if "/static/" in path or path.endswith("/favicon.ico"):
+        return Path(path).name
+    return "page"
+
+
 def notes_of(results: dict) -> list[str]:
     notes = []
     for name in ("grid", "week"):
         for visit in ("first", "repeat"):
             parts = ", ".join(
-                f"{Path(url.split('?')[0]).name or url}={status}/{size / 1000:.1f} KB"
-                for url, status, size in results[name][visit]["answers"]
+                f"{_label(url)}={status}/{size / 1000:.1f} KB" for url, status, size in results[name][visit]["answers"]
             )
             notes.append(f"B11 {name} {visit}: {parts or 'nothing over the network'}")
     return notes
