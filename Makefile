@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.txt','rb').read()).hexdigest()[:12])" 2>/dev/null)
 export DJANGO_SETTINGS_MODULE ?= cms.settings.dev
 
-.PHONY: run test test-fast check system-packages bench install messages migrate seed clean prod test-topology
+.PHONY: run test test-fast test-e2e check system-packages bench install messages migrate seed clean prod test-topology
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c "import sys; sys.exit(0 if sys.version_info >= (3, 11) else 'Python 3.11 or newer is needed')"
@@ -18,6 +18,13 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The browser tests' JavaScript tools (axe-core), at the versions pinned in package-lock.json; again whenever the
+# lock file changes.
+NODE_STAMP := node_modules/.package-lock.json
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
 
 messages: $(STAMP)
 	$(MANAGE) compilemessages --locale ky --locale ru --ignore .venv --ignore var
@@ -41,13 +48,17 @@ system-packages:
 check: $(STAMP)
 	$(PY) .ci/check.py
 
-test: system-packages $(STAMP)
+test: system-packages $(STAMP) $(NODE_STAMP)
 	$(PY) .ci/check.py
 	$(PY) tests/harness.py
 
 # The quick loop: the unit and service tests on SQLite, one process per core, no Redis, worker or browser needed.
 test-fast: $(STAMP)
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m "not services and not e2e" -n 2 -q
+
+# The browser tests alone (Playwright with Debian's Chromium, axe-core from npm).
+test-e2e: system-packages $(STAMP) $(NODE_STAMP) messages
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) -m pytest -m e2e -q
 
 # The production topology on this machine (PostgreSQL primary + hot standby, Redis, two gunicorn nodes behind nginx,
 # two workers, one beat); Ctrl-C stops it. test-topology kills nodes under load (also run by `make test`).
@@ -57,7 +68,7 @@ prod: system-packages $(STAMP)
 test-topology: system-packages $(STAMP)
 	$(PY) tests/topology.py test
 
-bench: $(STAMP)
+bench: system-packages $(STAMP) $(NODE_STAMP)
 	$(PY) -m bench $(if $(QUICK),--quick,)
 
 clean:

@@ -1,5 +1,5 @@
 """`make test`'s first step: the system packages the suite needs (Redis, PostgreSQL, Chromium, gettext, Pango and
-fonts for PDF, wrk for `make bench`, nginx for `make prod`).
+fonts for PDF, wrk for `make bench`, nginx for `make prod`, Node.js and npm for the browser tests' axe-core).
 
 Run as root on Debian/Ubuntu, it installs the missing ones with apt-get; otherwise it stops and prints the exact
 command to run.
@@ -47,6 +47,9 @@ def missing_system_packages() -> list[str]:
         "fonts-dejavu-extra": Path("/usr/share/fonts/truetype/dejavu/DejaVuSansCondensed.ttf").exists() or None,
         # The load balancer in front of the web nodes in `make prod` and `make test-topology`.
         "nginx-light": shutil.which("nginx") or (Path("/usr/sbin/nginx").exists() or None),
+        # `npm ci` installs axe-core (package-lock.json), which the browser tests run on every diary page.
+        "nodejs": shutil.which("node"),
+        "npm": shutil.which("npm"),
     }
     return [package for package, found in wanted.items() if not found]
 

@@ -21,12 +21,12 @@ def _number(value) -> str:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        f"{'id':<4} {'db':<8} {'value':>10} {'reference':>10} {'ratio':>7} {'queries':>7}  {'target':<30} ok",
+        f"{'id':<5} {'db':<8} {'value':>10} {'reference':>10} {'ratio':>7} {'queries':>7}  {'target':<30} ok",
     ]
     for row in rows:
         verdict = "–" if row["ok"] is None else "✓" if row["ok"] else "✗"
         lines.append(
-            f"{row['id']:<4} {row['database']:<8} {_number(row['value']):>10} {_number(row['reference']):>10} "
+            f"{row['id']:<5} {row['database']:<8} {_number(row['value']):>10} {_number(row['reference']):>10} "
             f"{_number(row['ratio']):>7} {row['queries'] if row['queries'] is not None else '':>7}  "
             f"{row['target']:<30} {verdict}  {row.get('note', '')}".rstrip()
         )
@@ -54,7 +54,10 @@ def main(argv: list[str] | None = None) -> int:
         scenario_rows, scenario_notes = scenario(quick=options.quick, students=options.students, growth_sizes=growth)
         rows += scenario_rows
         notes += scenario_notes
-    sys.stdout.write("req/s for B1–B6 (higher is better), seconds for B7–B8 (lower is better); B7g: ms per student\n")
+    sys.stdout.write(
+        "req/s for B1–B6 (higher is better), seconds for B7–B8 (lower is better); B7g: ms per student; "
+        "B11: KB or s against its budget (lower is better)\n"
+    )
     sys.stdout.write(table(rows) + "\n")
     for note in notes:
         sys.stdout.write(f"  {note}\n")

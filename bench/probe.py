@@ -277,6 +277,19 @@ def prepare(bodies_file: str) -> dict:
     }
 
 
+def phone_people() -> dict:
+    """B11: the teacher of the largest journal on its grid, and a family on a child's week, each with the cookies
+    of a browser that has logged in."""
+    from diary.models import School
+
+    school = School.objects.order_by("pk").first()
+    journal = _teachers_journals(school, _quarter(school))[0]
+    grid = f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}"
+    user, student = _readers(school, 1)[0]
+    week = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
+    return {"grid": [grid, _browser_cookies(journal.teacher.user, grid)], "week": [week, _browser_cookies(user, week)]}
+
+
 def _request(client: Client, spec: dict, path: str, body: str | None):
     headers = {key.lower(): value for key, value in spec.get("headers", {}).items()}
     cookie = headers.pop("cookie", None)
@@ -434,6 +447,7 @@ def static_files(root: str) -> dict:
     from django.contrib.staticfiles.finders import get_finders
 
     digest = hashlib.sha1(usedforsecurity=False)
+    digest.update(b"diary compressed\n")  # collected before the diary's files were compressed: again
     for finder in get_finders():
         for path, storage in finder.list([]):
             stat = os.stat(storage.path(path))
@@ -442,13 +456,22 @@ def static_files(root: str) -> dict:
     if stamp.exists() and stamp.read_text() == digest.hexdigest():
         return {"collected": False}
     call_command("collectstatic", "--noinput", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    _compress(Path(root) / "diary")
     stamp.write_text(digest.hexdigest())
     return {"collected": True}
 
 
+def _compress(folder: Path) -> None:
+    """gzip (and brotli, when installed) copies beside the diary's static files, as CompressedManifestStaticFilesStorage
+    writes them in production; whitenoise serves them to a browser that accepts them (B11)."""
+    from whitenoise.compress import main as compress
+
+    compress(["--quiet", str(folder)])
+
+
 def main() -> None:
     task, arguments = sys.argv[1], json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    if task in ("prepare", "report", "report_rounds"):
+    if task in ("prepare", "report", "report_rounds", "phone"):
         # The cached school was built with the migrations of its day; bring this copy up to date.
         call_command("migrate", "--noinput", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     if task == "to_postgres":
@@ -460,6 +483,8 @@ def main() -> None:
         result["queries"] = queries(result)
     elif task == "queries":
         result = queries(json.loads(Path(arguments["prepared"]).read_text()))
+    elif task == "phone":
+        result = phone_people()
     elif task == "report":
         result = report(arguments.get("repeat", 3))
     elif task == "report_rounds":

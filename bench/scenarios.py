@@ -71,6 +71,13 @@ TARGETS = {
     "B7": Target("≤ 5 × GROUP BY, ≤ 300 MB", max_ratio=5),
     "B7g": Target("per student flat ±30%", min_ratio=0.7, max_ratio=1.3),
     "B8": Target("≤ 10 × openpyxl", max_ratio=10),
+    # B11: measured against its budget (the reference column), kilobytes or seconds.
+    "B11gf": Target("grid ≤ 60 KB, first visit", max_ratio=1),
+    "B11gr": Target("grid ≤ 10 KB, repeat visit", max_ratio=1),
+    "B11wf": Target("week ≤ 30 KB, first visit", max_ratio=1),
+    "B11wr": Target("week ≤ 10 KB, repeat visit", max_ratio=1),
+    "B11uf": Target("usable ≤ 3 s, first visit", max_ratio=1),
+    "B11ur": Target("usable ≤ 3 s, repeat visit", max_ratio=1),
 }
 # scenario → (its reference's key, how the ratio reads)
 LOADS = {
@@ -255,6 +262,27 @@ class Run:
         say(f"{label}: B8 import of a {students}-student workbook")
         result = probe("import", env, xlsx=str(xlsx), repeat=3)
         self.rows.append(row("B8", label, result["seconds"], result["reference"], None, note=f"{students} students"))
+
+
+def phone_rows(label: str, env: dict, folder: Path) -> tuple[list[dict], list[str]]:
+    """B11: a phone on slow 3G opens the largest journal's grid and a family's week (bench/phone.py), served by
+    gunicorn as the other scenarios are."""
+    from bench import phone
+
+    if phone.chromium_path() is None:
+        return [row("B11gf", label, None, 60, None, note="Chromium is not installed (make system-packages)")], []
+    people = probe("phone", env)
+    say(f"{label}: B11 the grid and the week on a throttled phone")
+    gunicorn = Gunicorn(env, folder / f"gunicorn-phone-{label}.log")
+    try:
+        # Both workers have served both pages once (as before every load here): the phone measures the network,
+        # not a worker importing its code.
+        for path, cookie in (people["grid"], people["week"]):
+            _warm(gunicorn.base, {"path": path, "headers": {"Cookie": cookie}})
+        results = phone.measure(gunicorn.base, tuple(people["grid"]), tuple(people["week"]))
+    finally:
+        gunicorn.stop()
+    return phone.rows_of(results, row, label), phone.notes_of(results)
 
 
 def _loads_in_order(names: list[str], reference_of: dict[str, str]) -> list[str]:
@@ -468,6 +496,9 @@ def run(
             sqlite_env = {**os.environ, **django_env(f"sqlite:///{sqlite_copy}"), "REDIS_URL": services.redis_url}
             collectstatic(sqlite_env)
             the_run.database("sqlite", sqlite_env)
+            phone_rows_, phone_notes = phone_rows("sqlite", sqlite_env, folder)
+            the_run.rows += phone_rows_
+            the_run.notes += phone_notes
             the_run.b8("sqlite", sqlite_env, students)
             pg_env = postgres_env(services, f"school{students}")
             # The quick subset loads only the API on PostgreSQL (the pages' cost is the same Python on both).

@@ -1,5 +1,6 @@
 """Project middleware."""
 
+import hashlib
 import re
 
 from django.conf import settings
@@ -7,8 +8,11 @@ from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
+
+from diary.session_length import IDLE_KEY
 
 # Addresses that have no language prefix: a 404 there is a 404, not a redirect to /ky/….
 UNPREFIXED = ("/api/", "/admin/", "/documents/", "/static/", "/media/", "/sitemap.xml")
@@ -54,8 +58,45 @@ class SessionCookieFormMiddleware:
         return self.get_response(request)
 
 
+# The pages people open again and again on a phone (B11): a teacher's journal grid and a family's week. Their
+# browser may keep its own copy and must ask before each use (`private, no-cache` and an ETag): an unchanged page
+# then costs a 304 instead of the page. Nothing is kept on the server or by a proxy; logging out clears the
+# browser's copy. Sessions with an idle limit (students, shared computers) keep `no-store`.
+REVALIDATED_PAGES = {"diary:journal", "diary:student_week"}
+# The CSRF tokens a page holds are masked afresh on every answer (BREACH); they are left out of its ETag. The copy
+# the browser keeps holds tokens of the same secret, which stay valid, and the secret is part of the ETag.
+CSRF_IN_PAGE = re.compile(rb'(name="csrfmiddlewaretoken" value="|data-csrf=")[A-Za-z0-9]{64}"')
+
+
+def _revalidated(request, response) -> bool:
+    match = getattr(request, "resolver_match", None)
+    session = getattr(request, "session", None)
+    return (
+        request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.streaming
+        and match is not None
+        and match.view_name in REVALIDATED_PAGES
+        and response.get("Content-Type", "").startswith("text/html")
+        and session is not None
+        and not session.get(IDLE_KEY)
+    )
+
+
+def _revalidate_in_browser(request, response):
+    """`Cache-Control: private, no-cache` and an ETag of what the page shows; a 304 when the browser's copy is it."""
+    csrf = response.cookies.get(settings.CSRF_COOKIE_NAME)
+    secret = csrf.value if csrf is not None else request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    digest = hashlib.sha256(CSRF_IN_PAGE.sub(rb"\1", response.content))
+    digest.update(f"\n{secret}\n{request.session.session_key or ''}".encode())
+    response["ETag"] = quote_etag(digest.hexdigest()[:40])
+    patch_cache_control(response, private=True, no_cache=True, max_age=0)
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
 class PersonalDataNoStoreMiddleware:
-    """Diary pages and diary API answers hold personal data: no browser or proxy may keep a copy."""
+    """Diary pages and diary API answers hold personal data: no proxy may keep a copy, and no browser either, except
+    the pages of REVALIDATED_PAGES, which a person's own browser keeps and revalidates before each use."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,6 +104,8 @@ class PersonalDataNoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.path_info.startswith(PERSONAL_PREFIXES):
+            if _revalidated(request, response):
+                return _revalidate_in_browser(request, response)
             add_never_cache_headers(response)  # merged with what the view set: no-store, and private
         return response
 

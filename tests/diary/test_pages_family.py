@@ -66,7 +66,9 @@ def test_a_parent_sees_the_childs_week_with_marks_topic_homework_and_absence(dia
     assert re.findall(r'data-date="([\d-]+)"', html) == [f"2026-09-{day:02d}" for day in (9, 7, 8, 10, 11, 12)]
     assert re.search(r'class="day today" data-date="2026-09-09"', html)
     assert 'data-week="2026-W36"' in html and 'data-week="2026-W38"' in html
-    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    # Kept by the person's own browser only, which asks again before each use (tests/diary/test_page_revalidation.py).
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"] and response.has_header("ETag")
 
 
 def test_the_week_is_logged_in_the_students_access_log(diary):

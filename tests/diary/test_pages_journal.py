@@ -79,7 +79,9 @@ def test_the_teacher_gets_an_editable_grid_with_every_cell_addressable(marked):
     assert "diary/grid.js" in html
     assert 'role="grid"' in html
     assert 'class="lesson-edit"' in html
-    assert response["Cache-Control"].startswith("no-store") or "no-store" in response["Cache-Control"]
+    # Kept by the person's own browser only, which asks again before each use (tests/diary/test_page_revalidation.py).
+    assert "private" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"] and response.has_header("ETag")
 
 
 @time_machine.travel(IN_Q1)

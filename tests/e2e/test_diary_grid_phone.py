@@ -227,3 +227,48 @@ def test_on_a_computer_a_click_only_focuses_the_cell_and_a_double_click_opens_th
     page.keyboard.press("Escape")
     expect(page.locator("#cell-picker")).to_be_hidden()
     expect(cell(page, monday, students[2])).to_be_focused()  # the picker had moved on to the next student
+
+
+def test_a_teacher_types_grades_with_a_phone_keyboard_that_sends_no_keys(live_server, small_school, phone):
+    """Android keyboards send keydown with key "Unidentified" (keyCode 229) and then only an `input` event: the
+    picker's numeric field reads what it holds, fills the cell and moves down the lesson's column."""
+    page = phone
+    base = live_server.url
+    monday = small_school.lessons[0]
+    students = ordered(small_school)
+    with time_machine.travel(WEDNESDAY, tick=True):
+        log_in(page, base, "teacher")
+        page.goto(f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1")
+        cell(page, monday, students[0]).tap()
+        typed = page.locator("#cell-picker-type")
+        expect(typed).to_have_attribute("inputmode", "numeric")
+        expect(page.locator('label[for="cell-picker-type"]')).to_have_text("Же бааны жазыңыз")
+        typed.tap()
+        expect(typed).to_be_focused()
+
+        def android_types(text: str) -> None:
+            typed.dispatch_event("keydown", {"key": "Unidentified", "keyCode": 229})
+            page.keyboard.insert_text(text)  # an `input` event, with no key event of its own
+            typed.dispatch_event("keyup", {"key": "Unidentified", "keyCode": 229})
+
+        android_types("4")
+        expect(cell(page, monday, students[0])).to_have_text("4")
+        expect(page.locator("#cell-picker-title")).to_contain_text(students[1].last_name)
+        expect(typed).to_have_value("")
+        expect(typed).to_be_focused()  # the keyboard stays open for the next student
+        android_types("5")
+        expect(cell(page, monday, students[1])).to_have_text("5")
+        # A grade outside the school's scale is refused with a message, and the cell stays as it was.
+        android_types("9")
+        expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bbad\b"))
+        expect(cell(page, monday, students[2])).to_have_text("")
+        # "/" and a digit: a second grade for the student just filled.
+        android_types("/3")
+        expect(cell(page, monday, students[1])).to_have_text("5/3")
+        page.locator("#grid-save").tap()
+        expect(page.locator("#grid-pending")).to_have_attribute("data-count", "0")
+        expect(page.locator("#grid-status")).to_have_class(re.compile(r"\bok\b"))
+        marks = {m.student_id: m for m in Mark.objects.filter(lesson=monday)}
+        assert marks[students[0].pk].grades == [4]
+        assert marks[students[1].pk].grades == [5, 3]
+        assert students[2].pk not in marks

@@ -654,6 +654,7 @@
   var picker = document.getElementById("cell-picker");
   var pickerTitle = document.getElementById("cell-picker-title");
   var pickerComment = document.getElementById("cell-picker-comment");
+  var pickerType = document.getElementById("cell-picker-type");
 
   function columnBelow(td) {
     // The same lesson's next student open for entry (a pupil who had left that day is skipped).
@@ -759,6 +760,29 @@
     say(messages.secondPick);
   }
 
+  function typeIntoPicker() {
+    // Each digit is a grade for the cell shown, which then moves down the column as a tap on a grade does;
+    // "/", "," or "." asks for a second grade, as the "/" button does. The field is emptied for the next one.
+    var text = pickerType.value;
+    pickerType.value = "";
+    var scale = config.scale;
+    Array.prototype.forEach.call(text, function (character) {
+      if (!picking) return;
+      if (/^[0-9]$/.test(character)) {
+        var grade = Number(character);
+        if (!scale.length || grade < scale[0] || grade > scale[1]) {
+          say(scale.length ? fmt(messages.scale, { low: scale[0], high: scale[1] }) : messages.noMarks, "bad");
+          return;
+        }
+        commitComment();
+        pickGrade(grade);
+      } else if (character === "/" || character === "," || character === ".") {
+        commitComment();
+        pickSecond();
+      }
+    });
+  }
+
   if (picker) {
     picker.addEventListener("click", function (event) {
       var button = event.target.closest ? event.target.closest("button") : null;
@@ -792,6 +816,24 @@
         case "close": closePicker(true); break;
       }
     });
+    if (pickerType) {
+      // A phone's keyboard sends keydown with key "Unidentified" (keyCode 229) for what is typed into a field, so
+      // the grades typed here are read from the field's value on each `input` event, never from the key.
+      pickerType.addEventListener("input", function (event) {
+        if (event.isComposing) return;  // read once the keyboard has finished composing (compositionend)
+        typeIntoPicker();
+      });
+      pickerType.addEventListener("compositionend", typeIntoPicker);
+      pickerType.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") {
+          event.preventDefault();
+          var below = picking && columnBelow(picking);
+          lastPicked = null;
+          appendTo = null;
+          if (below) showInPicker(below);
+        }
+      });
+    }
     pickerComment.addEventListener("change", commitComment);
     pickerComment.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); commitComment(); }

@@ -1,0 +1,102 @@
+"""The journal grid and the family's week on a slow phone network (B11): the person's own browser keeps the page
+(`private, no-cache`, never a proxy or the server) and asks before each use; an unchanged page is a 304 without
+the page, a changed one comes whole. Other diary answers, and the sessions of students and shared computers,
+stay `no-store`."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+
+from diary.services.marks import CellChange, marks_save
+from diary.session_length import session_idle_limit
+
+WEDNESDAY = dt.datetime(2026, 9, 9, 10, 0, tzinfo=dt.UTC)
+WEEK = "2026-W37"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def kept_by_the_browser_only(response) -> None:
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= directives, directives
+    assert "no-store" not in directives and "public" not in directives
+    assert response["ETag"]
+
+
+@pytest.mark.django_db
+@time_machine.travel(WEDNESDAY)
+def test_a_familys_week_opened_again_is_a_304_until_a_mark_changes_it(small_school):
+    parent = signed_in(small_school.parent.user)
+    student = small_school.students[0]
+    url = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
+    first = parent.get(url)
+    assert first.status_code == 200
+    kept_by_the_browser_only(first)
+
+    again = parent.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    kept_by_the_browser_only(again)
+    # The same ETag when it comes back weakened by gzip on the way (nginx, GZipMiddleware).
+    assert parent.get(url, headers={"If-None-Match": "W/" + first["ETag"]}).status_code == 304
+
+    marks_save(
+        actor=small_school.teacher.user,
+        journal=small_school.journal,
+        changes=[CellChange(small_school.lessons[0].pk, student.pk, None, grades=[5])],
+    )
+    changed = parent.get(url, headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert 'data-grade="5"' in changed.content.decode()
+
+    # Another session (signed in again, or someone else's browser) never matches the copy of this one.
+    other = signed_in(small_school.parent.user)
+    assert other.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 200
+
+
+@pytest.mark.django_db
+@time_machine.travel(WEDNESDAY)
+def test_the_teachers_grid_opened_again_is_a_304_and_its_token_still_saves(small_school):
+    teacher = signed_in(small_school.teacher.user)
+    url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    first = teacher.get(url)
+    assert first.status_code == 200
+    kept_by_the_browser_only(first)
+    # The page's CSRF token is masked afresh each time, and the page is still "the same".
+    second = teacher.get(url)
+    assert second.content != first.content and second["ETag"] == first["ETag"]
+    assert teacher.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+@pytest.mark.django_db
+@time_machine.travel(WEDNESDAY)
+def test_students_shared_computers_and_other_pages_are_never_kept(small_school, rf):
+    student = small_school.students[0]
+    url = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
+    own = signed_in(student.user)  # a student's session has an idle limit
+    response = own.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and not response.has_header("ETag")
+
+    parent = signed_in(small_school.parent.user)
+    session = parent.session
+    request = rf.get("/")
+    request.session = session
+    session_idle_limit(request, seconds=900)  # "This is a shared computer" at login
+    session.save()
+    response = parent.get(url)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and not response.has_header("ETag")
+
+    # Another child's week is refused, and the refusal is not kept either; nor is any other diary page.
+    other_child = f"/ky/diary/students/{small_school.students[1].pk}/week/?week={WEEK}"
+    refused = signed_in(small_school.parent.user).get(other_child)
+    assert refused.status_code in (403, 404)
+    assert "no-store" in refused["Cache-Control"] and not refused.has_header("ETag")
+    children = signed_in(small_school.parent.user).get("/ky/diary/children/")
+    assert "no-store" in children["Cache-Control"]
