@@ -68,6 +68,7 @@ NOT_PAGES = {
     "student_data_json": "a JSON download",
     "student_data_pdf": "a PDF download",
     "report-file": "a report's file (PDF or workbook)",
+    "manifest": "the web app manifest (JSON)",
 }
 
 
