@@ -42,6 +42,14 @@ def test_the_journal_grid_takes_four_queries_whatever_its_size(
     journal = Journal.objects.select_related("school", "school_class").get(pk=journal.pk)
     with django_assert_num_queries(4):
         grid = journal_grid(journal=journal, period=period)
+        # What the grid's page and API show of its rows and columns is read with it: no query per row.
+        names = [(student.code, student.full_name, student.first_name) for student in grid.students]
+        columns = [
+            (lesson.date, lesson.lesson_no, lesson.topic, lesson.homework, lesson.conducted_by)
+            for lesson in grid.lessons
+        ]
+    assert all(code and name for code, name, _first in names)
+    assert len(columns) == lessons
     assert len(grid.students) == students
     assert len(grid.lessons) == lessons
     assert len(grid.cells) == students * lessons
