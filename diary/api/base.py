@@ -42,9 +42,9 @@ def exception_handler(exc, context):
     if isinstance(exc, DiaryError):
         extra = {}
         if isinstance(exc, DiaryConflict) and exc.details:
-            from diary.api.serializers import cell_data
+            from diary.api.outputs import CellOutput
 
-            extra["cells"] = [cell_data(mark) for mark in exc.details]
+            extra["cells"] = CellOutput(exc.details, many=True).data
         return Response(error_body(exc.code, exc.message, exc.fields, **extra), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

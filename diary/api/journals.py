@@ -9,20 +9,22 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
+from diary.api.outputs import (
+    FinalsSavedOutput,
+    JournalGridOutput,
+    JournalOutput,
+    LessonOutput,
+    MarksSavedOutput,
+    finals_rows,
+)
 from diary.api.serializers import (
     MAX_ID,
     AnyObject,
     FinalsInput,
     InspectionInput,
-    JournalOutput,
     LessonInput,
     MarksInput,
     SubstitutionInput,
-    cell_data,
-    final_value,
-    journal_data,
-    lesson_data,
-    student_data,
 )
 from diary.exceptions import DiaryPermissionDenied, DiaryValidationError
 from diary.models import AuditEntry, Lesson, StaffMember
@@ -65,31 +67,16 @@ class JournalsView(DiaryAPIView):
     @extend_schema(operation_id="journals_list", responses={200: JournalOutput(many=True)})
     def get(self, request):
         journals = journals_visible_to(request.user).select_related("school_class", "subject", "subgroup", "teacher")
-        return Response([journal_data(journal) for journal in journals])
+        return Response(JournalOutput(journals, many=True).data)
 
 
 def journal_grid_body(journal, period, language: str) -> bytes:
     """The grid's JSON."""
-    grid = journal_grid(journal=journal, period=period)
-    data = {
-        **journal_data(journal),
-        "period": period.key,
-        "students": [student_data(student) for student in grid.students],
-        "lessons": [lesson_data(lesson) for lesson in grid.lessons],
-        "cells": [cell_data(mark) for mark in grid.cells.values()],
-        "finals": [
-            {"student": student_id, "period": period.key, "value": final_value(final)}
-            for student_id, final in grid.finals.items()
-        ],
-        "suggested_finals": [
-            {"student": student_id, "value": value} for student_id, value in grid.suggested_finals.items()
-        ],
-    }
-    return DiaryJSONRenderer().render(data)
+    return DiaryJSONRenderer().render(JournalGridOutput(journal_grid(journal=journal, period=period)).data)
 
 
 class JournalView(DiaryAPIView):
-    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: JournalGridOutput})
     def get(self, request, pk: int):
         journal = visible_journal(request, pk)
         period = period_or_400(journal.school, request.query_params.get("period"))
@@ -98,7 +85,7 @@ class JournalView(DiaryAPIView):
 
 
 class JournalMarksView(DiaryAPIView):
-    @extend_schema(request=MarksInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=MarksInput, responses={200: MarksSavedOutput})
     def post(self, request, pk: int):
         journal = visible_journal(request, pk)
         data = MarksInput(data=request.data)
@@ -117,11 +104,11 @@ class JournalMarksView(DiaryAPIView):
         result = marks_save(
             actor=request.user, journal=journal, changes=changes, reason=data.validated_data.get("reason", "")
         )
-        return Response({"saved": result.saved, "cells": [cell_data(mark) for mark in result.cells]})
+        return Response(MarksSavedOutput({"saved": result.saved, "cells": result.cells}).data)
 
 
 class LessonView(DiaryAPIView):
-    @extend_schema(request=LessonInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=LessonInput, responses={200: LessonOutput})
     def patch(self, request, pk: int):
         lesson = get_object_or_404(
             Lesson.objects.select_related("journal__school", "conducted_by"),
@@ -131,11 +118,11 @@ class LessonView(DiaryAPIView):
         data = LessonInput(data=request.data)
         data.is_valid(raise_exception=True)
         lesson = lesson_update(actor=request.user, lesson=lesson, **data.validated_data)
-        return Response(lesson_data(lesson))
+        return Response(LessonOutput(lesson).data)
 
 
 class JournalFinalsView(DiaryAPIView):
-    @extend_schema(request=FinalsInput, responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(request=FinalsInput, responses={200: FinalsSavedOutput})
     def post(self, request, pk: int):
         journal = visible_journal(request, pk)
         data = FinalsInput(data=request.data)
@@ -149,14 +136,8 @@ class JournalFinalsView(DiaryAPIView):
             finals=finals,
             reason=data.validated_data.get("reason", ""),
         )
-        return Response(
-            {
-                "saved": len(saved),
-                "finals": [
-                    {"student": final.student_id, "period": period.key, "value": final_value(final)} for final in saved
-                ],
-            }
-        )
+        rows = finals_rows(((final.student_id, final) for final in saved), period.key)
+        return Response(FinalsSavedOutput({"saved": len(saved), "finals": rows}).data)
 
 
 class JournalHistoryView(DiaryAPIView):

@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from diary import permissions
 from diary.api.base import CREATED, DiaryAPIView, DiaryJSONRenderer
 from diary.api.journals import PERIOD_PARAMETER, period_choice_or_400
-from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput, final_value
+from diary.api.outputs import StudentGradesOutput, StudentWeekOutput
+from diary.api.serializers import MAX_ID, AnyObject, MessageInput, ThreadInput
 from diary.calendar import iso_week_name, iso_week_start
 from diary.models import Message, SchoolClass, Thread
 from diary.permissions import school_of
@@ -32,34 +33,14 @@ def visible_student(request, pk):
 def student_week_body(student, day, language: str, journal_ids: frozenset[int] | None = None) -> bytes:
     """The week's JSON; only the lessons of `journal_ids` when given (D15)."""
     days = student_week(student=student, day=day, journal_ids=journal_ids)
-    data = {
-        "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-        "week": iso_week_name(days[0].date),
-        "days": [
-            {
-                "date": entry.date.isoformat(),
-                "lessons": [
-                    {
-                        "subject": item.lesson.journal.subject.name,
-                        "lesson_no": item.lesson.lesson_no,
-                        "topic": item.lesson.topic,
-                        "homework": item.lesson.homework,
-                        "grades": item.mark.grades if item.mark else [],
-                        "attendance": item.mark.attendance if item.mark else None,
-                    }
-                    for item in entry.lessons
-                ],
-            }
-            for entry in days
-        ],
-    }
-    return DiaryJSONRenderer().render(data)
+    week = {"student": student, "week": iso_week_name(days[0].date), "days": days}
+    return DiaryJSONRenderer().render(StudentWeekOutput(week).data)
 
 
 class StudentDiaryView(DiaryAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("week", str, description="ISO week, e.g. 2026-W47")],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={200: StudentWeekOutput},
     )
     def get(self, request, pk: int):
         student = visible_student(request, pk)
@@ -73,7 +54,7 @@ class StudentDiaryView(DiaryAPIView):
 
 
 class StudentGradesView(DiaryAPIView):
-    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses={200: StudentGradesOutput})
     def get(self, request, pk: int):
         student = visible_student(request, pk)
         choice = period_choice_or_400(student.school, request.query_params.get("period"))
@@ -82,33 +63,8 @@ class StudentGradesView(DiaryAPIView):
             student=student, period=period, journal_ids=permissions.student_journals_shown(request.user, student)
         )
         student_view_log(user=request.user, student=student, what="grades")
-        return Response(
-            {
-                "student": {"id": student.pk, "code": student.code, "name": student.full_name},
-                "period": choice.key(period),
-                "subjects": [
-                    {
-                        "subject": result.subject_name,
-                        "marks": result.marks,
-                        "average": float(result.average) if result.average is not None else None,
-                        "final": final_value(result.final),
-                        # Added: each of `marks` in the same order, with its lesson's date, number and topic and
-                        # whether it is the lesson's first or second grade.
-                        "mark_details": [
-                            {
-                                "grade": entry.grade,
-                                "date": entry.date.isoformat(),
-                                "lesson_no": entry.lesson_no,
-                                "topic": entry.topic,
-                                "kind": entry.kind,
-                            }
-                            for entry in result.grades
-                        ],
-                    }
-                    for result in subjects
-                ],
-            }
-        )
+        grades = {"student": student, "period": choice.key(period), "subjects": subjects}
+        return Response(StudentGradesOutput(grades).data)
 
 
 def thread_summary(thread: Thread) -> dict:

@@ -1,10 +1,10 @@
-"""Shapes of the diary API (INTERFACES.md §3): input serializers check types; output functions build the JSON."""
+"""Input serializers of the diary API (INTERFACES.md §3) and the final grade's value; the answers are in outputs.py."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from diary.models import Attendance, FinalGrade, Journal, Lesson, Mark, Student
+from diary.models import Attendance, FinalGrade
 
 # Ids are database keys: anything above this cannot exist, and some databases refuse to compare with it.
 MAX_ID = 2**31 - 1
@@ -155,54 +155,7 @@ class AnyObject(serializers.Serializer):
     """A JSON object described in INTERFACES.md §3 (documented there field by field)."""
 
 
-class JournalOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    subject = serializers.CharField()
-    subgroup = serializers.CharField(allow_null=True)
-    teacher = serializers.CharField()
-
-    def get_fields(self):
-        return {**super().get_fields(), "class": serializers.CharField()}
-
-
 def final_value(final: FinalGrade | None):
     if final is None:
         return None
     return final.grade if final.grade is not None else final.value
-
-
-def journal_data(journal: Journal) -> dict:
-    return {
-        "id": journal.pk,
-        "class": journal.school_class.code,
-        "subject": journal.subject.name,
-        "subgroup": journal.subgroup.name if journal.subgroup_id else None,
-        "teacher": journal.teacher.short_name,
-    }
-
-
-def student_data(student: Student) -> dict:
-    return {"id": student.pk, "code": student.code, "name": student.full_name}
-
-
-def lesson_data(lesson: Lesson) -> dict:
-    return {
-        "id": lesson.pk,
-        "date": lesson.date.isoformat(),
-        "lesson_no": lesson.lesson_no,
-        "topic": lesson.topic,
-        "homework": lesson.homework,
-        "conducted_by": lesson.conducted_by.short_name if lesson.conducted_by_id else None,
-    }
-
-
-def cell_data(mark: Mark) -> dict:
-    return {
-        "lesson": mark.lesson_id,
-        "student": mark.student_id,
-        "grades": mark.grades,
-        "attendance": mark.attendance,
-        "comment": mark.comment,
-        "version": mark.version,
-        "late": mark.is_late,
-    }

@@ -52,44 +52,60 @@ class DiaryDay:
     lessons: list[DiaryLesson]
 
 
+# What the week shows of a lesson, its subject and a mark: a week is about 30 lessons, each read as a model row;
+# the other columns (timestamps, who conducted it, the journal's settings) are left unread.
+WEEK_LESSON_FIELDS = (
+    "date", "lesson_no", "topic", "homework", "journal__school_class_id", "journal__subject__name",
+    "journal__subject__name_ky", "journal__subject__name_ru",
+)  # fmt: skip
+WEEK_MARK_FIELDS = ("lesson_id", "grade_1", "grade_2", "attendance", "comment")
+
+
 def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] | None = None) -> list[DiaryDay]:
     """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries; only the
     lessons of `journal_ids` when given (D15: what a subject teacher sees)."""
     monday = week_start(day)
     saturday = monday + dt.timedelta(days=5)
     enrolments = list(
-        Enrolment.objects.filter(student=student, date_from__lte=saturday).filter(
-            Q(date_to__isnull=True) | Q(date_to__gte=monday)
-        )
+        Enrolment.objects.filter(student=student, date_from__lte=saturday)
+        .filter(Q(date_to__isnull=True) | Q(date_to__gte=monday))
+        .values_list("school_class_id", "date_from", "date_to")
     )
     member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
     lessons = list(
         Lesson.objects.filter(
-            journal__school_class_id__in=[e.school_class_id for e in enrolments], date__gte=monday,
+            journal__school_class_id__in=[class_id for class_id, _start, _end in enrolments], date__gte=monday,
             date__lte=saturday, archived_at__isnull=True, journal__archived_at__isnull=True,
         )
         .filter(Q(journal__subgroup__isnull=True) | Q(journal__subgroup_id__in=member_of))
         .filter(Q() if journal_ids is None else Q(journal_id__in=journal_ids))
         .select_related("journal__subject")
+        .only(*WEEK_LESSON_FIELDS)
         .order_by("date", "lesson_no")
     )  # fmt: skip
     # A student who moved class mid-week sees each class's lessons only for the days they were in it.
-    lessons = [
-        lesson
-        for lesson in lessons
-        if any(
-            e.school_class_id == lesson.journal.school_class_id
-            and e.date_from <= lesson.date
-            and (e.date_to is None or lesson.date <= e.date_to)
-            for e in enrolments
-        )
-    ]
-    marks = {mark.lesson_id: mark for mark in Mark.objects.filter(student=student, lesson__in=[x.pk for x in lessons])}
-    days = []
-    for offset in range(6):
-        date = monday + dt.timedelta(days=offset)
-        days.append(DiaryDay(date=date, lessons=[DiaryLesson(x, marks.get(x.pk)) for x in lessons if x.date == date]))
-    return days
+    if len(enrolments) > 1 or any(
+        start > monday or (end is not None and end < saturday) for _c, start, end in enrolments
+    ):
+        lessons = [
+            lesson
+            for lesson in lessons
+            if any(
+                class_id == lesson.journal.school_class_id
+                and start <= lesson.date
+                and (end is None or lesson.date <= end)
+                for class_id, start, end in enrolments
+            )
+        ]
+    marks = {
+        mark.lesson_id: mark
+        for mark in Mark.objects.filter(student=student, lesson__in=[x.pk for x in lessons]).only(*WEEK_MARK_FIELDS)
+    }
+    by_date: dict[dt.date, list[DiaryLesson]] = defaultdict(list)
+    for lesson in lessons:
+        by_date[lesson.date].append(DiaryLesson(lesson, marks.get(lesson.pk)))
+    return [DiaryDay(date=monday + dt.timedelta(days=offset), lessons=by_date[monday + dt.timedelta(days=offset)])
+            for offset in range(6)]  # fmt: skip
 
 
 @dataclass

@@ -43,6 +43,13 @@ def journal_by_pk(pk: int, period: Period | None = None) -> Journal | None:
     return found.first()
 
 
+# A student of a journal's rows: the name and code shown, the keys the services compare (not the profile).
+ENROLMENT_FIELDS = (
+    "student_id", "date_from", "date_to", "student__school_id", "student__code", "student__last_name",
+    "student__first_name", "student__patronymic", "student__user_id", "student__archived_at",
+)  # fmt: skip
+
+
 @dataclass
 class JournalEnrolment:
     """Who belongs to a journal (its class, narrowed to its subgroup) and on which dates."""
@@ -74,7 +81,7 @@ def journal_enrolment(
         for student_id, start, end in enrolments.values_list("student_id", "date_from", "date_to"):
             spans[student_id].append((start, end))
         return JournalEnrolment(spans=dict(spans), students=students)
-    for enrolment in enrolments.select_related("student"):
+    for enrolment in enrolments.select_related("student").only(*ENROLMENT_FIELDS):
         spans[enrolment.student_id].append((enrolment.date_from, enrolment.date_to))
         students[enrolment.student_id] = enrolment.student
     return JournalEnrolment(spans=dict(spans), students=students)
@@ -120,6 +127,12 @@ class JournalGrid:
     enrolment: JournalEnrolment | None = None
 
 
+# The lesson columns' header (date, number, topic, homework, who conducted it) and the finals' column.
+GRID_LESSON_FIELDS = (
+    "school_id", "journal_id", "date", "lesson_no", "topic", "homework", "archived_at", "conducted_by__code",
+    "conducted_by__last_name", "conducted_by__first_name", "conducted_by__patronymic",
+)  # fmt: skip
+GRID_FINAL_FIELDS = ("student_id", "subject_id", "period_id", "journal_id", "value", "grade", "version", "is_late")
 GRID_FIELDS = ("lesson_id", "student_id", "grade_1", "grade_2", "attendance", "comment", "version", "is_late")
 
 
@@ -127,9 +140,9 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
     """Students × lessons × cells × finals of one journal in one period, in 4 queries whatever its size."""
     enrolment = journal_enrolment(journal, period.start, period.end)
     lessons = list(
-        Lesson.objects.filter(
-            journal=journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True
-        ).select_related("conducted_by")
+        Lesson.objects.filter(journal=journal, date__gte=period.start, date__lte=period.end, archived_at__isnull=True)
+        .select_related("conducted_by")
+        .only(*GRID_LESSON_FIELDS)
     )
     # By the lessons' keys, not a join on the lessons' dates: one index range per lesson whatever the planner
     # believes of the tables' sizes (a join planned from stale statistics can scan every mark of the school).
@@ -141,7 +154,7 @@ def journal_grid(*, journal: Journal, period: Period) -> JournalGrid:
         final.student_id: final
         for final in FinalGrade.objects.filter(
             subject_id=journal.subject_id, period=period, student_id__in=enrolment.students
-        )
+        ).only(*GRID_FINAL_FIELDS)
     }
     grades_by_student: dict[int, list[int]] = defaultdict(list)
     for cell in cells.values():

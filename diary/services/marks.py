@@ -1,10 +1,12 @@
 """Entering marks and attendance in a journal (D2, D5, D6, D9, D15, D16)."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +19,8 @@ from diary.services.audit import audit_entries_add, audit_entry
 from diary.services.freshness import journals_changed, students_changed
 
 MAX_GRADES_PER_CELL = 2
-# What a save writes into a cell that already exists.
-MARK_FIELDS = ["grade_1", "grade_2", "attendance", "comment", "version", "is_late", "updated_by", "updated_at"]
+# What a save writes into a cell that already exists, besides its version and time.
+MARK_FIELDS = ["grade_1", "grade_2", "attendance", "comment", "is_late", "updated_by_id"]
 COMMENT_MAX_LENGTH = 300
 
 
@@ -41,10 +43,24 @@ class MarksSaveResult:
 
 
 def _marks_update(marks: list[Mark], at: dt.datetime) -> None:
-    """Writes changed cells that already exist (locked by the caller's select_for_update) with one bulk_update."""
-    for mark in marks:
-        mark.updated_at = at
-    Mark.objects.bulk_update(marks, MARK_FIELDS)
+    """Writes changed cells that already exist (locked by the caller's select_for_update) with one UPDATE: a field
+    that every cell gets the same value of is set once, the others with a CASE of one WHEN per value over the keys
+    of the cells that get it. bulk_update writes a CASE with a WHEN per cell for every field, 240 for 30 cells,
+    whose building was most of a save's time."""
+    if not marks:
+        return
+    values: dict = {"version": F("version") + 1, "updated_at": at}
+    for name in MARK_FIELDS:
+        cells_by_value: dict = defaultdict(list)
+        for mark in marks:
+            cells_by_value[getattr(mark, name)].append(mark.pk)
+        if len(cells_by_value) == 1:
+            values[name] = next(iter(cells_by_value))
+            continue
+        field = Mark._meta.get_field(name)
+        whens = [When(pk__in=pks, then=Value(value, output_field=field)) for value, pks in cells_by_value.items()]
+        values[name] = Case(*whens, output_field=field)
+    Mark.objects.filter(pk__in=[mark.pk for mark in marks]).update(**values)
 
 
 def _reason_check(*, access: JournalWriteAccess, changes, existing: dict, lessons: dict, at: dt.datetime) -> None:

@@ -87,3 +87,49 @@ def test_the_schema_documents_both_ways_of_redeeming_a_code(client):
     operation = client.get("/api/schema/?format=json").json()["paths"]["/api/diary/v1/auth/redeem/"]["post"]
     assert {"200", "201"} <= set(operation["responses"])
     assert "linked" in operation["description"] or "links" in operation["description"]
+
+
+def _response_properties(document: dict, path: str, method: str, status: str = "200") -> dict:
+    """The properties of an answer's JSON object, following the components' $refs."""
+    content = document["paths"][f"/api/diary/v1/{path}"][method]["responses"][status]["content"]
+    schema = content["application/json"]["schema"]
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema["properties"]
+
+
+def _item_properties(document: dict, schema: dict) -> dict:
+    items = schema["items"]
+    while "$ref" in items:
+        items = document["components"]["schemas"][items["$ref"].rsplit("/", 1)[-1]]
+    return items["properties"]
+
+
+def test_the_schema_describes_the_grid_the_week_and_a_save_field_by_field(client):
+    document = client.get("/api/schema/?format=json").json()
+    grid = _response_properties(document, "journals/{id}/", "get")
+    assert list(grid) == [
+        "id", "class", "subject", "subgroup", "teacher", "period", "students", "lessons", "cells", "finals",
+        "suggested_finals",
+    ]  # fmt: skip
+    cell = _item_properties(document, grid["cells"])
+    assert list(cell) == ["lesson", "student", "grades", "attendance", "comment", "version", "late"]
+    attendance = cell["attendance"]
+    while "$ref" in attendance:
+        attendance = document["components"]["schemas"][attendance["$ref"].rsplit("/", 1)[-1]]
+    assert "absent" in attendance["enum"]
+    assert list(_item_properties(document, grid["lessons"])) == [
+        "id", "date", "lesson_no", "topic", "homework", "conducted_by",
+    ]  # fmt: skip
+    week = _response_properties(document, "students/{id}/diary/", "get")
+    assert list(week) == ["student", "week", "days"]
+    day = _item_properties(document, week["days"])
+    assert list(_item_properties(document, day["lessons"])) == [
+        "subject", "lesson_no", "topic", "homework", "grades", "attendance",
+    ]  # fmt: skip
+    saved = _response_properties(document, "journals/{id}/marks/", "post")
+    assert list(saved) == ["saved", "cells"]
+    grades = _response_properties(document, "students/{id}/grades/", "get")
+    subject = _item_properties(document, grades["subjects"])
+    assert list(subject) == ["subject", "marks", "average", "final", "mark_details"]
+    assert list(_item_properties(document, subject["mark_details"])) == ["grade", "date", "lesson_no", "topic", "kind"]

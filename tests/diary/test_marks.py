@@ -41,6 +41,49 @@ def test_teacher_saves_grades_and_attendance_for_several_students_at_once(small_
     assert all(mark.version == 1 for mark in cells.values())
 
 
+def test_editing_several_cells_writes_each_its_own_values_and_next_version_in_one_update(
+    small_school, django_assert_num_queries
+):
+    first_lesson, second_lesson = small_school.lessons[0], small_school.lessons[1]
+    first, second, third = small_school.students
+    save(
+        small_school,
+        small_school.teacher,
+        [CellChange(lesson.pk, pupil.pk, None, grades=[3]) for lesson in (first_lesson, second_lesson)
+         for pupil in (first, second, third)],
+    )  # fmt: skip
+    save(small_school, small_school.teacher, [CellChange(first_lesson.pk, first.pk, 1, grades=[4])])
+    edits = [
+        CellChange(first_lesson.pk, first.pk, 2, grades=[5, 4], comment="Жакшы"),
+        CellChange(first_lesson.pk, second.pk, 1, grades=[], attendance="sick"),
+        CellChange(first_lesson.pk, third.pk, 1, grades=[4]),
+        CellChange(second_lesson.pk, first.pk, 1, attendance="late"),
+    ]
+    with django_assert_num_queries(9) as captured:
+        result = save(small_school, small_school.teacher, edits)
+    assert result.saved == 4
+    mark_updates = [
+        query["sql"] for query in captured.captured_queries if query["sql"].startswith('UPDATE "diary_mark"')
+    ]
+    assert len(mark_updates) == 1
+    cells = {(mark.lesson_id, mark.student_id): mark for mark in Mark.objects.all()}
+    shown = {
+        key: (mark.grades, mark.attendance, mark.comment, mark.version)
+        for key, mark in cells.items()
+        if key in {(change.lesson_id, change.student_id) for change in edits}
+    }
+    assert shown == {
+        (first_lesson.pk, first.pk): ([5, 4], "present", "Жакшы", 3),
+        (first_lesson.pk, second.pk): ([], "sick", "", 2),
+        (first_lesson.pk, third.pk): ([4], "present", "", 2),
+        (second_lesson.pk, first.pk): ([3], "late", "", 2),
+    }
+    assert [cell.version for cell in result.cells] == [3, 2, 2, 2]
+    untouched = [cells[(second_lesson.pk, pupil.pk)] for pupil in (second, third)]
+    assert [(mark.grades, mark.version) for mark in untouched] == [([3], 1), ([3], 1)]
+    assert {mark.updated_at for mark in cells.values() if mark.version > 1} == {ON_TIME}
+
+
 def test_one_invalid_change_saves_nothing_and_names_the_change(small_school):
     lesson = small_school.lessons[0]
     first, second, _third = small_school.students

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from diary.models import Enrolment, Guardian, Journal, Lesson, Period, School, StaffMember, Student, SubgroupMembership
@@ -129,6 +129,22 @@ def test_lessons_are_generated_from_the_timetable_inside_periods_skipping_holida
     assert dt.date(2026, 11, 2) not in dates  # between the quarters
     assert all(day.isoweekday() in (1, 3) for day in dates)
     assert max(dates) <= dt.date(2026, 12, 28)
+
+
+def test_generated_lessons_start_blank_in_their_school_stamped_with_the_import_time(tmp_path):
+    before = timezone.now()
+    import_folder(write_csv_folder(tmp_path / "book", SHEETS))
+    school = School.objects.get(code="s7")
+    lessons = Lesson.objects.filter(journal__school=school)
+    assert lessons.exists()
+    assert set(lessons.values_list("school_id", "topic", "homework", "conducted_by", "archived_at")) == {
+        (school.pk, "", "", None, None)
+    }
+    stamps = set(lessons.values_list("created_at", "updated_at"))
+    assert len(stamps) == 1
+    created, updated = stamps.pop()
+    assert created == updated
+    assert before <= created <= timezone.now()
 
 
 def test_importing_the_same_workbook_twice_changes_nothing(tmp_path):

@@ -42,6 +42,14 @@ def test_the_journal_grid_takes_four_queries_whatever_its_size(
     journal = Journal.objects.select_related("school", "school_class").get(pk=journal.pk)
     with django_assert_num_queries(4):
         grid = journal_grid(journal=journal, period=period)
+        # What the grid's page and API show of its rows and columns is read with it: no query per row.
+        names = [(student.code, student.full_name, student.first_name) for student in grid.students]
+        columns = [
+            (lesson.date, lesson.lesson_no, lesson.topic, lesson.homework, lesson.conducted_by)
+            for lesson in grid.lessons
+        ]
+    assert all(code and name for code, name, _first in names)
+    assert len(columns) == lessons
     assert len(grid.students) == students
     assert len(grid.lessons) == lessons
     assert len(grid.cells) == students * lessons
@@ -79,6 +87,15 @@ def test_a_students_week_takes_a_constant_number_of_queries(small_school, django
     student = journal.school_class.enrolments.first().student
     with django_assert_num_queries(3):
         days = student_week(student=student, day=dt.date(2026, 9, 2))
+        # Everything the week's page and API show is read with them, in both languages: no query per lesson.
+        shown_fields = [
+            (item.lesson.journal.subject.name_ky, item.lesson.journal.subject.name_ru, item.lesson.journal.subject.name,
+             item.lesson.lesson_no, item.lesson.topic, item.lesson.homework, item.mark.attendance, item.mark.comment,
+             item.mark.get_attendance_display(), [entry.grade for entry in item.grade_entries])
+            for day in days
+            for item in day.lessons
+        ]  # fmt: skip
+    assert all(fields[0] == journal.subject.name_ky and fields[-1] for fields in shown_fields)
     assert [day.date for day in days] == [dt.date(2026, 8, 31) + dt.timedelta(days=n) for n in range(6)]
     shown = [entry for day in days for entry in day.lessons]
     assert len(shown) == min(lessons, 5)
