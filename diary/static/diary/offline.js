@@ -347,6 +347,12 @@
     return {
       record: record,
       conflict: conflict,
+      saved: function () {
+        // The copy of this page kept on the device is now out of date: the service worker drops it and keeps the
+        // page again once the saves stop, so a reload on a slow connection never shows the marks as they were.
+        var worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+        if (worker) worker.postMessage({ saved: window.location.href });
+      },
       networkText: function () {
         // The connection may come back without the browser noticing: another try in a while.
         clearTimeout(retry);
