@@ -106,7 +106,11 @@ def _log_in(page, wire: Wire, base: str, person: dict) -> dict:
     """The login page, the service worker installed while the person types, the login and the list."""
     mark = wire.mark()
     page.goto(base + "/ky/diary/login/", wait_until="load", timeout=TIMEOUT_MS)
-    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
+    # The person types while the worker installs; without one (no secure context), after a minute.
+    page.evaluate(
+        "() => Promise.race([navigator.serviceWorker.ready.then(() => true),"
+        " new Promise(resolve => setTimeout(() => resolve(false), 60000))])"
+    )
     page.fill("#id_username", person["username"])
     page.fill("#id_password", person["password"])
     page.click("button[type=submit]")
