@@ -1,12 +1,18 @@
-"""B11 (BENCHMARKS.md): a phone on a slow 3G network opens a teacher's journal grid and a family's week.
+"""B11 (BENCHMARKS.md): a phone on a slow 3G network, as a teacher and a family use it: log in, see the list,
+open the journal's grid (the family: the child's week), and open it again later.
 
-Debian's Chromium, driven by Playwright, at 360 × 740 px with touch, throttled through the DevTools protocol to
-DevTools' "Slow 3G" figures (2 s of latency per request, 400 kbit/s down and up). Each page is opened twice in the
-same browser context: the first visit with an empty cache, then a repeat visit, as a person opening it again the
-next day. Bytes are the sum of `encodedDataLength` of every `Network.loadingFinished` event (headers and bodies as
-they came over the wire, compressed or not); an answer from the browser's cache counts 0. "Usable" is the time from
-the start of the navigation until a tap on a cell open for entry has opened the grid's picker, i.e. until the
-grid takes a mark.
+Debian's Chromium, driven by Playwright, at 360 × 740 px with touch, against a server whose every answer goes
+through DevTools' "Slow 3G" figures (bench/link.py: 2 s of latency per request, 50 KB/s shared by the answers in
+flight). Each person's path runs in one browser context that starts with an empty cache: the login page (which
+installs the service worker; the person types while it precaches the app shell), the login, the list (the
+teacher's journals, the family's children), then the grid or the week: its *first visit*. The *repeat visit* is
+the same page opened again in the same context. Bytes are counted on the server's side, per answer (status line,
+headers and body as sent, compressed or not), so that the service worker's own requests count too; an answer
+the browser or the service worker has kept counts 0. "Usable" is the time from the start of the grid's
+navigation until a tap on a cell open for entry has opened the grid's picker, i.e. until the grid takes a mark.
+
+For information, the *cold* figures: the grid and the week opened straight away in a fresh context that has only
+the session's cookies (no login page before them, nothing cached, no service worker yet).
 
     python -m bench.phone [--students 250]   # this scenario alone, on its own gunicorn
 """
@@ -16,17 +22,13 @@ import shutil
 import time
 from pathlib import Path
 
-# DevTools' "Slow 3G" preset (front_end/core/sdk/NetworkManager.ts): 500 kbit/s × 0.8 and 400 ms × 5.
-SLOW_3G = {
-    "offline": False,
-    "latency": 400 * 5,
-    "downloadThroughput": 500 * 1000 / 8 * 0.8,
-    "uploadThroughput": 500 * 1000 / 8 * 0.8,
-}
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True, "device_scale_factor": 2}
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
 TIMEOUT_MS = 120_000
+# After a page's own network is idle, how long no request may start or be in flight (the service worker's
+# requests, which the page does not see) before its bytes are added up.
+QUIET_S = 1.5
 
 
 def chromium_path() -> str | None:
@@ -44,38 +46,44 @@ def _cookies(base: str, header: str) -> list[dict]:
     return cookies
 
 
-class Meter:
-    """Counts the bytes that came over the (throttled) network for one tab."""
+class Wire:
+    """The answers the server sent through bench/link.py, read from its log."""
 
-    def __init__(self, page) -> None:
-        self.bytes = 0
-        self.answers: list[tuple[str, int, int]] = []  # (url, status, bytes) of what came over the network
-        self._status: dict[str, tuple[str, int, bool]] = {}
-        self.cdp = page.context.new_cdp_session(page)
-        self.cdp.on("Network.responseReceived", self._response)
-        self.cdp.on("Network.loadingFinished", self._finished)
-        self.cdp.send("Network.enable")
-        self.cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    def __init__(self, log: Path) -> None:
+        self.log = Path(log)
 
-    def _response(self, event) -> None:
-        response = event["response"]
-        cached = bool(response.get("fromDiskCache") or response.get("fromMemoryCache"))
-        self._status[event["requestId"]] = (response["url"], response["status"], cached)
+    def _lines(self) -> list[str]:
+        return self.log.read_text().splitlines() if self.log.exists() else []
 
-    def _finished(self, event) -> None:
-        url, status, cached = self._status.get(event["requestId"], ("?", 0, False))
-        size = 0 if cached else int(event.get("encodedDataLength", 0))
-        self.bytes += size
-        if size:
-            self.answers.append((url, status, size))
+    def mark(self) -> int:
+        return len(self._lines())
 
-    def reset(self) -> None:
-        self.bytes = 0
-        self.answers = []
+    def settle(self) -> None:
+        """Waits until every request started has been answered and none has started for QUIET_S."""
+        deadline = time.monotonic() + TIMEOUT_MS / 1000
+        seen, quiet_since = -1, time.monotonic()
+        while time.monotonic() < deadline:
+            lines = self._lines()
+            started = sum(1 for line in lines if line.startswith("start "))
+            if len(lines) != seen:
+                seen, quiet_since = len(lines), time.monotonic()
+            elif started * 2 == len(lines) and time.monotonic() - quiet_since >= QUIET_S:
+                return
+            time.sleep(0.1)
+
+    def answers_since(self, mark: int) -> list[tuple[str, int, int]]:
+        """(address, status, bytes) of each answer finished since `mark`."""
+        answers = []
+        for line in self._lines()[mark:]:
+            if line.startswith("start "):
+                continue
+            _number, status, size, path = line.split(" ", 3)
+            answers.append((path, int(status), int(size)))
+        return answers
 
 
-def _visit(page, meter: Meter, url: str, *, grid: bool) -> dict:
-    meter.reset()
+def _visit(page, wire: Wire, url: str, *, grid: bool) -> dict:
+    mark = wire.mark()
     started = time.monotonic()
     page.goto(url, wait_until="domcontentloaded", timeout=TIMEOUT_MS)
     usable = None
@@ -89,34 +97,66 @@ def _visit(page, meter: Meter, url: str, *, grid: bool) -> dict:
     page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
     if grid and usable is not None:
         page.keyboard.press("Escape")  # close the picker; nothing was entered
-    return {"bytes": meter.bytes, "usable": usable, "answers": list(meter.answers)}
+    wire.settle()
+    answers = wire.answers_since(mark)
+    return {"bytes": sum(size for _path, _status, size in answers), "usable": usable, "answers": answers}
 
 
-def measure(base: str, grid: tuple[str, str], week: tuple[str, str], *, browser=None) -> dict:
-    """grid and week: (address, Cookie header) of a teacher's journal grid and a family's week, on `base`; in a
-    Chromium of its own unless a Playwright browser is given."""
+def _log_in(page, wire: Wire, base: str, person: dict) -> dict:
+    """The login page, the service worker installed while the person types, the login and the list."""
+    mark = wire.mark()
+    page.goto(base + "/ky/diary/login/", wait_until="load", timeout=TIMEOUT_MS)
+    # The person types while the worker installs; without one (no secure context), after a minute.
+    page.evaluate(
+        "() => Promise.race([navigator.serviceWorker.ready.then(() => true),"
+        " new Promise(resolve => setTimeout(() => resolve(false), 60000))])"
+    )
+    page.fill("#id_username", person["username"])
+    page.fill("#id_password", person["password"])
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url, timeout=TIMEOUT_MS)
+    page.wait_for_load_state("networkidle", timeout=TIMEOUT_MS)
+    page.goto(base + person["list"], wait_until="networkidle", timeout=TIMEOUT_MS)
+    wire.settle()
+    answers = wire.answers_since(mark)
+    return {"bytes": sum(size for _path, _status, size in answers), "answers": answers}
+
+
+def measure(base: str, people: dict, wire: Wire, *, browser=None) -> dict:
+    """people: {"grid": ..., "week": ...}, each {"path", "cookie", "username", "password", "list"}: a teacher on the
+    largest journal's grid and a family on a child's week, on `base`, served through bench/link.py, whose log
+    `wire` reads. In a Chromium of its own unless a Playwright browser is given."""
     if browser is None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
             own = playwright.chromium.launch(executable_path=chromium_path(), args=FLAGS, headless=True)
             try:
-                return measure(base, grid, week, browser=own)
+                return measure(base, people, wire, browser=own)
             finally:
                 own.close()
     results = {}
-    for name, (path, cookie) in (("grid", grid), ("week", week)):
+    for name in ("grid", "week"):
+        person = people[name]
         context = browser.new_context(locale="ky-KG", **PHONE)
         try:
-            context.add_cookies(_cookies(base, cookie))
             page = context.new_page()
             page.set_default_timeout(TIMEOUT_MS)
-            meter = Meter(page)
-            first = _visit(page, meter, base + path, grid=name == "grid")
-            repeat = _visit(page, meter, base + path, grid=name == "grid")
-            results[name] = {"first": first, "repeat": repeat}
+            before = _log_in(page, wire, base, person)
+            first = _visit(page, wire, base + person["path"], grid=name == "grid")
+            repeat = _visit(page, wire, base + person["path"], grid=name == "grid")
+            worker = page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
         finally:
             context.close()
+        context = browser.new_context(locale="ky-KG", **PHONE)
+        try:
+            context.add_cookies(_cookies(base, person["cookie"]))
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            cold = _visit(page, wire, base + person["path"], grid=name == "grid")
+        finally:
+            context.close()
+        results[name] = {"before": before, "first": first, "repeat": repeat, "cold": cold, "worker": worker}
     return results
 
 
@@ -144,22 +184,34 @@ def rows_of(results: dict, row, database: str) -> list[dict]:
 
 
 def _label(url: str) -> str:
-    """The page itself as "page" (a revalidated page shows as 200 with a few hundred bytes: the 304's headers),
-    anything else by its file name."""
+    """A static file by its name, a page by its path (a revalidated page shows as a 304 of a few hundred bytes)."""
     path = url.split("?")[0]
     if "/static/" in path or path.endswith("/favicon.ico"):
         return Path(path).name
-    return "page"
+    return path
+
+
+def _answers(answers: list) -> str:
+    return ", ".join(f"{_label(url)}={status}/{size / 1000:.1f} KB" for url, status, size in answers)
 
 
 def notes_of(results: dict) -> list[str]:
     notes = []
     for name in ("grid", "week"):
-        for visit in ("first", "repeat"):
-            parts = ", ".join(
-                f"{_label(url)}={status}/{size / 1000:.1f} KB" for url, status, size in results[name][visit]["answers"]
+        result = results[name]
+        before = result["before"]
+        notes.append(f"B11 {name}, login page and list before it ({before['bytes'] / 1000:.1f} KB): "
+                     f"{_answers(before['answers'])}")  # fmt: skip
+        for visit in ("first", "repeat", "cold"):
+            each = result[visit]
+            usable = f", usable {each['usable']:.1f} s" if each["usable"] is not None else ""
+            label = "cold (information: only the cookies, nothing cached)" if visit == "cold" else visit
+            notes.append(
+                f"B11 {name} {label}: {each['bytes'] / 1000:.1f} KB{usable}: "
+                f"{_answers(each['answers']) or 'nothing over the network'}"
             )
-            notes.append(f"B11 {name} {visit}: {parts or 'nothing over the network'}")
+        if not result["worker"]:
+            notes.append(f"B11 {name}: the page was not controlled by the service worker")
     return notes
 
 

@@ -278,8 +278,9 @@ def prepare(bodies_file: str) -> dict:
 
 
 def phone_people() -> dict:
-    """B11: the teacher of the largest journal on its grid, and a family on a child's week, each with the cookies
-    of a browser that has logged in."""
+    """B11: the teacher of the largest journal on its grid, and a family on a child's week, each with their login,
+    their list page, and the cookies of a browser that has logged in (for the cold visit)."""
+    from bench.school import PASSWORD
     from diary.models import School
 
     school = School.objects.order_by("pk").first()
@@ -287,7 +288,17 @@ def phone_people() -> dict:
     grid = f"/ky/diary/journals/{journal.pk}/?period={PERIOD_KEY}"
     user, student = _readers(school, 1)[0]
     week = f"/ky/diary/students/{student.pk}/week/?week={WEEK}"
-    return {"grid": [grid, _browser_cookies(journal.teacher.user, grid)], "week": [week, _browser_cookies(user, week)]}
+    teacher = journal.teacher.user
+    for person in (teacher, user):  # they log in on the phone (a guardian's account made here has no password)
+        if not person.check_password(PASSWORD):
+            person.set_password(PASSWORD)
+            person.save(update_fields=["password"])
+    return {
+        "grid": {"path": grid, "cookie": _browser_cookies(teacher, grid), "username": teacher.get_username(),
+                 "password": PASSWORD, "list": "/ky/diary/journals/"},
+        "week": {"path": week, "cookie": _browser_cookies(user, week), "username": user.get_username(),
+                 "password": PASSWORD, "list": "/ky/diary/children/"},
+    }  # fmt: skip
 
 
 def _request(client: Client, spec: dict, path: str, body: str | None):

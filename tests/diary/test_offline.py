@@ -101,9 +101,11 @@ def test_diary_pages_link_the_manifest_and_the_offline_script_in_their_language(
     policy = response["Content-Security-Policy"]
     assert "worker-src 'self'" in policy
     assert "manifest-src 'self'" in policy
-    # Diary pages stay out of every shared cache: only the device keeps them (the worker, the browser's own copy).
-    assert "private" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
-    assert "public" not in response["Cache-Control"]
+    # The grid stays out of every shared cache: only the person's device keeps it (the browser's private cache,
+    # revalidated before each use, and the worker), never a proxy.
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"private", "no-cache"} <= directives and "public" not in directives
+    assert response["ETag"]
 
 
 def test_logging_out_tells_the_browser_to_clear_what_the_device_kept(small_school):
@@ -126,6 +128,9 @@ def test_a_shared_computer_or_a_student_keeps_nothing_on_the_device(small_school
     answer = shared.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD, "shared": "on"})
     assert answer.status_code == 302
     assert offline_config(shared, url)["keep"] is False
+    assert "no-store" in shared.get(url)["Cache-Control"]  # not even the browser's own cache
     student = Client()
     student.post("/ky/diary/login/", {"username": "student", "password": PASSWORD})
-    assert offline_config(student, f"/ky/diary/students/{small_school.students[0].pk}/week/")["keep"] is False
+    week = f"/ky/diary/students/{small_school.students[0].pk}/week/"
+    assert offline_config(student, week)["keep"] is False
+    assert "no-store" in student.get(week)["Cache-Control"]

@@ -4,6 +4,7 @@ the page, a changed one comes whole. Other diary answers, and the sessions of st
 stay `no-store`."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -71,6 +72,29 @@ def test_the_teachers_grid_opened_again_is_a_304_and_its_token_still_saves(small
     second = teacher.get(url)
     assert second.content != first.content and second["ETag"] == first["ETag"]
     assert teacher.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+@pytest.mark.django_db
+@time_machine.travel(WEDNESDAY)
+def test_the_grid_after_the_teacher_saved_a_mark_comes_whole_with_the_mark(small_school):
+    """The service worker's network-first fetch revalidates the kept journal with its ETag: after a save, the
+    browser's copy no longer matches and the page comes whole, with the mark."""
+    teacher = signed_in(small_school.teacher.user)
+    url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    first = teacher.get(url)
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    marks_save(
+        actor=small_school.teacher.user,
+        journal=small_school.journal,
+        changes=[CellChange(lesson.pk, student.pk, None, grades=[5])],
+    )
+    graded = re.compile(rf'data-lesson="{lesson.pk}" data-student="{student.pk}" data-version="1"[^>]*data-grades="5"')
+    assert not graded.search(first.content.decode())
+    after = teacher.get(url, headers={"If-None-Match": first["ETag"]})
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    kept_by_the_browser_only(after)
+    assert graded.search(after.content.decode())
+    assert teacher.get(url, headers={"If-None-Match": after["ETag"]}).status_code == 304
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ shown with both values for the teacher to choose; a sync retried after a lost an
 
 import datetime as dt
 import re
+import time
 from collections import Counter
 
 import pytest
@@ -207,6 +208,56 @@ def test_a_save_whose_answer_was_lost_is_not_saved_twice(live_server, small_scho
     assert (mark.grades, mark.version) == ([4], 1)
     entries = AuditEntry.objects.filter(lesson=lesson, student=student)
     assert Counter(entries.values_list("field", flat=True)) == Counter({"grades": 1, "attendance": 1})
+
+
+def kept_page(page, url: str) -> str | None:
+    """The text of the journal as the service worker keeps it on the device, if it does."""
+    return page.evaluate(
+        """href => caches.keys().then(names => names.filter(n => n.startsWith("mektep-pages-")))
+            .then(names => Promise.all(names.map(n => caches.open(n).then(c => c.match(href, {ignoreVary: true})))))
+            .then(hits => { const hit = hits.find(Boolean); return hit ? hit.text() : null; })""",
+        url,
+    )
+
+
+def kept_page_when_there(page, url: str, seconds: float = 20) -> str:
+    """kept_page, waiting for the service worker to put it."""
+    deadline = time.monotonic() + seconds
+    while (text := kept_page(page, url)) is None and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    assert text is not None, "the journal is not kept on the device"
+    return text
+
+
+def test_a_saved_mark_is_shown_after_a_reload_and_the_device_never_keeps_the_old_page(live_server, small_school, page):
+    base = live_server.url
+    url = f"{base}/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    lesson = small_school.lessons[0]
+    student = sorted(small_school.students, key=lambda s: (s.last_name, s.first_name, s.pk))[0]
+    graded = re.compile(rf'data-lesson="{lesson.pk}" data-student="{student.pk}" data-version="1"[^>]*data-grades="5"')
+    log_in(page, base, "teacher")
+    open_kept(page, url)
+    assert not graded.search(kept_page_when_there(page, url))
+
+    cell(page, lesson, student).dblclick()
+    page.locator('#cell-picker [data-grade="5"]').click()
+    page.locator('#cell-picker [data-pick="close"]').click()
+    page.keyboard.press("Control+s")
+    expect(page.locator("td.c.changed")).to_have_count(0)
+    assert Mark.objects.get(lesson=lesson, student=student).grades == [5]
+    # The copy kept before the save goes at once; the journal is kept again, with the mark, once the saves stop.
+    deadline = time.monotonic() + 4
+    while kept_page(page, url) is not None and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert kept_page(page, url) is None
+    assert graded.search(kept_page_when_there(page, url))
+
+    # Reloaded online, through the service worker: the page revalidated with the server shows the mark.
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    assert page.evaluate("() => navigator.serviceWorker.controller !== null")
+    expect(cell(page, lesson, student)).to_have_text("5")
+    expect(cell(page, lesson, student)).to_have_attribute("data-version", "1")
 
 
 def test_logging_out_with_unsent_edits_asks_first_and_the_answer_clears_the_device(live_server, small_school, page):

@@ -426,7 +426,10 @@
             item.td.classList.remove("changed");
           }
         });
-        if (offline) sent.forEach(function (item) { offline.record(item.td); });
+        if (offline) {
+          sent.forEach(function (item) { offline.record(item.td); });
+          offline.saved();
+        }
         say(fmt(messages.saved, { n: answer.data.saved }), "ok");
         listErrors([]);
       } else if (answer.status === 400) {

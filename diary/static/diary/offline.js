@@ -347,6 +347,15 @@
     return {
       record: record,
       conflict: conflict,
+      saved: function () {
+        // The copy of this page kept on the device is now out of date: the service worker drops it and keeps the
+        // page again once the saves stop, so a reload on a slow connection never shows the marks as they were.
+        // (The active worker, not only this page's controller: a first visit is kept before it is controlled.)
+        if (!("serviceWorker" in navigator)) return;
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.active) registration.active.postMessage({ saved: window.location.href });
+        }).catch(function () { return null; });
+      },
       networkText: function () {
         // The connection may come back without the browser noticing: another try in a while.
         clearTimeout(retry);

@@ -122,17 +122,51 @@ function page(event, url) {
   });
 }
 
-// A page opened before this worker was in charge is fetched once more to be kept (offline.js asks).
+function fetchAndKeep(kind, url) {
+  // Through the browser's HTTP cache, which asks the server first (the page's ETag): unchanged, a 304.
+  return fetch(url, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
+    if (response.ok && !response.redirected) return keep(kind, url, response);
+    return null;
+  }).catch(function () { return null; });
+}
+
+// After a save, the kept copies of that journal are out of date: they go at once, so that a slow network never
+// shows one (page() falls back to a kept copy after NETWORK_WAIT_MS), and the page saved is kept again once the
+// saves have stopped for SAVED_WAIT_MS (one fetch for a run of saves).
+var SAVED_WAIT_MS = 5000;
+var savedAt = new Map();
+
+function forget(url) {
+  return caches.open(PAGES).then(function (cache) {
+    return cache.keys().then(function (keys) {
+      return Promise.all(keys.filter(function (key) { return new URL(key.url).pathname === url.pathname; })
+        .map(function (key) { return cache.delete(key); }));
+    });
+  });
+}
+
+function keepAfterSaves(kind, url) {
+  var at = Date.now();
+  savedAt.set(url.href, at);
+  return forget(url).then(function () {
+    return new Promise(function (resolve) { setTimeout(resolve, SAVED_WAIT_MS); });
+  }).then(function () {
+    if (savedAt.get(url.href) !== at) return null; // a later save waits for itself
+    savedAt.delete(url.href);
+    return fetchAndKeep(kind, url.href);
+  });
+}
+
 self.addEventListener("message", function (event) {
   var data = event.data || {};
-  if (typeof data.keep !== "string") return;
-  var url = new URL(data.keep, self.location.href);
+  var address = typeof data.keep === "string" ? data.keep : data.saved;
+  if (typeof address !== "string") return;
+  var url = new URL(address, self.location.href);
   var kind = kindOf(url.pathname);
   if (url.origin !== self.location.origin || !kind) return;
-  event.waitUntil(fetch(url.href, { credentials: "same-origin" }).then(function (response) {
-    if (response.ok && !response.redirected) return keep(kind, url.href, response);
-    return null;
-  }).catch(function () { return null; }));
+  // A page opened before this worker was in charge is fetched once more to be kept (offline.js asks).
+  if (typeof data.keep === "string") event.waitUntil(fetchAndKeep(kind, url.href));
+  else event.waitUntil(keepAfterSaves(kind, url));
 });
 
 self.addEventListener("fetch", function (event) {
