@@ -1,5 +1,6 @@
-"""The journal grid and a student's week are served from the cache (B3, B4, B6), and every change shows at once:
-the cache keys hold the data versions that the services raise with each change (diary/services/freshness.py)."""
+"""Every change shows at once in the journal grid and a student's week: they are read fresh on every request, and
+the services raise the data versions (diary/services/freshness.py) that the school's periods, its public fragments
+and its reports' staleness depend on."""
 
 import datetime as dt
 from pathlib import Path

@@ -36,11 +36,19 @@ def open_kept(page, url: str) -> None:
     """Open the journal and wait until the service worker has kept it on the device."""
     page.goto(url)
     page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
-    page.wait_for_function(
-        "href => caches.keys().then(names => Promise.all(names.map(n => caches.open(n).then(c => "
-        "c.match(href, {ignoreVary: true}))))).then(hits => hits.some(Boolean))",
-        arg=url,
+    kept = page.evaluate(
+        """async href => {
+            for (let attempt = 0; attempt < 200; attempt++) {
+                for (const name of await caches.keys()) {
+                    if (await (await caches.open(name)).match(href, {ignoreVary: true})) return true;
+                }
+                await new Promise(resolve => setTimeout(resolve, 50));
+            }
+            return false;
+        }""",
+        url,
     )
+    assert kept, f"the service worker did not keep {url}"
 
 
 def queued(page) -> int:
