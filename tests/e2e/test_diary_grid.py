@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 
 from diary.models import FinalGrade, Lesson, Mark
 from diary.services.marks import CellChange, marks_save
+from tests.e2e.pages import cell, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -26,18 +26,6 @@ def phone_screenshot(page, request):
         ARTIFACTS.mkdir(exist_ok=True)
         page.set_viewport_size({"width": 360, "height": 740})
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}-360.png"), full_page=True)
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/ky/diary/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/ky/diary/(?!login).*"))
-
-
-def cell(page, lesson, student):
-    return page.locator(f'td.c[data-lesson="{lesson.pk}"][data-student="{student.pk}"]')
 
 
 def tab_into_grid(page) -> None:

@@ -14,22 +14,10 @@ from playwright.sync_api import expect
 
 from diary.models import AuditEntry, Mark
 from diary.services.marks import CellChange, marks_save
+from tests.e2e.pages import PASSWORD, cell, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 REASON = "Мугалим оңдоду"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/ky/diary/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/ky/diary/(?!login).*"))
-
-
-def cell(page, lesson, student):
-    return page.locator(f'td.c[data-lesson="{lesson.pk}"][data-student="{student.pk}"]')
 
 
 def open_kept(page, url: str) -> None:

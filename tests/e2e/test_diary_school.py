@@ -8,17 +8,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from diary.models import AuditEntry, DataCheck, Inspection
+from tests.e2e.pages import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/ky/diary/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(re.compile(r".*/ky/diary/(?!login).*"))
 
 
 def test_homeroom_teacher_runs_the_monthly_data_check(live_server, small_school, page):
