@@ -54,10 +54,8 @@ class CellReader:
         return value
 
     def date(self, row: Row, column: str, *, required: bool = True) -> dt.date | None:
-        value = row[column]
+        value = self.required(row, column) if required else row[column]
         if not value:
-            if required:
-                self.problem(row, column, _("A value is required."))
             return None
         try:
             return dt.date.fromisoformat(value[:10])
@@ -66,10 +64,8 @@ class CellReader:
             return None
 
     def integer(self, row: Row, column: str, low: int, high: int, *, required: bool = True) -> int | None:
-        value = row[column]
+        value = self.required(row, column) if required else row[column]
         if not value:
-            if required:
-                self.problem(row, column, _("A value is required."))
             return None
         try:
             number = int(value)
@@ -112,5 +108,3 @@ class CellReader:
             if item not in known:
                 self.problem(row, column, _("Unknown student code: %(code)s") % {"code": item})
         return [item for item in items if item in known]
-
-    # --- sheets ---------------------------------------------------------------------------
