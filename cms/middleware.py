@@ -63,6 +63,8 @@ class SessionCookieFormMiddleware:
 # then costs a 304 instead of the page. Nothing is kept on the server or by a proxy; logging out clears the
 # browser's copy. Sessions with an idle limit (students, shared computers) keep `no-store`.
 REVALIDATED_PAGES = {"diary:journal", "diary:student_week"}
+# Tells the diary's service worker that this session's answers stay off the device.
+KEEP_HEADER = "Mektep-Keep"
 # The CSRF tokens a page holds are masked afresh on every answer (BREACH); they are left out of its ETag. The copy
 # the browser keeps holds tokens of the same secret, which stay valid, and the secret is part of the ETag.
 CSRF_IN_PAGE = re.compile(rb'(name="csrfmiddlewaretoken" value="|data-csrf=")[A-Za-z0-9]{64}"')
@@ -107,6 +109,11 @@ class PersonalDataNoStoreMiddleware:
             if _revalidated(request, response):
                 return _revalidate_in_browser(request, response)
             add_never_cache_headers(response)  # merged with what the view set: no-store, and private
+            session = getattr(request, "session", None)
+            if session is not None and session.get(IDLE_KEY):
+                # A student's or a shared computer's session: the diary's service worker keeps nothing of it, even
+                # a page fetched before the page's own script could say so (templates/diary/offline/sw.js).
+                response[KEEP_HEADER] = "nothing"
         return response
 
 

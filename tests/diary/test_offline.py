@@ -124,13 +124,18 @@ def offline_config(client, url: str) -> dict:
 def test_a_shared_computer_or_a_student_keeps_nothing_on_the_device(small_school):
     url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
     assert offline_config(logged_in("teacher"), url)["keep"] is True
+    assert "Mektep-Keep" not in logged_in("teacher").get(url)
     shared = Client()
     answer = shared.post("/ky/diary/login/", {"username": "teacher", "password": PASSWORD, "shared": "on"})
     assert answer.status_code == 302
     assert offline_config(shared, url)["keep"] is False
     assert "no-store" in shared.get(url)["Cache-Control"]  # not even the browser's own cache
+    # The service worker a normal session installed on this device keeps none of the answers either.
+    assert shared.get(url)["Mektep-Keep"] == "nothing"
+    assert shared.get("/ky/diary/journals/")["Mektep-Keep"] == "nothing"
     student = Client()
     student.post("/ky/diary/login/", {"username": "student", "password": PASSWORD})
     week = f"/ky/diary/students/{small_school.students[0].pk}/week/"
     assert offline_config(student, week)["keep"] is False
     assert "no-store" in student.get(week)["Cache-Control"]
+    assert student.get(week)["Mektep-Keep"] == "nothing"

@@ -93,6 +93,11 @@ function page(event, url) {
       // Logged out (the session ended): the pages kept for that person go.
       event.waitUntil(caches.delete(PAGES));
     }
+    if (response.headers.get("Mektep-Keep") === "nothing") {
+      // A student's or a shared computer's session: nothing of it stays on this device.
+      event.waitUntil(caches.delete(PAGES));
+      return response;
+    }
     // A redirect (to the login page) or an error is never kept: only the page itself, as this person saw it.
     if (kind && response.ok && !response.redirected && response.type === "basic") {
       event.waitUntil(keep(kind, url.href, response.clone()));
@@ -125,6 +130,7 @@ function page(event, url) {
 function fetchAndKeep(kind, url) {
   // Through the browser's HTTP cache, which asks the server first (the page's ETag): unchanged, a 304.
   return fetch(url, { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
+    if (response.headers.get("Mektep-Keep") === "nothing") return caches.delete(PAGES);
     if (response.ok && !response.redirected) return keep(kind, url, response);
     return null;
   }).catch(function () { return null; });
