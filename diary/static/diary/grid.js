@@ -596,6 +596,7 @@
         var item = root.querySelector('.lesson-list li[data-lesson="' + lessonId + '"] .topic');
         if (item) item.textContent = topic || "—";
         say(messages.lessonSaved, "ok");
+        if (offline) offline.saved();  // the copy of this journal kept on the device is out of date
         closeLessonEditor();
       }, function () {
         document.getElementById("lesson-editor-error").textContent = messages.network;
@@ -636,6 +637,7 @@
         if (answer.status === 200) {
           chosen.forEach(function (select) { select.parentNode.setAttribute("data-final", select.value); });
           say(fmt(messages.finalsSaved, { n: answer.data.saved }), "ok");
+          if (offline) offline.saved();
           return;
         }
         var fields = (answer.data.error && answer.data.error.fields) || {};

@@ -14,6 +14,12 @@
 
   var node = document.getElementById("offline-config");
   if (!node) return;
+
+  // A diary page the Back button brings back from the browser's memory asks the server again: after logging out,
+  // or when the session ended, it is the login page, not the person's marks.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
   var config = JSON.parse(node.textContent);
   var messages = config.messages || {};
 
