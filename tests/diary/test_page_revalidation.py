@@ -4,12 +4,16 @@ the page, a changed one comes whole. Other diary answers, and the sessions of st
 stay `no-store`."""
 
 import datetime as dt
+import html
+import json
 import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 
+from diary.models import Mark
 from diary.services.marks import CellChange, marks_save
 from diary.session_length import session_idle_limit
 
@@ -55,8 +59,12 @@ def test_a_familys_week_opened_again_is_a_304_until_a_mark_changes_it(small_scho
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
     assert 'data-grade="5"' in changed.content.decode()
 
-    # Another session (signed in again, or someone else's browser) never matches the copy of this one.
+    # Another session (signed in again, or someone else's browser) never matches the copy of this one, even with
+    # the same CSRF secret: the session itself is part of the ETag.
     other = signed_in(small_school.parent.user)
+    for name, cookie in parent.cookies.items():
+        if name != settings.SESSION_COOKIE_NAME:
+            other.cookies[name] = cookie.value
     assert other.get(url, headers={"If-None-Match": changed["ETag"]}).status_code == 200
 
 
@@ -72,6 +80,29 @@ def test_the_teachers_grid_opened_again_is_a_304_and_its_token_still_saves(small
     second = teacher.get(url)
     assert second.content != first.content and second["ETag"] == first["ETag"]
     assert teacher.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    # The browser shows its kept copy: the token in it saves a mark, with CSRF checked as a browser's request is.
+    token = re.search(r'data-csrf="([A-Za-z0-9]{64})"', first.content.decode()).group(1)
+    config = json.loads(html.unescape(re.search(r'data-config="([^"]*)"', first.content.decode()).group(1)))
+    browser = Client(enforce_csrf_checks=True)
+    for name, cookie in teacher.cookies.items():
+        browser.cookies[name] = cookie.value
+    lesson, student = small_school.lessons[0], small_school.students[0]
+    body = {"changes": [{"lesson": lesson.pk, "student": student.pk, "grades": [4], "version": None}]}
+    saved = browser.post(config["marks"], body, content_type="application/json", headers={"X-CSRFToken": token})
+    assert saved.status_code == 200, saved.content
+    assert Mark.objects.get(lesson=lesson, student=student).grade_1 == 4
+
+
+@pytest.mark.django_db
+@time_machine.travel(WEDNESDAY)
+def test_a_new_csrf_secret_in_the_same_session_sends_the_page_again(small_school):
+    """A copy kept with the tokens of an old CSRF secret would fail to save: it never answers a 304."""
+    teacher = signed_in(small_school.teacher.user)
+    url = f"/ky/diary/journals/{small_school.journal.pk}/?period=quarter-1"
+    first = teacher.get(url)
+    assert teacher.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+    teacher.cookies[settings.CSRF_COOKIE_NAME] = "b" * 32
+    assert teacher.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 200
 
 
 @pytest.mark.django_db
