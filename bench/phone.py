@@ -70,6 +70,7 @@ class Wire:
             elif started * 2 == len(lines) and time.monotonic() - quiet_since >= QUIET_S:
                 return
             time.sleep(0.1)
+        raise TimeoutError(f"the throttled link did not settle in {TIMEOUT_MS / 1000:.0f} s: its bytes are partial")
 
     def answers_since(self, mark: int) -> list[tuple[str, int, int]]:
         """(address, status, bytes) of each answer finished since `mark`."""

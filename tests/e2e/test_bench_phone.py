@@ -17,10 +17,10 @@ from bench import phone
 from bench.__main__ import table
 from bench.link import Link
 from bench.scenarios import row
+from tests.e2e.pages import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WEDNESDAY = dt.datetime(2026, 9, 9, 9, tzinfo=dt.UTC)
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
