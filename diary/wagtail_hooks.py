@@ -25,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from diary import models
+from diary.calendar import local_date
 from diary.exceptions import DiaryError
 from diary.permissions import administered_school_ids, current_class, may_move_student
 from diary.selectors.administration import school_classes_on
@@ -93,6 +94,10 @@ def move_url(student) -> str:
 
 
 class StudentIndexView(ScopedIndexView):
+    def get_base_queryset(self):
+        # may_move_student reads each row's school: fetched with the rows, not once per row.
+        return super().get_base_queryset().select_related("school")
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if may_move_student(self.request.user, instance):
@@ -177,7 +182,7 @@ class StudentMoveView(WagtailAdminTemplateMixin, FormView):
         messages.success(
             self.request,
             gettext("%(name)s is moved to class %(class)s from %(date)s.")
-            % {"name": self.student.full_name, "class": to_class.code, "date": data["date"].strftime("%d.%m.%Y")},
+            % {"name": self.student.full_name, "class": to_class.code, "date": local_date(data["date"])},
         )
         return redirect("diary_student:index")
 

@@ -171,7 +171,8 @@ def student_move(
     """Moves a student to another class of their school from a date, by the administration; the old enrolment is
     closed, never removed (history kept), and the move joins the audit trail (D16). Refused, with nothing changed:
     another school's class, the class the student is already in, a class of an academic year the date is not in,
-    an anonymised student, a date before the student joined their current class."""
+    an anonymised student, a date before the student joined their current class, a student with a later move or
+    enrolment already entered (the two would overlap)."""
     if not may_move_student(actor, student):
         raise DiaryPermissionDenied(_("Only the administration moves students between classes."))
     if to_class.school_id != student.school_id:
@@ -197,6 +198,13 @@ def student_move(
         .exclude(date_to__lt=on_date)
         .first()
     )
+    # D16: one class at a time. A move already planned after this date would overlap the new enrolment.
+    if Enrolment.objects.filter(student=student, date_from__gt=on_date).exists():
+        raise DiaryValidationError(
+            _("The student already has a later move or enrolment: change that one first."),
+            code="later_enrolment",
+            fields={"date": [_("The student already has a later move or enrolment: change that one first.")]},
+        )
     if current is not None and current.school_class_id == to_class.pk:
         raise DiaryValidationError(
             _("The student is already in this class."),
@@ -209,9 +217,15 @@ def student_move(
                 _("The move must come after the student joined the current class."), code="before_enrolment",
                 fields={"date": [_("The move must come after the student joined the current class.")]},
             )  # fmt: skip
+        # The new class keeps the end the current enrolment had (a pupil leaving the school on a known day).
+        until = current.date_to
         current.date_to = on_date - dt.timedelta(days=1)
         current.save(update_fields=["date_to", "updated_at"])
-    enrolment = Enrolment(school=student.school, student=student, school_class=to_class, date_from=on_date)
+    else:
+        until = None
+    enrolment = Enrolment(
+        school=student.school, student=student, school_class=to_class, date_from=on_date, date_to=until
+    )
     enrolment.full_clean()
     enrolment.save()
     # D16: who moved the student, from which class to which, from when.

@@ -200,3 +200,45 @@ def test_the_admin_move_is_kept_to_the_school_and_its_administration(director_ad
     assert director_admin.get(admin_move_url(stranger)).status_code == 404
     client.force_login(small_school.teacher.user)
     assert client.get(admin_move_url(small_school.students[0])).status_code == 302  # no admin access: to the login
+
+
+def test_a_move_before_a_later_move_is_refused_so_that_no_two_classes_overlap(api, small_school, class_5b):
+    student = small_school.students[1]
+    class_5v = factories.SchoolClassFactory(year=small_school.class_5a.year, code="5В", grade=5)
+    assert api("director").post(move_url(student.pk), {"class": class_5b.pk, "date": "2026-11-16"}, format="json")
+    before = enrolments(student)
+    response = api("director", "ru").post(
+        move_url(student.pk), {"class": class_5v.pk, "date": "2026-10-01"}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "later_enrolment"
+    assert error["fields"]["date"] == ["У ученика уже есть более поздний перевод или зачисление: сначала измените его."]
+    assert enrolments(student) == before
+    assert AuditEntry.objects.filter(field=AuditEntry.Field.CLASS_MOVE).count() == 1
+
+
+def test_a_move_keeps_the_day_the_student_leaves_the_school(api, small_school, class_5b):
+    student = small_school.students[1]
+    Enrolment.objects.filter(student=student).update(date_to=dt.date(2026, 12, 25))
+    response = api("director").post(move_url(student.pk), {"class": class_5b.pk, "date": "2026-11-16"}, format="json")
+    assert response.status_code == 200
+    assert enrolments(student) == [
+        ("5А", dt.date(2026, 9, 1), dt.date(2026, 11, 15)),
+        ("5Б", dt.date(2026, 11, 16), dt.date(2026, 12, 25)),
+    ]
+
+
+def test_the_admin_student_list_costs_the_same_queries_for_more_students(director_admin, small_school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def list_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert director_admin.get("/admin/diary/student/").status_code == 200
+        return len(queries)
+
+    few = list_queries()
+    for _ in range(10):
+        factories.StudentFactory(school=small_school.school)
+    assert list_queries() == few
