@@ -132,8 +132,13 @@ def administered_school_ids(user: User) -> list[int]:
     """The schools whose administration this account belongs to (for the Wagtail admin's diary screens)."""
     if not account_active(user):
         return []
-    return [
-        staff.school_id
-        for staff in StaffMember.objects.filter(user=user, archived_at__isnull=True)
-        if ADMINISTRATION_ROLES.intersection(staff.roles)
-    ]
+    # Asked for every row of an admin listing (its permission policy): one query per request.
+    return _cached(
+        user,
+        ("administered", None),
+        lambda: [
+            staff.school_id
+            for staff in StaffMember.objects.filter(user=user, archived_at__isnull=True)
+            if ADMINISTRATION_ROLES.intersection(staff.roles)
+        ],
+    )
