@@ -1,7 +1,7 @@
 """`make bench [QUICK=1]`: runs the scenarios of BENCHMARKS.md, prints one table, writes bench/results/latest.json.
 
 The verdict of every scenario is a ratio to a reference measured in the same run, plus exact query counts.
-`--quick` is the subset that fits in three minutes: the 250-student school, 5 s of load per address.
+`--quick` is the subset: the 250-student school, 5 s of load per address (about 7 minutes, B11 included).
 """
 
 import argparse
@@ -36,7 +36,7 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("--quick", action="store_true", help="a subset in under 3 minutes (250 students, 5 s loads)")
+    parser.add_argument("--quick", action="store_true", help="a subset of about 7 minutes (250 students, 5 s loads)")
     parser.add_argument("--students", type=int, choices=SIZES, help="the school of B1–B8 (default 1000; quick 250)")
     parser.add_argument(
         "--growth", default=None, metavar="N,N,…",
