@@ -175,12 +175,12 @@ class WeekLessonOutput(serializers.Serializer):
 
 
 def week_lesson_json(item) -> dict:
-    lesson, mark = item.lesson, item.mark
+    mark = item.mark
     return {
-        "subject": lesson.journal.subject.name,
-        "lesson_no": lesson.lesson_no,
-        "topic": lesson.topic,
-        "homework": lesson.homework,
+        "subject": item.subject,
+        "lesson_no": item.lesson_no,
+        "topic": item.topic,
+        "homework": item.homework,
         "grades": mark.grades if mark else [],
         "attendance": mark.attendance if mark else None,
     }

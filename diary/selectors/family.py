@@ -5,10 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import FilteredRelation, Q
+from modeltranslation.utils import get_language, resolution_order
 
 from diary.calendar import week_start
 from diary.models import (
+    Attendance,
     Enrolment,
     FinalGrade,
     Journal,
@@ -37,13 +39,38 @@ def student_journals(student: Student, date_from: dt.date, date_to: dt.date) -> 
 
 
 @dataclass
+class WeekMark:
+    """The student's own mark on a lesson of their week."""
+
+    grade_1: int | None
+    grade_2: int | None
+    attendance: str
+    comment: str
+
+    @property
+    def grades(self) -> list[int]:
+        return [grade for grade in (self.grade_1, self.grade_2) if grade is not None]
+
+    def get_attendance_display(self) -> str:
+        return Attendance(self.attendance).label
+
+
+@dataclass
 class DiaryLesson:
-    lesson: Lesson
-    mark: Mark | None
+    """A lesson of a student's week: its subject in the active language, number, topic and homework, and the
+    student's mark (None: nothing entered)."""
+
+    pk: int
+    date: dt.date
+    lesson_no: int
+    subject: str
+    topic: str
+    homework: str
+    mark: WeekMark | None
 
     @property
     def grade_entries(self) -> list["GradeEntry"]:
-        return mark_grade_entries(self.mark, self.lesson) if self.mark else []
+        return mark_grade_entries(self.mark, self) if self.mark else []
 
 
 @dataclass
@@ -52,17 +79,16 @@ class DiaryDay:
     lessons: list[DiaryLesson]
 
 
-# What the week shows of a lesson, its subject and a mark: a week is about 30 lessons, each read as a model row;
-# the other columns (timestamps, who conducted it, the journal's settings) are left unread.
-WEEK_LESSON_FIELDS = (
-    "date", "lesson_no", "topic", "homework", "journal__school_class_id", "journal__subject__name",
-    "journal__subject__name_ky", "journal__subject__name_ru",
-)  # fmt: skip
-WEEK_MARK_FIELDS = ("lesson_id", "grade_1", "grade_2", "attendance", "comment")
+def _translated(row: dict, name: str) -> str:
+    """A translated field read by `values()` under its per-language names: the active language's text, else its
+    fallbacks', as reading the field on a model row gives."""
+    return next(
+        (row[f"{name}_{language}"] for language in resolution_order(get_language()) if row[f"{name}_{language}"]), ""
+    )
 
 
 def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] | None = None) -> list[DiaryDay]:
-    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 3 queries; only the
+    """A student's week (Monday–Saturday): lessons, topics, homework, grades, attendance, in 2 queries; only the
     lessons of `journal_ids` when given (D15: what a subject teacher sees)."""
     monday = week_start(day)
     saturday = monday + dt.timedelta(days=5)
@@ -72,38 +98,51 @@ def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] 
         .values_list("school_class_id", "date_from", "date_to")
     )
     member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
-    lessons = list(
+    # A week is about 30 lessons: read as plain rows with the student's own mark joined to each (one query, none of
+    # the columns the week does not show).
+    rows = (
         Lesson.objects.filter(
             journal__school_class_id__in=[class_id for class_id, _start, _end in enrolments], date__gte=monday,
             date__lte=saturday, archived_at__isnull=True, journal__archived_at__isnull=True,
         )
         .filter(Q(journal__subgroup__isnull=True) | Q(journal__subgroup_id__in=member_of))
         .filter(Q() if journal_ids is None else Q(journal_id__in=journal_ids))
-        .select_related("journal__subject")
-        .only(*WEEK_LESSON_FIELDS)
+        .annotate(own_mark=FilteredRelation("marks", condition=Q(marks__student=student)))
         .order_by("date", "lesson_no")
+        .values(
+            "pk", "date", "lesson_no", "topic", "homework", "journal__school_class_id",
+            *(f"journal__subject__name_{language}" for language in resolution_order(get_language())),
+            "own_mark__pk", "own_mark__grade_1", "own_mark__grade_2", "own_mark__attendance", "own_mark__comment",
+        )
     )  # fmt: skip
     # A student who moved class mid-week sees each class's lessons only for the days they were in it.
     if len(enrolments) > 1 or any(
         start > monday or (end is not None and end < saturday) for _c, start, end in enrolments
     ):
-        lessons = [
-            lesson
-            for lesson in lessons
+        rows = [
+            row
+            for row in rows
             if any(
-                class_id == lesson.journal.school_class_id
-                and start <= lesson.date
-                and (end is None or lesson.date <= end)
+                class_id == row["journal__school_class_id"]
+                and start <= row["date"]
+                and (end is None or row["date"] <= end)
                 for class_id, start, end in enrolments
             )
         ]
-    marks = {
-        mark.lesson_id: mark
-        for mark in Mark.objects.filter(student=student, lesson__in=[x.pk for x in lessons]).only(*WEEK_MARK_FIELDS)
-    }
     by_date: dict[dt.date, list[DiaryLesson]] = defaultdict(list)
-    for lesson in lessons:
-        by_date[lesson.date].append(DiaryLesson(lesson, marks.get(lesson.pk)))
+    for row in rows:
+        mark = None
+        if row["own_mark__pk"] is not None:
+            mark = WeekMark(
+                grade_1=row["own_mark__grade_1"], grade_2=row["own_mark__grade_2"],
+                attendance=row["own_mark__attendance"], comment=row["own_mark__comment"],
+            )  # fmt: skip
+        subject = _translated(row, "journal__subject__name")
+        lesson = DiaryLesson(
+            pk=row["pk"], date=row["date"], lesson_no=row["lesson_no"], subject=subject, topic=row["topic"],
+            homework=row["homework"], mark=mark,
+        )  # fmt: skip
+        by_date[row["date"]].append(lesson)
     return [DiaryDay(date=monday + dt.timedelta(days=offset), lessons=by_date[monday + dt.timedelta(days=offset)])
             for offset in range(6)]  # fmt: skip
 
@@ -121,7 +160,7 @@ class GradeEntry:
     comment: str = ""
 
 
-def mark_grade_entries(mark: Mark, lesson: Lesson) -> list[GradeEntry]:
+def mark_grade_entries(mark: Mark | WeekMark, lesson: Lesson | DiaryLesson) -> list[GradeEntry]:
     return [
         GradeEntry(grade, lesson.date, lesson.lesson_no, lesson.topic, kind, mark.comment)
         for grade, kind in ((mark.grade_1, "first"), (mark.grade_2, "second"))
