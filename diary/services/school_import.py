@@ -148,9 +148,18 @@ def school_import(
     data = validator.check()
     if validator.problems:
         raise WorkbookInvalid(validator.problems)
+    info = data.school
+    if info["hostname"]:
+        # A workbook never takes another school's website: its address is refused, before anything is written.
+        owner = School.objects.filter(site__hostname=info["hostname"]).exclude(code=info["code"]).first()
+        if owner is not None:
+            message = _("The website address %(hostname)s belongs to another school (%(code)s).") % {
+                "hostname": info["hostname"],
+                "code": owner.code,
+            }
+            raise WorkbookInvalid([Problem("school", info["hostname_row"], "value", message)])
     today = today or timezone.localdate()
     summary = ImportSummary(dry_run=dry_run)
-    info = data.school
 
     schools = {school.code: school for school in School.objects.filter(code=info["code"])}
     school = _sync(

@@ -87,6 +87,7 @@ class WorkbookChecker(CellReader):
             "year_end": end,
             "no_marks_grades": no_marks,
             "hostname": hostname,
+            "hostname_row": values["hostname"].number if hostname else None,
         }
 
     def check_periods(self) -> None:

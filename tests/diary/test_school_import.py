@@ -248,6 +248,26 @@ def test_a_bad_workbook_names_sheet_row_and_column_and_changes_nothing(tmp_path,
     assert database_state() == before
 
 
+def test_another_schools_website_address_is_refused_in_the_users_language(tmp_path):
+    first = with_changes(school=[*SHEETS["school"], ["hostname", "s7.localhost"]])
+    import_folder(write_csv_folder(tmp_path / "first", first))
+    before = database_state()
+    school = [["code", "s8"] if row[0] == "code" else row for row in first["school"]]
+    folder = write_csv_folder(tmp_path / "second", with_changes(school=school))
+    read, read_problems = workbook_read(folder)
+    with pytest.raises(WorkbookInvalid) as refused:
+        school_import(sheets=read, read_problems=read_problems)
+    [problem] = refused.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("school", len(first["school"]), "value")
+    for language, words in (("ky", "башка мектепке"), ("ru", "другой школе")):
+        out = io.StringIO()
+        with pytest.raises(CommandError):
+            call_command("import_school", str(folder), language=language, stdout=out, stderr=out)
+        assert words in out.getvalue() and "s7.localhost" in out.getvalue(), out.getvalue()
+    assert database_state() == before
+    assert School.objects.get(code="s7").site.hostname == "s7.localhost"
+
+
 def test_errors_are_written_in_the_users_language(tmp_path):
     folder = write_csv_folder(tmp_path / "bad", BAD_WORKBOOKS["unknown class"][0])
     for language, words in (("ky", ["Барак", "катар", "тилке"]), ("ru", ["Лист", "строка", "столбец"])):
