@@ -79,12 +79,10 @@ class DiaryDay:
     lessons: list[DiaryLesson]
 
 
-def _translated(row: dict, name: str) -> str:
-    """A translated field read by `values()` under its per-language names: the active language's text, else its
-    fallbacks', as reading the field on a model row gives."""
-    return next(
-        (row[f"{name}_{language}"] for language in resolution_order(get_language()) if row[f"{name}_{language}"]), ""
-    )
+def _translated(row: dict, name: str, languages: tuple[str, ...]) -> str:
+    """A translated field read by `values()` under its per-language names (`languages`: the active language and its
+    fallbacks, as modeltranslation's `resolution_order` gives them): the first text found, as a model row reads it."""
+    return next((row[f"{name}_{language}"] for language in languages if row[f"{name}_{language}"]), "")
 
 
 def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] | None = None) -> list[DiaryDay]:
@@ -98,6 +96,7 @@ def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] 
         .values_list("school_class_id", "date_from", "date_to")
     )
     member_of = SubgroupMembership.objects.filter(student=student).values("subgroup_id")
+    languages = resolution_order(get_language())
     # A week is about 30 lessons: read as plain rows with the student's own mark joined to each (one query, none of
     # the columns the week does not show).
     rows = (
@@ -111,7 +110,7 @@ def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] 
         .order_by("date", "lesson_no")
         .values(
             "pk", "date", "lesson_no", "topic", "homework", "journal__school_class_id",
-            *(f"journal__subject__name_{language}" for language in resolution_order(get_language())),
+            *(f"journal__subject__name_{language}" for language in languages),
             "own_mark__pk", "own_mark__grade_1", "own_mark__grade_2", "own_mark__attendance", "own_mark__comment",
         )
     )  # fmt: skip
@@ -137,7 +136,7 @@ def student_week(*, student: Student, day: dt.date, journal_ids: frozenset[int] 
                 grade_1=row["own_mark__grade_1"], grade_2=row["own_mark__grade_2"],
                 attendance=row["own_mark__attendance"], comment=row["own_mark__comment"],
             )  # fmt: skip
-        subject = _translated(row, "journal__subject__name")
+        subject = _translated(row, "journal__subject__name", languages)
         lesson = DiaryLesson(
             pk=row["pk"], date=row["date"], lesson_no=row["lesson_no"], subject=subject, topic=row["topic"],
             homework=row["homework"], mark=mark,
