@@ -55,11 +55,9 @@ def database_from_env(default_sqlite_path: str, variable: str = "DATABASE_URL") 
         config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True)
     except ValueError as error:
         raise ImproperlyConfigured(f"{variable} is not a database URL I understand: {error}") from error
-    # Django's documented psycopg options: DATABASE_PREPARED_STATEMENTS=true binds parameters on the server and
-    # prepares a statement once a connection has run it 5 times (not behind a pooler in transaction mode without
-    # max_prepared_statements). Off by default, as in Django.
-    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_PREPARED_STATEMENTS", False):
-        config.setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+    # Parameters are bound on the client, as Django does by default: its documented `server_side_binding` (which lets
+    # psycopg prepare statements) fails on Wagtail's own queries that order a SELECT DISTINCT by a parameter (the
+    # settings editor's site switcher), so it is not offered.
     if config["ENGINE"] == "django.db.backends.sqlite3":
         if config["NAME"] and config["NAME"] != ":memory:":
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
