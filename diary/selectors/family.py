@@ -52,7 +52,8 @@ class WeekMark:
         return [grade for grade in (self.grade_1, self.grade_2) if grade is not None]
 
     def get_attendance_display(self) -> str:
-        return Attendance(self.attendance).label
+        # As a model's get_FOO_display: the choice's label, else the stored value.
+        return str(dict(Attendance.choices).get(self.attendance, self.attendance))
 
 
 @dataclass

@@ -78,7 +78,8 @@ class WorkbookChecker(CellReader):
                 no_marks = sorted({int(part) for part in values["no_marks_grades"]["value"].split(LIST_SEPARATOR)})
             except ValueError:
                 self.problem(values["no_marks_grades"], "value", _("Give grade levels separated by “;”, e.g. 1;2;3."))
-        hostname = values["hostname"]["value"] if "hostname" in values else ""
+        # Host names are case-insensitive: kept in lower case, as Wagtail's Site.clean() keeps them.
+        hostname = values["hostname"]["value"].lower() if "hostname" in values else ""
         self.out.school = {
             "code": code,
             "name_ky": values["name_ky"]["value"],

@@ -61,7 +61,7 @@ def test_a_parent_sees_the_childs_week_with_marks_topic_homework_and_absence(dia
     assert 'data-grade="5"' in html and 'data-grade="4"' in html
     assert 'data-grade="2"' not in html  # another student's mark
     assert "Бөлчөктөр" in html and "№ 12, 14 бет" in html
-    assert 'data-attendance="absent"' in html
+    assert 'data-attendance="absent">келген жок</span>' in html  # the label, in Kyrgyz
     # Six days, Monday to Saturday; Wednesday is today and comes first, then the rest of the week in order.
     assert re.findall(r'data-date="([\d-]+)"', html) == [f"2026-09-{day:02d}" for day in (9, 7, 8, 10, 11, 12)]
     assert re.search(r'class="day today" data-date="2026-09-09"', html)

@@ -266,6 +266,12 @@ def test_another_schools_website_address_is_refused_in_the_users_language(tmp_pa
         assert words in out.getvalue() and "s7.localhost" in out.getvalue(), out.getvalue()
     assert database_state() == before
     assert School.objects.get(code="s7").site.hostname == "s7.localhost"
+    # Host names are case-insensitive: the same address in capitals is the same website, refused alike.
+    shouted = [["hostname", "S7.LOCALHOST"] if row[0] == "hostname" else row for row in school]
+    read, read_problems = workbook_read(write_csv_folder(tmp_path / "third", with_changes(school=shouted)))
+    with pytest.raises(WorkbookInvalid):
+        school_import(sheets=read, read_problems=read_problems)
+    assert database_state() == before
 
 
 def test_errors_are_written_in_the_users_language(tmp_path):
